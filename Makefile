@@ -1,0 +1,49 @@
+# Two commands: `make run` (set up what is missing, then start the app) and
+# `make test` (the same set-up, then lint, types and the whole test suite).
+SHELL := bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+SYSTEM_SET := run
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test setup system database lint clean
+
+run: setup
+	@echo "Starting callcoach on http://localhost:8501 (Ctrl+C stops it)"
+	$(BIN)/streamlit run streamlit_app.py --server.port 8501 --server.headless true \
+		--browser.gatherUsageStats false
+
+test: SYSTEM_SET := test
+test: setup lint
+	$(BIN)/pytest
+
+setup: system $(STAMPS)/venv database
+
+system:
+	@bash scripts/system-packages.sh $(SYSTEM_SET)
+
+# torch first from its CPU wheel, then openai-whisper without its CUDA-only triton
+# requirement, then the app with everything else.
+$(STAMPS)/venv: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "error[E002]: Python 3.11 or newer is needed — install python3 (Debian 12 ships 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q --no-deps openai-whisper==20250625
+	$(BIN)/pip install -q -e '.[dev]'
+	@mkdir -p $(STAMPS) && touch $@
+
+database: $(STAMPS)/venv
+	$(BIN)/callcoach db upgrade
+	$(BIN)/callcoach demo seed
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(STAMPS) .pytest_cache .mypy_cache .ruff_cache

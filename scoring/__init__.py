@@ -1,0 +1,1 @@
+"""The scoring engine: transcripts in, scorecards with evidence out. No app, no database."""

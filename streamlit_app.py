@@ -1,0 +1,43 @@
+"""callcoach web app: sign-in, then the pages each role may use."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trainer import services
+from trainer.config import get_settings
+from trainer.errors import CallcoachError
+from trainer.ui.i18n import LANGUAGES, t
+from trainer.ui.state import current_user, init_state, sign_out
+
+PAGES = "trainer/ui/pages"
+
+st.set_page_config(page_title="callcoach", page_icon="🎧", layout="wide")
+
+try:
+    settings = get_settings()
+    services.ensure_ready(settings)
+except CallcoachError as error:
+    st.error(f"**{t('error.setup')}**\n\n{error}")
+    st.stop()
+
+init_state(settings.default_language)
+user = current_user()
+
+with st.sidebar:
+    st.selectbox(
+        t("nav.language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="language"
+    )
+    if user is not None:
+        st.write(
+            f"{t('nav.signed_in_as')} **{user.display_name}** · {t(f'role.{user.role.value}')}"
+        )
+        if st.button(t("nav.signout"), key="signout"):
+            sign_out()
+            st.rerun()
+
+if user is None:
+    pages = [st.Page(f"{PAGES}/login.py", title=t("login.title"), icon="🔑")]
+else:
+    pages = [st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon="🏠", default=True)]
+st.navigation(pages).run()

@@ -1,0 +1,71 @@
+"""Shared fixtures: real SQLite files, a real PostgreSQL server, the real models folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from trainer.config import Settings
+from trainer.storage import db
+
+REPO = Path(__file__).resolve().parents[1]
+MODELS_DIR = Path(os.environ.get("CALLCOACH_MODELS_DIR", REPO / "models"))
+
+
+def make_settings(tmp_path: Path, database_url: str | None = None) -> Settings:
+    """Settings isolated in tmp_path, sharing the installed models."""
+    return Settings(
+        database_url=database_url or f"sqlite:///{tmp_path}/callcoach.db",
+        data_dir=tmp_path / "data",
+        recordings_dir=tmp_path / "recordings",
+        models_dir=MODELS_DIR,
+        session_secret="test-secret",
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """A migrated SQLite database of its own."""
+    current = make_settings(tmp_path)
+    db.upgrade(current.database_url)
+    return current
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server: CALLCOACH_TEST_POSTGRES_URL, or Debian's cluster started here.
+
+    In CI (CI=true) a missing server fails the run instead of skipping.
+    """
+    url = os.environ.get("CALLCOACH_TEST_POSTGRES_URL")
+    if not url:
+        started = subprocess.run(
+            ["bash", str(REPO / "scripts" / "test-postgres.sh")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if started.returncode != 0:
+            message = f"PostgreSQL unavailable: {started.stderr.strip()[-500:]}"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        url = started.stdout.strip().splitlines()[-1]
+    yield url
+
+
+@pytest.fixture
+def pg_settings(tmp_path: Path, postgres_url: str) -> Iterator[Settings]:
+    """A migrated, empty PostgreSQL database (schema dropped afterwards)."""
+    from sqlalchemy import text
+
+    current = make_settings(tmp_path, postgres_url)
+    engine = db.get_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    db.upgrade(postgres_url)
+    yield current

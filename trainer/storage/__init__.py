@@ -1,0 +1,1 @@
+"""Persistence: the only package that knows tables, engines and files on disk."""

@@ -1,0 +1,205 @@
+"""SQLModel tables: one class per concept, no business logic.
+
+Enumerated values (roles, statuses, speakers) are stored as short strings so the same
+schema runs on SQLite and PostgreSQL without native enum types; the allowed values
+live in the `Role`, `AttemptStatus`, ... enums below and are checked in services.
+JSON columns hold structured evidence exactly as scoring produced it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timestamps are timezone-aware and stored in UTC."""
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    TRAINEE = "trainee"
+    TRAINER = "trainer"
+    TEAM_LEAD = "team-lead"
+    ADMIN = "admin"
+
+
+class AttemptKind(StrEnum):
+    PRACTICE = "practice"
+    REAL_CALL = "real-call"
+
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+    FAILED = "failed"
+
+
+class Speaker(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True, index=True)
+    display_name: str = Field(max_length=120)
+    role: str = Field(max_length=20)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    password_hash: str = Field(max_length=255)
+    language: str = Field(default="en", max_length=5)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Scenario(SQLModel, table=True):
+    """One version of a scenario; editing a scenario adds a row, attempts keep theirs."""
+
+    __table_args__ = (UniqueConstraint("key", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=80, index=True)
+    version: int = 1
+    title: str = Field(max_length=200)
+    language: str = Field(max_length=5)
+    source_yaml: str
+    sha256: str = Field(max_length=64)
+    enabled: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Attempt(SQLModel, table=True):
+    """A practice call (or an uploaded real call) by one trainee."""
+
+    __table_args__ = (Index("ix_attempt_trainee_started", "trainee_id", "started_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    trainee_id: int = Field(foreign_key="user.id")
+    scenario_id: int | None = Field(default=None, foreign_key="scenario.id", index=True)
+    kind: str = Field(default=AttemptKind.PRACTICE, max_length=20)
+    status: str = Field(default=AttemptStatus.IN_PROGRESS, max_length=20, index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
+class Recording(SQLModel, table=True):
+    """An audio file in the content-addressed store."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    path: str = Field(max_length=400)
+    format: str = Field(max_length=20)
+    size_bytes: int
+    duration_s: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Turn(SQLModel, table=True):
+    """One line of a call: who spoke, what was said, and the audio behind it."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    position: int
+    speaker: str = Field(max_length=20)
+    text: str = ""
+    recording_id: int | None = Field(default=None, foreign_key="recording.id")
+    start_s: float | None = None
+    end_s: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Transcript(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("recording_id", "engine", "model"),)
+    id: int | None = Field(default=None, primary_key=True)
+    recording_id: int = Field(foreign_key="recording.id", index=True)
+    engine: str = Field(max_length=40)
+    model: str = Field(max_length=40)
+    language: str = Field(max_length=5)
+    text: str = ""
+    segments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Score(SQLModel, table=True):
+    """The automatic score of an attempt, with its provenance."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    overall: float | None = None
+    passed: bool = False
+    scorable: bool = True
+    unscorable_reason: str | None = None
+    language: str = Field(max_length=5)
+    rubric_version: str = Field(max_length=40)
+    scenario_version: int | None = None
+    engine: str | None = Field(default=None, max_length=40)
+    model: str | None = Field(default=None, max_length=40)
+    auto_fail: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    delivery: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CriterionScore(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("score_id", "criterion"),)
+    id: int | None = Field(default=None, primary_key=True)
+    score_id: int = Field(foreign_key="score.id", index=True)
+    criterion: str = Field(max_length=40)
+    value: float
+    max_value: float
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    missed: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    feedback: str = ""
+
+
+class Review(SQLModel, table=True):
+    """A team lead's correction of one criterion; the automatic value stays untouched."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    criterion_score_id: int = Field(foreign_key="criterionscore.id", index=True)
+    reviewer_id: int = Field(foreign_key="user.id")
+    corrected_value: float
+    comment: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignOff(SQLModel, table=True):
+    """A team lead's sign-off of a trainee's promotion to a level."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    trainee_id: int = Field(foreign_key="user.id", index=True)
+    level: str = Field(max_length=60)
+    signed_by_id: int = Field(foreign_key="user.id")
+    comment: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Job(SQLModel, table=True):
+    """Background work (transcribe, score) with retries; `key` makes it idempotent."""
+
+    __table_args__ = (Index("ix_job_status_created", "status", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    key: str = Field(max_length=200, unique=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    status: str = Field(default=JobStatus.PENDING, max_length=20)
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,1 @@
+"""Streamlit pages and UI-only helpers. Pages call `trainer.services`, never storage."""

@@ -1,0 +1,14 @@
+"""Home page: one per role; the practice, progress and review work fills these in."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trainer.ui.i18n import t
+from trainer.ui.state import current_user
+
+user = current_user()
+assert user is not None, "navigation shows this page only when signed in"
+st.title(t("home.welcome", name=user.display_name))
+st.caption(t(f"role.{user.role.value}"))
+st.info(t(f"home.{user.role.value}"))

@@ -1,0 +1,38 @@
+"""The one place where `st.session_state` keys are created."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trainer.services import CurrentUser
+
+DEFAULTS: dict[str, object] = {
+    "user": None,  # CurrentUser once signed in
+    "language": None,  # UI language (the sidebar picker's key): the user's own by default
+    "next_language": None,  # set at sign-in, applied before the picker exists
+}
+
+
+def init_state(default_language: str) -> None:
+    """Create every key once; call at the top of each run, before any widget."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    if st.session_state["next_language"] is not None:
+        st.session_state["language"] = st.session_state["next_language"]
+        st.session_state["next_language"] = None
+    if st.session_state["language"] is None:
+        st.session_state["language"] = default_language
+
+
+def current_user() -> CurrentUser | None:
+    user = st.session_state.get("user")
+    return user if isinstance(user, CurrentUser) else None
+
+
+def sign_in(user: CurrentUser) -> None:
+    st.session_state["user"] = user
+    st.session_state["next_language"] = user.language
+
+
+def sign_out() -> None:
+    st.session_state["user"] = None
