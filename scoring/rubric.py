@@ -1,0 +1,101 @@
+"""The rubric: criteria, weights, checklist items, behavioural anchors and auto-fail rules.
+
+A criterion's score is ``max × earned points / possible points`` over its items. An item
+is earned when one of its rules has a hit (``expect: present``) or when none has
+(``expect: absent``, e.g. no blaming). Items with ``only_if`` count only when that
+condition holds (a scenario flag such as ``escalation_expected`` or a call fact such as
+``offer_refused``). A criterion with ``requires: timings`` is scored only for timed calls.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scoring import rules
+from scoring.errors import ScoreErr
+from scoring.scenario import CONDITIONS
+from scoring.validation import fail_on, read_yaml, validate
+
+DEFAULT_RUBRIC = Path(__file__).parent / "rubrics" / "default.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(_Strict):
+    """One thing a person checks for, worth some points."""
+
+    points: int = Field(gt=0)
+    rules: tuple[str, ...] = Field(min_length=1)
+    expect: Literal["present", "absent"] = "present"
+    only_if: str | None = None
+
+
+class Criterion(_Strict):
+    """A scored criterion: weight in the overall score, items, anchors per score level."""
+
+    title: str
+    group: Literal["opening", "understanding", "resolution", "closing", "conduct"]
+    weight: float = Field(ge=0)
+    max: int = Field(gt=0)
+    requires: Literal["timings"] | None = None
+    items: dict[str, Item] = Field(min_length=1)
+    anchors: dict[int, str] = Field(min_length=2)
+
+
+class DeliveryTargets(_Strict):
+    """Ranges a good delivery stays within."""
+
+    words_per_minute: tuple[float, float] = (110.0, 170.0)
+    fillers_per_minute_max: float = 3.0
+    longest_pause_s_max: float = 5.0
+    agent_talk_ratio: tuple[float, float] = (0.3, 0.7)
+    interruptions_max: int = 1
+
+
+class Rubric(_Strict):
+    """A whole rubric file."""
+
+    version: str
+    pass_mark: float = Field(ge=0, le=100)
+    criteria: dict[str, Criterion] = Field(min_length=1)
+    auto_fail: tuple[str, ...] = ()
+    delivery_targets: DeliveryTargets = DeliveryTargets()
+
+
+def rubric_problems(rubric: Rubric) -> list[str]:
+    """Problems a schema cannot see: unknown rules or conditions, anchors out of range."""
+    known = rules.all_rules()
+    problems = [f"'auto_fail': unknown rule '{r}'" for r in rubric.auto_fail if r not in known]
+    for name, criterion in rubric.criteria.items():
+        problems += _criterion_problems(name, criterion, known)
+    if not sum(criterion.weight for criterion in rubric.criteria.values()):
+        problems.append("'criteria': every weight is 0")
+    return problems
+
+
+def _criterion_problems(name: str, criterion: Criterion, known: set[str]) -> list[str]:
+    problems = []
+    for item_name, item in criterion.items.items():
+        key = f"criteria.{name}.items.{item_name}"
+        problems += [f"'{key}.rules': unknown rule '{r}'" for r in item.rules if r not in known]
+        if item.only_if is not None and item.only_if not in CONDITIONS:
+            problems.append(f"'{key}.only_if': unknown condition '{item.only_if}'")
+    levels = set(criterion.anchors)
+    if not {0, criterion.max} <= levels or max(levels) > criterion.max:
+        problems.append(f"'criteria.{name}.anchors': need levels 0 and {criterion.max}, none above")
+    return problems
+
+
+@cache
+def load_rubric(path: Path = DEFAULT_RUBRIC) -> Rubric:
+    """Load and validate a rubric file (the packaged default unless a path is given)."""
+    data = read_yaml(path, ScoreErr.RUBRIC_INVALID)
+    rubric = validate(Rubric, data, path=path, err=ScoreErr.RUBRIC_INVALID)
+    fail_on(rubric_problems(rubric), path=path, err=ScoreErr.RUBRIC_INVALID)
+    return rubric

@@ -1,0 +1,120 @@
+"""Rubric and lexicon validation: every problem reported with its file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scoring.errors import ScoringError
+from scoring.lexicon import LEXICON_DIR, load_lexicon
+from scoring.rubric import DEFAULT_RUBRIC, load_rubric
+from scoring.scenario import as_scenario
+
+
+def edited_yaml(tmp_path: Path, source: Path, change: dict[str, object]) -> Path:
+    """A copy of source with keys changed ('a/b' edits a nested key)."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    for dotted, value in change.items():
+        *parents, last = dotted.split("/")
+        target = data
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    path = tmp_path / source.name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_default_rubric_weights_follow_contact_centre_practice() -> None:
+    """Opening 10–15 %, understanding and empathy 15–20 %, resolution 25–35 %, closing 10–15 %."""
+    groups: dict[str, float] = {}
+    for criterion in load_rubric().criteria.values():
+        groups[criterion.group] = groups.get(criterion.group, 0) + criterion.weight
+    expected = {"opening": 12, "understanding": 20, "resolution": 30, "closing": 12, "conduct": 26}
+    assert expected == groups
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"criteria/greeting/weight": -1}, "'criteria.greeting.weight': Input should be greater"),
+        ({"criteria/greeting/items/greet/rules": ["greet.hallo"]}, "unknown rule 'greet.hallo'"),
+        ({"criteria/greeting/items/greet/only_if": "raining"}, "unknown condition 'raining'"),
+        ({"criteria/greeting/anchors": {0: "none", 12: "too high"}}, "need levels 0 and 10"),
+        ({"auto_fail": ["prof.swearing"]}, "'auto_fail': unknown rule 'prof.swearing'"),
+        ({"criteria/greeting/colour": "red"}, "'criteria.greeting.colour': Extra inputs"),
+    ],
+)
+def test_rubric_problems_name_the_key(
+    tmp_path: Path, change: dict[str, object], problem: str
+) -> None:
+    """A broken rubric is one E410 error naming the file, the key and the problem."""
+    path = edited_yaml(tmp_path, DEFAULT_RUBRIC, change)
+    with pytest.raises(ScoringError) as caught:
+        load_rubric(path)
+    assert ("E410", True, True) == (
+        caught.value.code,
+        str(path) in str(caught.value),
+        problem in str(caught.value),
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"rules/greet.hallo": ["hallo"]}, "'rules.greet.hallo': unknown rule"),
+        ({"rules/greet.hello": []}, "'rules.greet.hello': empty list"),
+        ({"rules/solve.offer": ["i can <fix_verb>"]}, "unknown list <fix_verb>"),
+        ({"rules/solve.offer": ["... help"]}, "must start with a word"),
+        ({"negations": "not"}, "'negations': Input should be a valid list"),
+        ({"language": "de"}, "'language': is 'de', expected 'en'"),
+    ],
+)
+def test_lexicon_problems_name_the_key(
+    tmp_path: Path, change: dict[str, object], problem: str
+) -> None:
+    """A broken lexicon is one E411 error naming the file, the key and the problem."""
+    path = edited_yaml(tmp_path, LEXICON_DIR / "en.yaml", change)
+    with pytest.raises(ScoringError) as caught:
+        load_lexicon("en", path)
+    assert ("E411", True) == (caught.value.code, problem in str(caught.value))
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    """A YAML syntax error reports its line."""
+    path = tmp_path / "rubric.yaml"
+    path.write_text("version: '1'\ncriteria: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ScoringError) as caught:
+        load_rubric(path)
+    assert ("E410", True) == (caught.value.code, "line 3" in str(caught.value))
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_rubric_item_has_feedback_in_every_lexicon(language: str) -> None:
+    """Each item of the default rubric has an advice sentence in each language."""
+    feedback = load_lexicon(language).data.feedback
+    items = {f"{name}.{item}" for name, c in load_rubric().criteria.items() for item in c.items}
+    assert set() == items - set(feedback)
+
+
+def test_scenario_with_bad_fields_is_a_coded_error() -> None:
+    """A scenario whose scoring fields have the wrong types is E412."""
+    with pytest.raises(ScoringError) as caught:
+        as_scenario({"required_stages": ["greetings"], "weights": {"greeting": "high"}})
+    assert "E412" == caught.value.code
+
+
+def test_scenario_from_any_object_reads_only_known_fields() -> None:
+    """The practice flow can pass its own scenario object; extra fields are ignored."""
+
+    class PracticeScenario:
+        id = "late-delivery"
+        customer_name = "Tom"
+        nodes = ("start", "angry")
+
+    assert ("late-delivery", "Tom") == (
+        as_scenario(PracticeScenario()).id,
+        as_scenario(PracticeScenario()).customer_name,
+    )
