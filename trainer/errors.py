@@ -8,7 +8,8 @@ filled with those keyword arguments. The CLI prints ``str(error)`` on one line:
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+
+from scoring.errors import CodedError
 
 
 class Err(Enum):
@@ -137,7 +138,7 @@ class Err(Enum):
     MODEL_LOAD_FAILED = (
         "E315",
         "{engine} could not load Whisper model '{model}': {reason}",
-        "reinstall it with `callcoach models install --model {model} --force`",
+        "install it with `callcoach models install --model {model} --force`",
     )
     MODEL_LANGUAGE = (
         "E316",
@@ -154,19 +155,12 @@ class Err(Enum):
         "'{language}' is not a language callcoach transcribes",
         "use --language en or --language ru, or leave it out to detect the language",
     )
+    UNKNOWN_SPEAKER = (
+        "E319",
+        "'{speaker}' is not a speaker callcoach knows",
+        "use --speaker agent or --speaker customer",
+    )
 
 
-class CallcoachError(Exception):
-    """A failure a user can act on: carries a code, what happened and what to do."""
-
-    def __init__(self, err: Err, **details: Any) -> None:
-        self.err = err
-        self.details = details
-        code, what, todo = err.value
-        self.code: str = code
-        self.what: str = what.format(**details)
-        self.todo: str = todo.format(**details)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return f"error[{self.code}]: {self.what} — {self.todo}"
+class CallcoachError(CodedError):
+    """A coded error of the application (catalogue `Err`)."""

@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trainer import auth
+from trainer import auth, whisper_models
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.storage import db, recording_store, repositories
@@ -222,11 +222,30 @@ def _recording_store(settings: Settings, repair: bool) -> list[Check]:
     ]
 
 
+def _whisper_model(settings: Settings, _repair: bool) -> list[Check]:
+    model, folder = settings.asr_model, settings.models_dir
+    rows = [row for row in whisper_models.list_models(folder) if row.model == model]
+    missing = [row.engine for row in rows if not row.installed]
+    size_mb = sum(row.size_bytes for row in rows) / 1e6
+    detail = f"installed in {folder / model} ({size_mb:.0f} MB)"
+    if missing:
+        detail = f"not installed for {', '.join(missing)} in {folder / model}"
+    return [
+        Check(
+            name=f"Whisper model {model}",
+            ok=not missing,
+            detail=detail,
+            fix=f"callcoach models install --model {model}",
+        )
+    ]
+
+
 # Each entry adds lines to `callcoach doctor`; a new check is a new function here.
 DOCTOR_CHECKS: list[Callable[[Settings, bool], list[Check]]] = [
     _python_packages,
     _system_tools,
     _database,
+    _whisper_model,
 ]
 
 

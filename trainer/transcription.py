@@ -1,0 +1,514 @@
+"""Speech to text: Whisper engines behind one interface, found by name in a small registry.
+
+Both engines run the same weights (see trainer/whisper_models.py) with the same decoding
+settings and the same voice-activity detection done here, so their results compare fairly.
+A model is loaded once per process and reused. The result is the `callcoach transcribe
+--json` contract of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from trainer import whisper_models
+from trainer.audio import SAMPLE_RATE, Audio, Samples, load_audio
+from trainer.config import Settings
+from trainer.errors import CallcoachError, Err
+
+SPEAKERS = ("agent", "customer")
+LANGUAGES = ("en", "ru")
+DEFAULT_CHANNELS = ("agent", "customer")  # left, right
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word with its time span (seconds) and Whisper's confidence."""
+
+    start: float
+    end: float
+    word: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of speech by one speaker."""
+
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...]
+    speaker: str = "agent"
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """What an engine hands back: the language it used and its segments."""
+
+    language: str
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """Decoding settings shared by both engines; the caps keep garbled audio from looping."""
+
+    beam_size: int = 1
+    temperatures: tuple[float, ...] = (0.0, 0.4, 0.8)
+    max_new_tokens: int = 224  # per 30 s window: half of Whisper's text context
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    time_limit_base_s: float = 60.0
+    time_limit_per_audio_s: float = 3.0
+
+    def time_limit_s(self, duration_s: float) -> float:
+        """Wall-clock budget for one clip: generous, only there to stop a runaway decoder."""
+        return self.time_limit_base_s + self.time_limit_per_audio_s * duration_s
+
+
+DECODING = Decoding()
+
+
+class Engine(Protocol):
+    """A loaded Whisper model that turns 16 kHz mono speech into segments."""
+
+    def transcribe(self, speech: Samples, *, language: str | None) -> EngineResult:
+        """Transcribe speech (already cut to voiced parts); language None means detect."""
+        ...
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """Which model to load, where from, on which device."""
+
+    model: str
+    models_dir: Path
+    device: str  # "cpu" or "cuda"
+    allow_download: bool
+
+
+EngineLoader = Callable[[ModelRequest], Engine]
+ENGINES: dict[str, EngineLoader] = {}
+
+
+def register_engine(name: str) -> Callable[[EngineLoader], EngineLoader]:
+    """Add an engine loader to the registry under `name`."""
+
+    def add(loader: EngineLoader) -> EngineLoader:
+        ENGINES[name] = loader
+        return loader
+
+    return add
+
+
+# -- faster-whisper (CTranslate2) ----------------------------------------------------------
+
+
+class FasterWhisperEngine:
+    """faster-whisper: int8 on CPU, float16 on CUDA."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def transcribe(self, speech: Samples, *, language: str | None) -> EngineResult:
+        """Transcribe, stopping at the time limit rather than decoding forever."""
+        pieces, info = self.model.transcribe(
+            speech,
+            language=language,
+            beam_size=DECODING.beam_size,
+            temperature=list(DECODING.temperatures),
+            max_new_tokens=DECODING.max_new_tokens,
+            compression_ratio_threshold=DECODING.compression_ratio_threshold,
+            log_prob_threshold=DECODING.log_prob_threshold,
+            no_speech_threshold=DECODING.no_speech_threshold,
+            condition_on_previous_text=False,
+            word_timestamps=True,
+            vad_filter=False,  # done once, for both engines, in transcribe_audio
+        )
+        deadline = time.monotonic() + DECODING.time_limit_s(len(speech) / SAMPLE_RATE)
+        segments = [_segment(piece) for piece in _until(pieces, deadline)]
+        return EngineResult(language=info.language, segments=segments)
+
+
+def _until(items: Iterable[Any], deadline: float) -> Iterator[Any]:
+    for item in items:
+        yield item
+        if time.monotonic() > deadline:
+            return
+
+
+def _segment(piece: Any) -> Segment:
+    words = tuple(Word(w.start, w.end, w.word, w.probability) for w in piece.words or ())
+    return Segment(piece.start, piece.end, piece.text, words)
+
+
+@register_engine("faster-whisper")
+def load_faster_whisper(request: ModelRequest) -> Engine:
+    """A faster-whisper model from the models folder (or by name from a hub, if allowed)."""
+    from faster_whisper import WhisperModel
+
+    folder = whisper_models.engine_dir(request.models_dir, request.model, "faster-whisper")
+    source = _local_or_name(request, "faster-whisper", folder)
+    compute_type = "float16" if request.device == "cuda" else "int8"
+    model = _load(
+        request,
+        "faster-whisper",
+        lambda: WhisperModel(
+            source,
+            device=request.device,
+            compute_type=compute_type,
+            cpu_threads=len(os.sched_getaffinity(0)),  # the default oversubscribes small CPUs
+            download_root=str(request.models_dir / "hub"),
+        ),
+    )
+    return FasterWhisperEngine(model)
+
+
+# -- openai-whisper (PyTorch reference) ---------------------------------------------------
+
+
+class OpenAIWhisperEngine:
+    """openai-whisper, the reference implementation; fp16 on CUDA, fp32 on CPU."""
+
+    def __init__(self, model: Any, device: str) -> None:
+        self.model = model
+        self.fp16 = device == "cuda"
+        self.lock = threading.Lock()  # one PyTorch model is not safe to share across threads
+
+    def transcribe(self, speech: Samples, *, language: str | None) -> EngineResult:
+        """Transcribe with the same settings as faster-whisper."""
+        with self.lock:
+            result = self.model.transcribe(
+                speech,
+                language=language,
+                beam_size=DECODING.beam_size if DECODING.beam_size > 1 else None,
+                temperature=DECODING.temperatures,
+                sample_len=DECODING.max_new_tokens,
+                compression_ratio_threshold=DECODING.compression_ratio_threshold,
+                logprob_threshold=DECODING.log_prob_threshold,
+                no_speech_threshold=DECODING.no_speech_threshold,
+                condition_on_previous_text=False,
+                word_timestamps=True,
+                fp16=self.fp16,
+                verbose=None,
+            )
+        segments = [_openai_segment(piece) for piece in result["segments"]]
+        return EngineResult(language=str(result["language"]), segments=segments)
+
+
+def _openai_segment(piece: dict[str, Any]) -> Segment:
+    words = tuple(
+        Word(w["start"], w["end"], w["word"], w["probability"]) for w in piece.get("words", ())
+    )
+    return Segment(piece["start"], piece["end"], piece["text"], words)
+
+
+@register_engine("openai-whisper")
+def load_openai_whisper(request: ModelRequest) -> Engine:
+    """The converted openai-whisper checkpoint (or by name from a hub, if allowed)."""
+    import whisper
+
+    checkpoint = whisper_models.openai_checkpoint(request.models_dir, request.model)
+    source = _local_or_name(request, "openai-whisper", checkpoint)
+    model = _load(
+        request,
+        "openai-whisper",
+        lambda: whisper.load_model(
+            source, device=request.device, download_root=str(request.models_dir / "hub")
+        ),
+    )
+    if checkpoint.is_file():
+        _set_alignment_heads(model, checkpoint)
+    return OpenAIWhisperEngine(model, request.device)
+
+
+def _set_alignment_heads(model: Any, checkpoint: Path) -> None:
+    """Use the model's own word-timing heads, as faster-whisper does (from config.json)."""
+    import torch
+
+    heads = torch.load(checkpoint, map_location="cpu", weights_only=True).get("alignment_heads")
+    if not heads:
+        return
+    mask = torch.zeros(model.dims.n_text_layer, model.dims.n_text_head, dtype=torch.bool)
+    for layer, head in heads:
+        mask[layer, head] = True
+    model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
+
+
+# -- loading, once per process -------------------------------------------------------------
+
+
+def _local_or_name(request: ModelRequest, engine: str, path: Path) -> str:
+    """The installed model's path; its bare name only where a model hub may be used."""
+    if whisper_models.is_installed(request.models_dir, request.model, engine):
+        return str(path)
+    if request.allow_download:
+        return request.model
+    raise CallcoachError(Err.MODEL_NOT_INSTALLED, model=request.model, engine=engine, path=path)
+
+
+def _load(request: ModelRequest, engine: str, load: Callable[[], Any]) -> Any:
+    try:
+        return load()
+    except (RuntimeError, OSError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CallcoachError(
+            Err.MODEL_LOAD_FAILED, engine=engine, model=request.model, reason=reason
+        ) from None
+
+
+@functools.cache
+def get_engine(engine: str, request: ModelRequest) -> Engine:
+    """The loaded engine, created on first use and reused for the life of the process."""
+    if engine not in ENGINES:
+        raise CallcoachError(Err.UNKNOWN_ENGINE, engine=engine, choices=", ".join(ENGINES))
+    return ENGINES[engine](request)
+
+
+def resolve_device(setting: str, engine: str) -> str:
+    """'cpu' or 'cuda': the setting, with 'auto' meaning CUDA when the engine sees a GPU."""
+    if setting != "auto":
+        return setting
+    if engine == "openai-whisper":
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+# -- voice activity detection, shared by both engines --------------------------------------
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The voiced parts of a clip joined together, and the map back to original times."""
+
+    samples: Samples
+    chunks: list[dict[str, int]]
+    timeline: Any  # faster_whisper.vad.SpeechTimestampsMap
+
+    def original_time(self, seconds: float, chunk_index: int) -> float:
+        """A time in the joined speech as a time in the original clip."""
+        return float(self.timeline.get_original_time(seconds, chunk_index))
+
+    def chunk_of(self, seconds: float) -> int:
+        """Which voiced chunk a time in the joined speech falls in."""
+        return int(self.timeline.get_chunk_index(seconds))
+
+
+def find_speech(samples: Samples) -> Speech:
+    """Silero VAD (faster-whisper's): keeps speech, drops silence and most noise."""
+    from faster_whisper.vad import SpeechTimestampsMap, VadOptions, get_speech_timestamps
+
+    chunks = get_speech_timestamps(samples, VadOptions(), sampling_rate=SAMPLE_RATE)
+    voiced = [samples[chunk["start"] : chunk["end"]] for chunk in chunks]
+    joined = np.concatenate(voiced) if voiced else np.zeros(0, dtype=np.float32)
+    timeline = SpeechTimestampsMap(chunks, SAMPLE_RATE)
+    return Speech(joined.astype(np.float32, copy=False), chunks, timeline)
+
+
+def restore_times(segment: Segment, speech: Speech) -> Segment:
+    """Move a segment's and its words' times from the joined speech to the original clip."""
+    words = []
+    for word in segment.words:
+        chunk = speech.chunk_of((word.start + word.end) / 2)
+        start, end = speech.original_time(word.start, chunk), speech.original_time(word.end, chunk)
+        words.append(replace(word, start=start, end=end))
+    if words:
+        return replace(segment, start=words[0].start, end=words[-1].end, words=tuple(words))
+    start_chunk, end_chunk = speech.chunk_of(segment.start), speech.chunk_of(segment.end)
+    return replace(
+        segment,
+        start=speech.original_time(segment.start, start_chunk),
+        end=speech.original_time(segment.end, end_chunk),
+    )
+
+
+# -- public API ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The engine, model and language a transcription runs with, checked."""
+
+    engine: str
+    model: str
+    language: str | None
+
+
+def choose(
+    settings: Settings, engine: str | None, model: str | None, language: str | None
+) -> Choice:
+    """Fill in defaults from settings and refuse unknown or impossible combinations."""
+    chosen = Choice(engine or settings.asr_engine, model or settings.asr_model, language or None)
+    if chosen.engine not in ENGINES:
+        raise CallcoachError(Err.UNKNOWN_ENGINE, engine=chosen.engine, choices=", ".join(ENGINES))
+    whisper_models.model_source(chosen.model)
+    if chosen.language not in (None, *LANGUAGES):
+        raise CallcoachError(Err.LANGUAGE_UNSUPPORTED, language=chosen.language)
+    if chosen.model.endswith(".en"):
+        if chosen.language not in (None, "en"):
+            raise CallcoachError(Err.MODEL_LANGUAGE, model=chosen.model, language=language)
+        return replace(chosen, language="en")
+    return chosen
+
+
+def load_engine(
+    settings: Settings, *, engine: str | None = None, model: str | None = None
+) -> Engine:
+    """The engine and model (settings' defaults unless named), loaded once and reused."""
+    choice = choose(settings, engine, model, None)
+    request = ModelRequest(
+        model=choice.model,
+        models_dir=settings.models_dir,
+        device=resolve_device(settings.asr_device, choice.engine),
+        allow_download=settings.asr_allow_download,
+    )
+    return get_engine(choice.engine, request)
+
+
+def transcribe_channel(
+    samples: Samples, *, engine: Engine, language: str | None, speaker: str
+) -> EngineResult | None:
+    """One channel's segments in original time, or None when it holds no speech."""
+    speech = find_speech(samples)
+    if not speech.chunks:
+        return None
+    result = engine.transcribe(speech.samples, language=language)
+    segments = [
+        replace(restore_times(segment, speech), speaker=speaker)
+        for segment in result.segments
+        if segment.text.strip()
+    ]
+    return EngineResult(language=result.language, segments=segments)
+
+
+def transcribe_audio(
+    samples: Samples,
+    *,
+    settings: Settings,
+    engine: str | None = None,
+    model: str | None = None,
+    language: str | None = None,
+    speaker: str = "agent",
+    name: str = "recording",
+) -> dict[str, Any]:
+    """Transcribe 16 kHz mono float32 samples; the transcribe contract dict."""
+    if samples.ndim != 1:
+        raise ValueError("transcribe_audio takes mono samples; use transcribe_file for stereo")
+    audio = Audio(samples.reshape(1, -1).astype(np.float32, copy=False), name, SAMPLE_RATE, "pcm")
+    _check_length(audio, settings)
+    choice = choose(settings, engine, model, language)
+    return _transcribe(audio, settings, choice, _speakers(audio, None, speaker))
+
+
+def transcribe_file(
+    source: Path | str | bytes,
+    *,
+    settings: Settings,
+    engine: str | None = None,
+    model: str | None = None,
+    language: str | None = None,
+    channels: tuple[str, str] | None = None,
+    speaker: str = "agent",
+) -> dict[str, Any]:
+    """Decode and transcribe a file (path or bytes); stereo calls split by `channels`."""
+    choice = choose(settings, engine, model, language)
+    audio = load_audio(source, settings=settings)
+    result = _transcribe(audio, settings, choice, _speakers(audio, channels, speaker))
+    result["file"] = str(source) if not isinstance(source, bytes) else audio.name
+    return result
+
+
+def _check_length(audio: Audio, settings: Settings) -> None:
+    if audio.duration_s == 0:
+        raise CallcoachError(Err.AUDIO_NO_SAMPLES, name=audio.name)
+    if audio.duration_s > settings.max_audio_s:
+        raise CallcoachError(
+            Err.AUDIO_TOO_LONG,
+            name=audio.name,
+            duration_s=audio.duration_s,
+            limit_s=settings.max_audio_s,
+        )
+
+
+def _speakers(audio: Audio, channels: tuple[str, str] | None, speaker: str) -> tuple[str, ...]:
+    """One speaker per channel to transcribe: stereo splits unless both sides are the same."""
+    if speaker not in SPEAKERS:
+        raise CallcoachError(Err.UNKNOWN_SPEAKER, speaker=speaker)
+    if audio.channel_count == 2 and not np.array_equal(audio.channels[0], audio.channels[1]):
+        return channels or DEFAULT_CHANNELS
+    return (speaker,)
+
+
+def parse_channels(value: str) -> tuple[str, str]:
+    """'agent,customer' → ('agent', 'customer'): left and right speakers, both named once."""
+    names = tuple(part.strip().lower() for part in value.split(","))
+    if len(names) != 2 or set(names) != set(SPEAKERS):
+        raise CallcoachError(Err.BAD_CHANNEL_MAP, value=value)
+    return names[0], names[1]
+
+
+def _transcribe(
+    audio: Audio, settings: Settings, choice: Choice, speakers: tuple[str, ...]
+) -> dict[str, Any]:
+    engine = load_engine(settings, engine=choice.engine, model=choice.model)
+    tracks = [audio.channels[0]] if len(speakers) == 1 else list(audio.channels)
+    language = choice.language
+    segments: list[Segment] = []
+    for samples, speaker in zip(tracks, speakers, strict=True):
+        found = transcribe_channel(samples, engine=engine, language=language, speaker=speaker)
+        if found is not None:
+            language = language or found.language  # both sides of a call speak one language
+            segments += found.segments
+    segments.sort(key=lambda segment: (segment.start, segment.end))
+    warnings = list(audio.warnings)
+    if not segments:
+        warnings.append("no speech was found in the recording")
+    return _contract(audio, choice, language or settings.default_language, segments, warnings)
+
+
+def _contract(
+    audio: Audio, choice: Choice, language: str, segments: list[Segment], warnings: list[str]
+) -> dict[str, Any]:
+    """The `callcoach transcribe --json` object (DESIGN.md), plus any warnings."""
+    return {
+        "file": audio.name,
+        "engine": choice.engine,
+        "model": choice.model,
+        "language": language,
+        "duration_s": round(audio.duration_s, 2),
+        "text": " ".join(segment.text.strip() for segment in segments),
+        "segments": [_segment_dict(segment) for segment in segments],
+        "warnings": warnings,
+    }
+
+
+def _segment_dict(segment: Segment) -> dict[str, Any]:
+    return {
+        "start": round(segment.start, 2),
+        "end": round(segment.end, 2),
+        "speaker": segment.speaker,
+        "text": segment.text.strip(),
+        "words": [
+            {
+                "start": round(word.start, 2),
+                "end": round(word.end, 2),
+                "word": word.word.strip(),
+                "probability": round(word.probability, 3),
+            }
+            for word in segment.words
+        ],
+    }
