@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-ASR_MODEL ?= base
+ASR_MODELS ?= base
 SYSTEM_SET := run
 export PYTHONUNBUFFERED := 1
 
@@ -17,6 +17,7 @@ run: setup
 		--browser.gatherUsageStats false
 
 test: SYSTEM_SET := test
+test: ASR_MODELS := base tiny.en
 test: setup lint
 	$(BIN)/pytest
 
@@ -38,7 +39,7 @@ $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS) && touch $@
 
 models: $(STAMPS)/venv
-	$(BIN)/callcoach models install --model $(ASR_MODEL)
+	@for model in $(ASR_MODELS); do $(BIN)/callcoach models install --model $$model || exit 1; done
 
 database: $(STAMPS)/venv
 	$(BIN)/callcoach db upgrade
