@@ -12,7 +12,7 @@ from trainer.ui.state import current_user, init_state, sign_out
 
 PAGES = "trainer/ui/pages"
 
-st.set_page_config(page_title="callcoach", page_icon="🎧", layout="wide")
+st.set_page_config(page_title="callcoach", page_icon=":material/headset_mic:", layout="wide")
 
 try:
     settings = get_settings()
@@ -37,7 +37,10 @@ with st.sidebar:
             st.rerun()
 
 if user is None:
-    pages = [st.Page(f"{PAGES}/login.py", title=t("login.title"), icon="🔑")]
+    pages = [st.Page(f"{PAGES}/login.py", title=t("login.title"), icon=":material/login:")]
 else:
-    pages = [st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon="🏠", default=True)]
+    pages = [
+        st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+        st.Page(f"{PAGES}/practice.py", title=t("nav.practice"), icon=":material/headset_mic:"),
+    ]
 st.navigation(pages).run()

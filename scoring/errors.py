@@ -65,11 +65,6 @@ class ScoreErr(Enum):
         "Scenario requirements are invalid: {problems}",
         "fix the scenario's scoring section (customer_name, forbidden_promises, weights, ...)",
     )
-    SCENARIO_NOT_FOUND = (
-        "E413",
-        "Scenario '{scenario}' is neither a file nor in {folder}",
-        "give a scenario YAML path or the id of a file in that folder",
-    )
     MODEL_MISSING = (
         "E420",
         "The {language} language pipeline cannot be loaded: {reason}",

@@ -76,3 +76,19 @@ def test_unmigrated_database_stops_the_app(tmp_path: Path, monkeypatch: pytest.M
     app = AppTest.from_file(APP, default_timeout=60).run()
     get_settings.cache_clear()
     assert "run `callcoach db upgrade`" in app.error[0].value
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("app_env")
+def test_practice_page_plays_a_typed_turn() -> None:
+    """The practice page lists scenarios, starts one and shows the customer's reaction."""
+    app = sign_in("anna")
+    app.switch_page("trainer/ui/pages/practice.py").run()
+    assert [] == list(app.exception)
+    assert "Practice a call" == app.title[0].value
+    app.button(key="start_late-delivery").click().run()
+    app.chat_input(key=f"typed_{app.session_state['call_id']}").set_value(
+        "Hello, this is Sam from Sunny Cycles. I'm sorry your order is late."
+    ).run()
+    assert [] == list(app.exception)
+    assert 3 == len(app.chat_message)

@@ -10,6 +10,7 @@ import pytest
 from tests.cli_runner import run_cli
 from tests.conftest import make_settings
 from trainer.config import Settings
+from trainer.storage import db
 
 ERROR_LINE = re.compile(r"^error\[E\d{3}\]: .+ — .+$")
 
@@ -25,7 +26,7 @@ def test_db_upgrade_twice_changes_nothing(tmp_path: Path) -> None:
     fresh = make_settings(tmp_path)
     first = run_cli("db", "upgrade", settings=fresh)
     second = run_cli("db", "upgrade", settings=fresh)
-    assert "migrated empty → 0001" in first.stdout
+    assert f"migrated empty → {db.head_revision()}" in first.stdout
     assert "already up to date" in second.stdout
 
 
@@ -79,7 +80,8 @@ def test_unmigrated_database_is_refused(tmp_path: Path) -> None:
     """Commands that need the database refuse an un-migrated one and say how to fix it."""
     result = run_cli("users", "list", settings=make_settings(tmp_path))
     assert 2 == result.returncode
-    assert "is not migrated (at nothing, needs 0001) — run `callcoach db upgrade`" in result.stderr
+    needs = f"is not migrated (at nothing, needs {db.head_revision()}) — run `callcoach db upgrade`"
+    assert needs in result.stderr
 
 
 def test_invalid_settings_list_every_problem(settings: Settings) -> None:

@@ -51,7 +51,7 @@ def load_audio(source: Path | str | bytes, *, settings: Settings | None = None) 
     """Decode a file path or raw bytes; coded errors for empty, broken or over-limit audio."""
     limits = settings or get_settings()
     name, data = _read_source(source)
-    _check_size(data, limits.max_upload_mb)
+    check_upload(data, limits.max_upload_mb)
     try:
         container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore")
     except av.FFmpegError as error:
@@ -69,7 +69,8 @@ def _read_source(source: Path | str | bytes) -> tuple[str, bytes]:
     return path.name, path.read_bytes()
 
 
-def _check_size(data: bytes, limit_mb: int) -> None:
+def check_upload(data: bytes, limit_mb: int) -> None:
+    """Refuse empty or over-limit bytes before anything is stored or decoded."""
     if not data:
         raise CallcoachError(Err.RECORDING_EMPTY)
     if len(data) > limit_mb * 1024 * 1024:

@@ -9,16 +9,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from scoring.errors import CodedError, ScoreErr, ScoringError
+from scoring.errors import CodedError
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Transcript, parse_mapping, read_transcript
 from trainer import __version__, auth, services, transcription, whisper_models
 from trainer.config import Settings, get_settings
+from trainer.errors import CallcoachError, Err
+from trainer.scenario import (
+    SCENARIO_DIR,
+    load_library,
+    resolve_scenario,
+    validate_scenario_files,
+)
 from trainer.storage import db
 
 app = typer.Typer(
@@ -36,6 +42,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
 models_app = typer.Typer(help="Offline Whisper models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+scenarios_app = typer.Typer(help="Practice scenarios.", no_args_is_help=True)
+app.add_typer(scenarios_app, name="scenarios")
 
 out = Console()
 err = Console(stderr=True)
@@ -275,7 +283,6 @@ def _clock(seconds: float) -> str:
 
 
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".flac"}
-SCENARIO_DIR = Path(__file__).parent / "scenarios"
 
 
 @app.command()
@@ -294,7 +301,7 @@ def score(
 
     Example: callcoach score call.txt --scenario late-delivery --language en --json
     """
-    requirements = _scenario_requirements(scenario) if scenario else None
+    requirements = resolve_scenario(scenario).scoring_requirements() if scenario else None
     for path in _score_each(inputs):
         transcript = _read_call(path, language)
         card = score_transcript(
@@ -317,18 +324,6 @@ def _read_call(path: Path, language: str | None) -> Transcript:
         return read_transcript(path)
     result = transcription.transcribe_file(path, settings=settings(), language=language)
     return parse_mapping(result, source=str(path))
-
-
-def _scenario_requirements(scenario: str) -> dict[str, Any]:
-    """The scoring part of a scenario file (its `scoring:` section, else the whole file)."""
-    path = Path(scenario)
-    if not path.is_file():
-        path = SCENARIO_DIR / f"{scenario}.yaml"
-    if not path.is_file():
-        raise ScoringError(ScoreErr.SCENARIO_NOT_FOUND, scenario=scenario, folder=SCENARIO_DIR)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    section = data.get("scoring", data) if isinstance(data, dict) else {}
-    return {"id": data.get("id", path.stem), **section} if isinstance(section, dict) else {}
 
 
 def _score_each(paths: list[Path]) -> Iterator[Path]:
@@ -358,6 +353,52 @@ def _print_scorecard(path: Path, card: Scorecard) -> None:
         stages = ", ".join(card.stages.get(index, []))
         out.print(f"[dim]{index:>3} {turn.speaker:<8}[/] [cyan]{stages}[/] ", end="")
         out.print(turn.text, markup=False, highlight=False)
+
+
+@scenarios_app.command("validate")
+def scenarios_validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Scenario YAML files or folders [default: the library]"),
+    ] = None,
+) -> None:
+    """Check scenarios (fields, node graph, audio, example call); every problem with file:line.
+
+    Example: callcoach scenarios validate trainer/scenarios/late-delivery.yaml
+    """
+    files = [
+        file
+        for path in paths or [SCENARIO_DIR]
+        for file in (sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    ]
+    problems = validate_scenario_files(files)
+    for problem in problems:
+        out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    if problems:
+        files_with_problems = len({problem.file for problem in problems})
+        raise CallcoachError(
+            Err.SCENARIOS_HAVE_PROBLEMS, count=len(problems), files=files_with_problems
+        )
+    out.print(f"{len(files)} scenario file(s), no problems.")
+
+
+@scenarios_app.command("list")
+def scenarios_list() -> None:
+    """List the scenario library: id, language, channel, difficulty, customer type and title.
+
+    Example: callcoach scenarios list
+    """
+    table = Table("id", "language", "channel", "difficulty", "customer", "title")
+    for item in load_library():
+        table.add_row(
+            item.id,
+            item.language,
+            item.channel,
+            str(item.difficulty),
+            item.customer.type,
+            item.title,
+        )
+    out.print(table)
 
 
 def main() -> None:

@@ -62,6 +62,21 @@ class Err(Enum):
         "The file is {size_mb:.1f} MB, over the {limit_mb} MB limit",
         "upload a shorter recording or raise CALLCOACH_MAX_UPLOAD_MB",
     )
+    ATTEMPT_NOT_FOUND = (
+        "E112",
+        "There is no practice call {attempt_id} that you may open",
+        "pick the call from your own list, or ask your team lead",
+    )
+    ATTEMPT_FINISHED = (
+        "E113",
+        "Practice call {attempt_id} has ended",
+        "start the scenario again to practise once more",
+    )
+    ANSWER_PENDING = (
+        "E114",
+        "Your last answer is saved but not transcribed yet",
+        "press 'Transcribe again' (your recording is kept), then answer the customer",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",
@@ -159,6 +174,59 @@ class Err(Enum):
         "E319",
         "'{speaker}' is not a speaker callcoach knows",
         "use --speaker agent or --speaker customer",
+    )
+    # E5xx: practice scenarios and calls
+    SCENARIO_INVALID = (
+        "E501",
+        "The scenario has {count} problem(s): {problems}",
+        "fix each line named here (file:line: field: message), then check it with "
+        "`callcoach scenarios validate FILE`",
+    )
+    SCENARIO_NOT_FOUND = (
+        "E502",
+        "There is no scenario '{scenario}' in {folder} (known: {known})",
+        "use an id from `callcoach scenarios list`, or give the path of a scenario YAML file",
+    )
+    SCENARIOS_HAVE_PROBLEMS = (
+        "E503",
+        "{count} problem(s) in {files} scenario file(s)",
+        "fix the lines listed above and run `callcoach scenarios validate` again",
+    )
+    CALL_ENDED = (
+        "E504",
+        "The call already ended ({outcome}) after {turns} answers",
+        "start a new attempt of the scenario to practise again",
+    )
+    # E6xx: the customer's voice (recorded lines, text-to-speech)
+    VOICE_TEXT_EMPTY = (
+        "E601",
+        "The customer line to speak is empty",
+        "write the line's text in the scenario, or give the node a recorded audio file",
+    )
+    VOICE_RECORDING_MISSING = (
+        "E602",
+        "The recorded customer line {path} does not exist",
+        "put the audio file there, or fix or remove the node's audio in the scenario",
+    )
+    VOICE_LANGUAGE = (
+        "E603",
+        "There is no customer voice for language '{language}'",
+        "use one of: {choices}",
+    )
+    VOICE_UNKNOWN = (
+        "E604",
+        "'{voice}' is not a {language} customer voice",
+        "use one of: {choices}",
+    )
+    VOICE_NOT_INSTALLED = (
+        "E605",
+        "No {language} text-to-speech voice is installed (wanted {voice})",
+        "run `sudo apt-get install -y {package}` (or `make run`, which installs it)",
+    )
+    VOICE_RENDER_FAILED = (
+        "E606",
+        "{voice} could not speak the line: {reason}",
+        "run `callcoach doctor`; if it persists, `sudo apt-get install --reinstall {package}`",
     )
 
 

@@ -45,6 +45,14 @@ class Speaker(StrEnum):
     CUSTOMER = "customer"
 
 
+class TurnStatus(StrEnum):
+    """Where an answer is on its way from recording to text."""
+
+    RECORDED = "recorded"  # audio stored, not transcribed yet (or interrupted)
+    DONE = "done"
+    FAILED = "failed"  # transcription failed; the audio is kept and can be retried
+
+
 class JobStatus(StrEnum):
     PENDING = "pending"
     RUNNING = "running"
@@ -94,6 +102,7 @@ class Attempt(SQLModel, table=True):
     scenario_id: int | None = Field(default=None, foreign_key="scenario.id", index=True)
     kind: str = Field(default=AttemptKind.PRACTICE, max_length=20)
     status: str = Field(default=AttemptStatus.IN_PROGRESS, max_length=20, index=True)
+    outcome: str | None = Field(default=None, max_length=20)  # resolved, hung_up, ...
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
 
@@ -122,6 +131,10 @@ class Turn(SQLModel, table=True):
     recording_id: int | None = Field(default=None, foreign_key="recording.id")
     start_s: float | None = None
     end_s: float | None = None
+    status: str = Field(default=TurnStatus.DONE, max_length=20)
+    error: str | None = None
+    # customer turns: patience, change and why; agent turns: transcription warnings
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -151,8 +164,10 @@ class Score(SQLModel, table=True):
     scenario_version: int | None = None
     engine: str | None = Field(default=None, max_length=40)
     model: str | None = Field(default=None, max_length=40)
-    auto_fail: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    auto_fail: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     delivery: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # the whole scorecard as scored (utterance stages for highlighting evidence)
+    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
 
 

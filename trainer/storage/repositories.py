@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from trainer.storage.models import Team, User
+from trainer.storage.models import (
+    Attempt,
+    AttemptStatus,
+    CriterionScore,
+    Recording,
+    Scenario,
+    Score,
+    Team,
+    Turn,
+    User,
+)
 
 
 def get_user(*, session: Session, username: str) -> User | None:
@@ -37,3 +48,89 @@ def get_or_create_team(*, session: Session, name: str) -> Team:
 
 def get_team(*, session: Session, team_id: int) -> Team | None:
     return session.get(Team, team_id)
+
+
+def scenario_version(
+    *, session: Session, key: str, sha256: str, title: str, language: str, source_yaml: str
+) -> Scenario:
+    """The stored version of this exact scenario text, added as the next version if new."""
+    same = select(Scenario).where(Scenario.key == key, Scenario.sha256 == sha256)
+    found = session.exec(same).first()
+    if found is not None:
+        return found
+    latest = session.exec(select(func.max(Scenario.version)).where(Scenario.key == key)).one()
+    row = Scenario(
+        key=key,
+        version=(latest or 0) + 1,
+        title=title,
+        language=language,
+        source_yaml=source_yaml,
+        sha256=sha256,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def open_attempt(*, session: Session, trainee_id: int) -> Attempt | None:
+    """The trainee's newest practice call that is still in progress."""
+    query = (
+        select(Attempt)
+        .where(Attempt.trainee_id == trainee_id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .order_by(col(Attempt.started_at).desc())
+    )
+    return session.exec(query).first()
+
+
+def turns_of(*, session: Session, attempt_id: int) -> Sequence[Turn]:
+    query = select(Turn).where(Turn.attempt_id == attempt_id).order_by(col(Turn.position))
+    return session.exec(query).all()
+
+
+def recordings_by_id(*, session: Session, ids: list[int]) -> dict[int, Recording]:
+    rows = session.exec(select(Recording).where(col(Recording.id).in_(ids))).all()
+    return {row.id: row for row in rows if row.id is not None}
+
+
+def latest_score(*, session: Session, attempt_id: int) -> Score | None:
+    query = select(Score).where(Score.attempt_id == attempt_id).order_by(col(Score.id).desc())
+    return session.exec(query).first()
+
+
+def add_score(*, session: Session, score: Score, criteria: list[CriterionScore]) -> Score:
+    session.add(score)
+    session.flush()
+    assert score.id is not None
+    for criterion in criteria:
+        criterion.score_id = score.id
+        session.add(criterion)
+    session.flush()
+    return score
+
+
+def attempts_per_scenario(
+    *, session: Session, trainee_id: int
+) -> dict[str, tuple[int, float | None]]:
+    """Scenario key → (finished attempts, best overall score) for one trainee."""
+    query = (
+        select(Scenario.key, func.count(col(Attempt.id)), func.max(Score.overall))
+        .join(Attempt, col(Attempt.scenario_id) == col(Scenario.id))
+        .outerjoin(Score, col(Score.attempt_id) == col(Attempt.id))
+        .where(Attempt.trainee_id == trainee_id, Attempt.status == AttemptStatus.COMPLETED)
+        .group_by(Scenario.key)
+    )
+    return {key: (count, best) for key, count, best in session.exec(query).all()}
+
+
+def get_attempt(*, session: Session, attempt_id: int) -> Attempt | None:
+    return session.get(Attempt, attempt_id)
+
+
+def get_user_by_id(*, session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_scenario_row(*, session: Session, scenario_id: int) -> Scenario:
+    row = session.get(Scenario, scenario_id)
+    assert row is not None, "attempts reference scenario versions by foreign key"
+    return row

@@ -10,6 +10,7 @@ DEFAULTS: dict[str, object] = {
     "user": None,  # CurrentUser once signed in
     "language": None,  # UI language (the sidebar picker's key): the user's own by default
     "next_language": None,  # set at sign-in, applied before the picker exists
+    "call_id": None,  # the practice call on screen
 }
 
 
@@ -27,6 +28,15 @@ def init_state(default_language: str) -> None:
 def current_user() -> CurrentUser | None:
     user = st.session_state.get("user")
     return user if isinstance(user, CurrentUser) else None
+
+
+def require_user() -> CurrentUser:
+    """The signed-in user; pages behind sign-in call this (navigation never shows them else)."""
+    user = current_user()
+    if user is None:
+        st.stop()
+    assert user is not None
+    return user
 
 
 def sign_in(user: CurrentUser) -> None:

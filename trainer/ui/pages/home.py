@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from trainer.ui.i18n import t
-from trainer.ui.state import current_user
+from trainer.ui.state import require_user
 
-user = current_user()
-assert user is not None, "navigation shows this page only when signed in"
+user = require_user()
 st.title(t("home.welcome", name=user.display_name))
 st.caption(t(f"role.{user.role.value}"))
 st.info(t(f"home.{user.role.value}"))
+st.page_link("trainer/ui/pages/practice.py", label=t("nav.practice"), icon=":material/headset_mic:")

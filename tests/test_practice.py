@@ -1,0 +1,166 @@
+"""Practice calls through the services: nothing lost, resumable, scored, private."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from tests.audio_samples import speak
+from trainer import services
+from trainer.config import Settings
+from trainer.errors import CallcoachError
+from trainer.scenario import get_scenario
+from trainer.services import practice
+from trainer.storage import db
+from trainer.storage.models import Attempt, Recording, Score, Turn
+
+SCENARIO = "late-delivery"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def anna(settings: Settings) -> services.CurrentUser:
+    services.seed_demo(settings=settings)
+    return services.authenticate(settings=settings, username="anna", password="callcoach-demo")
+
+
+def _sign_in(settings: Settings, username: str) -> services.CurrentUser:
+    return services.authenticate(settings=settings, username=username, password="callcoach-demo")
+
+
+def test_customer_speaks_first(settings: Settings, anna: services.CurrentUser) -> None:
+    """Starting a call records the scenario version and the customer's opening line."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    scenario = get_scenario(SCENARIO)
+    opening = scenario.nodes[scenario.start].say
+    assert [("customer", opening)] == [(t.speaker, t.text) for t in view.turns]
+    assert (False, scenario.customer.patience) == (view.ended, view.patience)
+
+
+def test_good_path_ends_scored(settings: Settings, anna: services.CurrentUser) -> None:
+    """Typing the scenario's model answers ends the call resolved, with a stored scorecard."""
+    scenario = get_scenario(SCENARIO)
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    for answer in scenario.example_good_answers:
+        if view.ended:
+            break
+        view = practice.answer_with_text(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
+        )
+    assert ("completed", "resolved") == (view.status, view.outcome)
+    assert view.scorecard is not None and view.scorecard["overall"] is not None
+    with db.session_scope(settings.database_url) as session:
+        score = session.exec(select(Score)).one()
+    assert (None, view.scorecard) == (score.engine, score.card)  # typed: no speech engine
+
+
+def test_spoken_answer_is_stored_before_transcription(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """A spoken answer's audio is in the store and linked to its turn, and is transcribed."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    wav = speak("Hello, my name is Anna. I am sorry about the delay.", "en").read_bytes()
+    view = practice.answer_with_audio(
+        settings=settings, actor=anna, attempt_id=view.attempt_id, data=wav, audio_format="wav"
+    )
+    answer = view.turns[1]
+    assert ("agent", "done") == (answer.speaker, answer.status)
+    assert "sorry" in answer.text.lower()
+    assert answer.audio_path is not None and wav == answer.audio_path.read_bytes()
+    assert "customer" == view.turns[2].speaker
+
+
+def test_failed_transcription_keeps_the_audio_and_can_be_retried(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """Audio that cannot be decoded is kept, the turn is marked failed, and no reply comes."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    broken = b"RIFF\x00\x00\x00\x00WAVEnot really audio"
+    view = practice.answer_with_audio(
+        settings=settings, actor=anna, attempt_id=view.attempt_id, data=broken, audio_format="wav"
+    )
+    assert (True, "failed", 2) == (view.waiting_for_retry, view.turns[-1].status, len(view.turns))
+    with db.session_scope(settings.database_url) as session:
+        stored = session.exec(select(Recording)).one()
+    assert broken == (settings.recordings_dir / stored.path).read_bytes()
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_text(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, text="Hello"
+        )
+    assert "E114" == raised.value.code
+    again = practice.retry_transcription(settings=settings, actor=anna, attempt_id=view.attempt_id)
+    assert "failed" == again.turns[-1].status
+
+
+@pytest.mark.parametrize(("data", "code"), [(b"", "E110"), (b"x" * (2 * 1024 * 1024), "E111")])
+def test_bad_upload_changes_nothing(
+    settings: Settings, anna: services.CurrentUser, data: bytes, code: str
+) -> None:
+    """Empty or oversized answers are refused before anything is stored."""
+    limited = settings.model_copy(update={"max_upload_mb": 1})
+    view = practice.start_practice(settings=limited, actor=anna, scenario_id=SCENARIO)
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_audio(
+            settings=limited, actor=anna, attempt_id=view.attempt_id, data=data, audio_format="wav"
+        )
+    with db.session_scope(settings.database_url) as session:
+        counts = (len(session.exec(select(Recording)).all()), len(session.exec(select(Turn)).all()))
+    assert (code, (0, 1)) == (raised.value.code, counts)
+
+
+def test_call_in_progress_is_resumed(settings: Settings, anna: services.CurrentUser) -> None:
+    """After a refresh the open call comes back with everything said so far."""
+    first = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    practice.answer_with_text(
+        settings=settings, actor=anna, attempt_id=first.attempt_id, text="Hello, this is Anna."
+    )
+    resumed = practice.current_practice(settings=settings, actor=anna)
+    assert resumed is not None
+    assert (first.attempt_id, 3) == (resumed.attempt_id, len(resumed.turns))
+
+
+def test_abandoned_call_keeps_what_was_said(settings: Settings, anna: services.CurrentUser) -> None:
+    """Hanging up marks the attempt abandoned; its turns stay."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    practice.answer_with_text(settings=settings, actor=anna, attempt_id=view.attempt_id, text="Hi")
+    ended = practice.abandon_practice(settings=settings, actor=anna, attempt_id=view.attempt_id)
+    with db.session_scope(settings.database_url) as session:
+        attempt = session.exec(select(Attempt)).one()
+    assert ("abandoned", 3, None) == (attempt.status, len(ended.turns), ended.scorecard)
+    assert practice.current_practice(settings=settings, actor=anna) is None
+
+
+@pytest.mark.parametrize(("reader", "allowed"), [("boris", False), ("lead", True), ("admin", True)])
+def test_who_may_read_an_attempt(
+    settings: Settings, anna: services.CurrentUser, reader: str, allowed: bool
+) -> None:
+    """Another trainee cannot read Anna's call even through the service; her team lead can."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    actor = _sign_in(settings, reader)
+    try:
+        practice.get_call(settings=settings, actor=actor, attempt_id=view.attempt_id)
+        outcome = True
+    except CallcoachError as error:
+        outcome = error.code != "E112"
+    assert allowed == outcome
+
+
+def test_only_the_trainee_may_answer(settings: Settings, anna: services.CurrentUser) -> None:
+    """Even an admin cannot answer in someone else's call."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_text(
+            settings=settings,
+            actor=_sign_in(settings, "admin"),
+            attempt_id=view.attempt_id,
+            text="Hi",
+        )
+    assert "E112" == raised.value.code
+
+
+def test_customer_lines_are_rendered_ahead(settings: Settings) -> None:
+    """Every line of a scenario lands in the voice cache before it is needed."""
+    scenario = get_scenario(SCENARIO)
+    practice.prerender_voices(settings, scenario).join(timeout=120)
+    cached = list((settings.data_dir / "voices").glob("*.wav"))
+    assert len(scenario.nodes) + 1 == len(cached)

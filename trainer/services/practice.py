@@ -1,0 +1,488 @@
+"""Practice calls: start, answer (voice or text), retry, resume, abandon, score.
+
+Nothing is lost: an answer's audio is stored (content-addressed) and linked to its turn in a
+committed transaction before transcription starts. The simulator is deterministic, so the
+call's state is rebuilt from the stored answers whenever it is needed (after a refresh or a
+crash too) instead of being kept anywhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from scoring.errors import CodedError
+from scoring.scorecard import Scorecard, score_transcript
+from scoring.transcript import Utterance, Word
+from trainer import audio, auth, simulator, transcription, voice
+from trainer.config import Settings
+from trainer.errors import CallcoachError, Err
+from trainer.scenario import (
+    SCENARIO_DIR,
+    Scenario,
+    get_scenario,
+    load_library,
+    load_scenario_text,
+)
+from trainer.services.accounts import CurrentUser
+from trainer.storage import db, recording_store, repositories
+from trainer.storage.models import (
+    Attempt,
+    AttemptStatus,
+    CriterionScore,
+    Recording,
+    Role,
+    Score,
+    Speaker,
+    Turn,
+    TurnStatus,
+    utcnow,
+)
+from trainer.storage.models import Scenario as ScenarioRow
+
+WORDS_PER_SECOND = 2.5  # speaking pace assumed for a customer line with no audio
+
+
+@dataclass(frozen=True)
+class ScenarioCard:
+    """One scenario in the picker, with what this trainee did with it before."""
+
+    scenario: Scenario
+    attempts: int
+    best_score: float | None
+
+
+@dataclass(frozen=True)
+class TurnView:
+    position: int
+    speaker: str
+    text: str
+    status: str
+    error: str | None
+    audio_path: Path | None
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CallView:
+    """Everything the call screen and the scorecard show about one attempt."""
+
+    attempt_id: int
+    trainee_id: int
+    scenario: Scenario
+    status: str
+    outcome: str | None
+    patience: int
+    turns: list[TurnView]
+    scorecard: dict[str, Any] | None = None
+    score_id: int | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        return self.status != AttemptStatus.IN_PROGRESS
+
+    @property
+    def waiting_for_retry(self) -> bool:
+        """The last answer is stored but has no text yet: it must be transcribed again."""
+        return bool(self.turns) and self.turns[-1].status != TurnStatus.DONE
+
+
+def list_scenarios(*, settings: Settings, actor: CurrentUser) -> list[ScenarioCard]:
+    """The enabled library with this user's attempts and best score per scenario."""
+    auth.require(actor.role, "practise")
+    with db.session_scope(settings.database_url) as session:
+        done = repositories.attempts_per_scenario(session=session, trainee_id=actor.id)
+    return [
+        ScenarioCard(scenario, *done.get(scenario.id, (0, None))) for scenario in load_library()
+    ]
+
+
+def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) -> CallView:
+    """Open a new call: the scenario version is recorded and the customer speaks first."""
+    auth.require(actor.role, "practise")
+    scenario = get_scenario(scenario_id)
+    state, line = simulator.start_call(scenario)
+    with db.session_scope(settings.database_url) as session:
+        version = _stored_version(session, scenario)
+        attempt = Attempt(trainee_id=actor.id, scenario_id=version.id)
+        session.add(attempt)
+        session.flush()
+        assert attempt.id is not None
+        session.add(_customer_turn(attempt.id, 0, line, {"patience": state.patience}))
+        attempt_id = attempt.id
+    prerender_voices(settings, scenario)
+    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+
+
+def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread:
+    """Render every customer line into the voice cache in the background while the call runs.
+
+    Rendering a line takes ~0.5 s; done ahead, the customer's reply is ready as soon as the
+    answer is understood. A line that fails here is rendered (or reported) when it is needed.
+    """
+    lines = [(node.say, scenario.audio_path(node.audio)) for node in scenario.nodes.values()]
+    lines.append((scenario.hangup_line, scenario.audio_path(scenario.hangup_audio)))
+
+    def render_all() -> None:
+        for text, recorded in lines:
+            with contextlib.suppress(CodedError):
+                voice.customer_voice(
+                    text,
+                    language=scenario.language,
+                    cache_dir=settings.data_dir / "voices",
+                    recorded=recorded,
+                )
+
+    worker = threading.Thread(target=render_all, name=f"voices-{scenario.id}", daemon=True)
+    worker.start()
+    return worker
+
+
+def current_practice(*, settings: Settings, actor: CurrentUser) -> CallView | None:
+    """The call this user left in progress (browser refresh, crash), to resume it."""
+    with db.session_scope(settings.database_url) as session:
+        attempt = repositories.open_attempt(session=session, trainee_id=actor.id)
+    if attempt is None or attempt.id is None:
+        return None
+    return get_call(settings=settings, actor=actor, attempt_id=attempt.id)
+
+
+def answer_with_audio(
+    *, settings: Settings, actor: CurrentUser, attempt_id: int, data: bytes, audio_format: str
+) -> CallView:
+    """Store the spoken answer first, then transcribe it and let the customer react."""
+    audio.check_upload(data, settings.max_upload_mb)
+    with db.session_scope(settings.database_url) as session:
+        attempt = _own_open_attempt(session, actor, attempt_id)
+        recording = recording_store.store_recording(
+            data, session=session, recordings_dir=settings.recordings_dir, audio_format=audio_format
+        )
+        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
+        _refuse_when_waiting(turns)
+        session.add(
+            Turn(
+                attempt_id=attempt_id,
+                position=len(turns),
+                speaker=Speaker.AGENT,
+                recording_id=recording.id,
+                status=TurnStatus.RECORDED,
+            )
+        )
+        assert attempt.id is not None
+    return _transcribe_and_continue(settings, actor, attempt_id)
+
+
+def answer_with_text(
+    *, settings: Settings, actor: CurrentUser, attempt_id: int, text: str
+) -> CallView:
+    """A typed answer (chat channel, or no microphone): saved, then the customer reacts."""
+    with db.session_scope(settings.database_url) as session:
+        _own_open_attempt(session, actor, attempt_id)
+        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
+        _refuse_when_waiting(turns)
+        session.add(
+            Turn(
+                attempt_id=attempt_id, position=len(turns), speaker=Speaker.AGENT, text=text.strip()
+            )
+        )
+    return _continue(settings, actor, attempt_id)
+
+
+def retry_transcription(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
+    """Transcribe the stored answer again after a failure or an interruption."""
+    with db.session_scope(settings.database_url) as session:
+        _own_open_attempt(session, actor, attempt_id)
+    return _transcribe_and_continue(settings, actor, attempt_id)
+
+
+def abandon_practice(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
+    """End the call early; what was said so far stays, marked abandoned."""
+    with db.session_scope(settings.database_url) as session:
+        attempt = _own_open_attempt(session, actor, attempt_id)
+        attempt.status = AttemptStatus.ABANDONED
+        attempt.ended_at = utcnow()
+        session.add(attempt)
+    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+
+
+def get_call(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
+    """One attempt as its trainee (or a trainer, their team lead, an admin) may see it."""
+    with db.session_scope(settings.database_url) as session:
+        attempt = _readable_attempt(session, actor, attempt_id)
+        scenario = _scenario_of(session, attempt)
+        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
+        recordings = repositories.recordings_by_id(
+            session=session, ids=[t.recording_id for t in turns if t.recording_id is not None]
+        )
+        score = repositories.latest_score(session=session, attempt_id=attempt_id)
+    notices: list[str] = []
+    views = [_turn_view(settings, scenario, turn, recordings, notices) for turn in turns]
+    return CallView(
+        attempt_id=attempt_id,
+        trainee_id=attempt.trainee_id,
+        scenario=scenario,
+        status=attempt.status,
+        outcome=attempt.outcome,
+        patience=_patience(turns, scenario),
+        turns=views,
+        scorecard=score.card if score else None,
+        score_id=score.id if score else None,
+        notices=notices,
+    )
+
+
+def _transcribe_and_continue(settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
+    with db.session_scope(settings.database_url) as session:
+        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
+        pending = turns[-1] if turns and turns[-1].status != TurnStatus.DONE else None
+        recordings = repositories.recordings_by_id(
+            session=session, ids=[pending.recording_id] if pending and pending.recording_id else []
+        )
+        scenario = _scenario_of(session, _own_open_attempt(session, actor, attempt_id))
+    if pending is None or pending.recording_id is None:
+        return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+    path = settings.recordings_dir / recordings[pending.recording_id].path
+    try:
+        result = transcription.transcribe_file(
+            path, settings=settings, language=scenario.language, speaker=Speaker.AGENT
+        )
+    except CodedError as error:
+        _mark_failed(settings, pending, str(error))
+        return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+    _save_transcript(settings, pending, result)
+    return _continue(settings, actor, attempt_id)
+
+
+def _mark_failed(settings: Settings, turn: Turn, error: str) -> None:
+    with db.session_scope(settings.database_url) as session:
+        turn.status, turn.error = TurnStatus.FAILED, error
+        session.add(turn)
+
+
+def _save_transcript(settings: Settings, turn: Turn, result: dict[str, Any]) -> None:
+    words = [w for segment in result["segments"] for w in segment.get("words", [])]
+    with db.session_scope(settings.database_url) as session:
+        turn.text = result["text"].strip()
+        turn.status, turn.error = TurnStatus.DONE, None
+        turn.details = {
+            "duration_s": result["duration_s"],
+            "engine": result["engine"],
+            "model": result["model"],
+            "words": words,
+            "warnings": result.get("warnings", []),
+        }
+        session.add(turn)
+
+
+def _continue(settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
+    """Let the customer react to the newest answer; score the call when it ends."""
+    with db.session_scope(settings.database_url) as session:
+        attempt = _own_open_attempt(session, actor, attempt_id)
+        scenario = _scenario_of(session, attempt)
+        turns = list(repositories.turns_of(session=session, attempt_id=attempt_id))
+        answers = [t.text for t in turns if t.speaker == Speaker.AGENT]
+        state, reactions = simulator.replay(scenario, answers)
+        reaction = reactions[-1]
+        customer = _customer_turn(attempt_id, len(turns), reaction.line, _why(reaction))
+        session.add(customer)
+        if state.ended:
+            _finish(session, attempt, scenario, [*turns, customer], state.outcome)
+    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+
+
+def _why(reaction: simulator.Reaction) -> dict[str, Any]:
+    return {
+        "patience": reaction.state.patience,
+        "patience_change": reaction.patience_change,
+        "reasons": list(reaction.reasons),
+        "detected": sorted(reaction.detected),
+    }
+
+
+def _finish(
+    session: Session, attempt: Attempt, scenario: Scenario, turns: list[Turn], outcome: str | None
+) -> None:
+    attempt.status, attempt.outcome, attempt.ended_at = AttemptStatus.COMPLETED, outcome, utcnow()
+    session.add(attempt)
+    card = score_transcript(
+        _utterances(turns),
+        language=scenario.language,
+        scenario=scenario.scoring_requirements(),
+        source=f"attempt {attempt.id}",
+    )
+    assert attempt.id is not None and attempt.scenario_id is not None
+    repositories.add_score(
+        session=session,
+        score=_score_row(attempt, card, _engine_of(turns)),
+        criteria=_criterion_rows(card),
+    )
+
+
+def _utterances(turns: list[Turn]) -> list[Utterance]:
+    """The call as scoring sees it, on one clock: each turn starts where the last ended."""
+    clock, utterances = 0.0, []
+    for turn in turns:
+        if not turn.text:
+            continue
+        duration = turn.details.get("duration_s") or len(turn.text.split()) / WORDS_PER_SECOND
+        words = tuple(
+            Word(word=w["word"], start=clock + w["start"], end=clock + w["end"])
+            for w in turn.details.get("words", [])
+        )
+        utterances.append(Utterance(turn.speaker, turn.text, clock, clock + duration, words))
+        clock += duration
+    return utterances
+
+
+def _engine_of(turns: list[Turn]) -> tuple[str | None, str | None]:
+    spoken = [t.details for t in turns if t.details.get("engine")]
+    return (spoken[-1]["engine"], spoken[-1]["model"]) if spoken else (None, None)
+
+
+def _score_row(attempt: Attempt, card: Scorecard, engine: tuple[str | None, str | None]) -> Score:
+    contract = card.to_json()
+    unscorable = contract.get("unscorable")
+    assert attempt.id is not None
+    return Score(
+        attempt_id=attempt.id,
+        overall=card.overall,
+        passed=card.passed,
+        scorable=unscorable is None,
+        unscorable_reason=unscorable["message"] if unscorable else None,
+        language=card.language,
+        rubric_version=card.rubric_version,
+        scenario_version=attempt.scenario_id,
+        engine=engine[0],
+        model=engine[1],
+        auto_fail=card.auto_fail,
+        delivery=contract["delivery"],
+        card=contract,
+    )
+
+
+def _criterion_rows(card: Scorecard) -> list[CriterionScore]:
+    return [
+        CriterionScore(
+            score_id=0,  # set when the score row exists
+            criterion=name,
+            value=criterion["score"],
+            max_value=criterion["max"],
+            evidence=criterion["evidence"],
+            missed=criterion["missed"],
+            feedback=criterion["feedback"],
+        )
+        for name, criterion in card.to_json()["criteria"].items()
+    ]
+
+
+def _customer_turn(
+    attempt_id: int, position: int, line: simulator.CustomerLine, details: dict[str, Any]
+) -> Turn:
+    recorded = {"audio": str(line.audio)} if line.audio else {}
+    return Turn(
+        attempt_id=attempt_id,
+        position=position,
+        speaker=Speaker.CUSTOMER,
+        text=line.text,
+        details={"node": line.node, **recorded, **details},
+    )
+
+
+def _stored_version(session: Session, scenario: Scenario) -> ScenarioRow:
+    source = (SCENARIO_DIR / f"{scenario.id}.yaml").read_text(encoding="utf-8")
+    return repositories.scenario_version(
+        session=session,
+        key=scenario.id,
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        title=scenario.title,
+        language=scenario.language,
+        source_yaml=source,
+    )
+
+
+def _scenario_of(session: Session, attempt: Attempt) -> Scenario:
+    """The scenario exactly as it was when this attempt started."""
+    assert attempt.scenario_id is not None
+    row = repositories.get_scenario_row(session=session, scenario_id=attempt.scenario_id)
+    return load_scenario_text(row.source_yaml, source=f"{row.key} v{row.version}")
+
+
+def _patience(turns: Sequence[Turn], scenario: Scenario) -> int:
+    for turn in reversed(turns):
+        if "patience" in turn.details:
+            return int(turn.details["patience"])
+    return scenario.customer.patience
+
+
+def _turn_view(
+    settings: Settings,
+    scenario: Scenario,
+    turn: Turn,
+    recordings: dict[int, Recording],
+    notices: list[str],
+) -> TurnView:
+    if turn.speaker == Speaker.AGENT:
+        recording = recordings.get(turn.recording_id) if turn.recording_id else None
+        path = settings.recordings_dir / recording.path if recording else None
+    else:
+        path = _customer_audio(settings, scenario, turn, notices)
+    return TurnView(
+        turn.position, turn.speaker, turn.text, turn.status, turn.error, path, turn.details
+    )
+
+
+def _customer_audio(
+    settings: Settings, scenario: Scenario, turn: Turn, notices: list[str]
+) -> Path | None:
+    """The customer's voice for a line; a missing voice leaves the subtitles, with a notice."""
+    try:
+        recorded = turn.details.get("audio")
+        clip = voice.customer_voice(
+            turn.text,
+            language=scenario.language,
+            cache_dir=settings.data_dir / "voices",
+            recorded=Path(recorded) if recorded else None,
+        )
+    except CodedError as error:
+        if str(error) not in notices:
+            notices.append(str(error))
+        return None
+    return clip.path
+
+
+def _own_open_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> Attempt:
+    attempt = repositories.get_attempt(session=session, attempt_id=attempt_id)
+    if attempt is None or attempt.trainee_id != actor.id:
+        raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise CallcoachError(Err.ATTEMPT_FINISHED, attempt_id=attempt_id)
+    return attempt
+
+
+def _readable_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> Attempt:
+    """Trainees read their own attempts; team leads their team's; trainers and admins all.
+
+    Someone else's attempt answers "not found", so its existence is not revealed either.
+    """
+    attempt = repositories.get_attempt(session=session, attempt_id=attempt_id)
+    if attempt is None:
+        raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
+    if attempt.trainee_id == actor.id or actor.role in (Role.ADMIN, Role.TRAINER):
+        return attempt
+    trainee = repositories.get_user_by_id(session=session, user_id=attempt.trainee_id)
+    if actor.role is Role.TEAM_LEAD and trainee is not None and trainee.team_id == actor.team_id:
+        return attempt
+    raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
+
+
+def _refuse_when_waiting(turns: Sequence[Turn]) -> None:
+    if turns and turns[-1].status != TurnStatus.DONE:
+        raise CallcoachError(Err.ANSWER_PENDING)

@@ -1,0 +1,115 @@
+"""The scorecard: overall, a chart per criterion, evidence highlighted in the transcript.
+
+User text (transcripts, evidence) is shown as escaped markdown, never as raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from trainer.ui.i18n import t
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
+
+
+def escape(text: str) -> str:
+    """Text shown literally by st.markdown (no links, no formatting, no HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def highlight(text: str, spans: list[str]) -> str:
+    """Escaped text with each evidence span on a green background."""
+    marked = escape(text)
+    for span in sorted(set(spans), key=len, reverse=True):
+        escaped_span = escape(span)
+        if escaped_span and escaped_span in marked:
+            marked = marked.replace(escaped_span, f":green-background[{escaped_span}]", 1)
+    return marked
+
+
+def speaker_message(speaker: str) -> Any:
+    """A chat bubble for the agent (the trainee) or the customer."""
+    is_agent = speaker == "agent"
+    avatar = ":material/support_agent:" if is_agent else ":material/person:"
+    return st.chat_message("user" if is_agent else "assistant", avatar=avatar)
+
+
+def show_scorecard(card: dict[str, Any]) -> None:
+    """The whole scorecard of one call."""
+    st.subheader(t("card.title"))
+    if card.get("unscorable"):
+        st.warning(f"{t('card.unscorable')}: {card['unscorable']['message']}")
+        return
+    _summary(card)
+    _criteria_chart(card["criteria"])
+    _criteria_details(card["criteria"])
+    _transcript(card)
+    _delivery(card.get("delivery", {}))
+
+
+def _summary(card: dict[str, Any]) -> None:
+    overall, passed = card["overall"], card["passed"]
+    left, right = st.columns(2)
+    left.metric(t("card.overall"), f"{overall:.0f} / 100")
+    right.metric("", t("card.passed") if passed else t("card.failed"))
+    for failure in card.get("auto_fail", []):
+        st.error(f"{t('card.auto_fail')}: {escape(str(failure.get('message', failure)))}")
+
+
+def _criteria_chart(criteria: dict[str, Any]) -> None:
+    frame = pd.DataFrame(
+        {
+            "criterion": list(criteria),
+            "percent": [100 * c["score"] / c["max"] if c["max"] else 0 for c in criteria.values()],
+        }
+    ).set_index("criterion")
+    st.bar_chart(frame, horizontal=True, height=40 + 32 * len(criteria), y_label="", x_label="%")
+
+
+def _criteria_details(criteria: dict[str, Any]) -> None:
+    st.markdown(f"#### {t('card.criteria')}")
+    for name, criterion in criteria.items():
+        label = f"{name.replace('_', ' ')} — {criterion['score']:g} / {criterion['max']:g}"
+        with st.expander(label, expanded=bool(criterion["missed"])):
+            if criterion.get("feedback"):
+                st.markdown(f"**{t('card.missed')}:** {escape(criterion['feedback'])}")
+            for item in criterion["evidence"]:
+                st.markdown(
+                    f"- #{item['utterance'] + 1} `{item['rule']}`: “{escape(item['text'])}”"
+                )
+
+
+def evidence_line(item: dict[str, Any]) -> str:
+    """One evidence item: which utterance (1-based, when it has one), which rule, what text."""
+    where = f"#{item['utterance'] + 1} " if isinstance(item.get("utterance"), int) else ""
+    return f"- {where}`{item['rule']}`: “{escape(str(item['text']))}”"
+
+
+def _transcript(card: dict[str, Any]) -> None:
+    st.markdown(f"#### {t('card.transcript')}")
+    spans: dict[int, list[str]] = {}
+    for criterion in card["criteria"].values():
+        for item in criterion["evidence"]:
+            spans.setdefault(item["utterance"], []).append(item["text"])
+    for utterance in card["utterances"]:
+        is_agent = utterance["speaker"] == "agent"
+        with st.chat_message(
+            "user" if is_agent else "assistant", avatar="🎧" if is_agent else "🧑"
+        ):
+            stages = " ".join(f"`{stage}`" for stage in utterance.get("stages", []))
+            text = highlight(utterance["text"], spans.get(utterance["index"], []))
+            st.markdown(f"{text} {stages}")
+
+
+def _delivery(delivery: dict[str, Any]) -> None:
+    shown = {k: v for k, v in delivery.items() if isinstance(v, int | float)}
+    if not shown:
+        return
+    st.markdown(f"#### {t('card.delivery')}")
+    columns = st.columns(len(shown))
+    for column, (name, value) in zip(columns, shown.items(), strict=True):
+        column.metric(name.replace("_", " "), f"{value:g}")
