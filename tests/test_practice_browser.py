@@ -91,7 +91,7 @@ def test_trainee_plays_a_whole_call(settings: Settings, tmp_path: Path) -> None:
         context.grant_permissions(["microphone"], origin=url)
         page = context.new_page()
         sign_in(page, url)
-        page.get_by_role("link", name="Practice").click()
+        page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Practice").click()
         page.locator(f".st-key-start_{SCENARIO} button").wait_for(timeout=TIMEOUT_MS)
         shoot(page, "scenario-picker", tmp_path, height=1400)
         page.locator(f".st-key-start_{SCENARIO} button").click()

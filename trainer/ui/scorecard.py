@@ -78,9 +78,7 @@ def _criteria_details(criteria: dict[str, Any]) -> None:
             if criterion.get("feedback"):
                 st.markdown(f"**{t('card.missed')}:** {escape(criterion['feedback'])}")
             for item in criterion["evidence"]:
-                st.markdown(
-                    f"- #{item['utterance'] + 1} `{item['rule']}`: “{escape(item['text'])}”"
-                )
+                st.markdown(evidence_line(item))
 
 
 def evidence_line(item: dict[str, Any]) -> str:
@@ -96,10 +94,7 @@ def _transcript(card: dict[str, Any]) -> None:
         for item in criterion["evidence"]:
             spans.setdefault(item["utterance"], []).append(item["text"])
     for utterance in card["utterances"]:
-        is_agent = utterance["speaker"] == "agent"
-        with st.chat_message(
-            "user" if is_agent else "assistant", avatar="🎧" if is_agent else "🧑"
-        ):
+        with speaker_message(utterance["speaker"]):
             stages = " ".join(f"`{stage}`" for stage in utterance.get("stages", []))
             text = highlight(utterance["text"], spans.get(utterance["index"], []))
             st.markdown(f"{text} {stages}")
