@@ -42,5 +42,8 @@ else:
     pages = [
         st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),
         st.Page(f"{PAGES}/practice.py", title=t("nav.practice"), icon=":material/headset_mic:"),
+        st.Page(f"{PAGES}/review.py", title=t("nav.review"), icon=":material/fact_check:"),
     ]
+    if user.role in (services.Role.TEAM_LEAD, services.Role.ADMIN):
+        pages.append(st.Page(f"{PAGES}/team.py", title=t("nav.team"), icon=":material/groups:"))
 st.navigation(pages).run()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages callcoach needs, only those missing. Usage: system-packages.sh run|test
 set -euo pipefail
-run_packages=(python3-venv espeak-ng festival festvox-ru festvox-us-slt-hts festvox-kallpc16k sox ffmpeg libsndfile1)
+run_packages=(python3-venv fonts-dejavu-core espeak-ng festival festvox-ru festvox-us-slt-hts festvox-kallpc16k sox ffmpeg libsndfile1)
 test_packages=(postgresql chromium)
 packages=("${run_packages[@]}")
 [ "${1:-run}" = test ] && packages+=("${test_packages[@]}")

@@ -58,6 +58,13 @@ def postgres_url() -> Iterator[str]:
     yield url
 
 
+# A test that leaked a session (idle in transaction) would block DROP SCHEMA forever.
+LEFTOVER_CONNECTIONS = """
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+"""
+
+
 @pytest.fixture
 def pg_settings(tmp_path: Path, postgres_url: str) -> Iterator[Settings]:
     """A migrated, empty PostgreSQL database (schema dropped afterwards)."""
@@ -65,7 +72,10 @@ def pg_settings(tmp_path: Path, postgres_url: str) -> Iterator[Settings]:
 
     current = make_settings(tmp_path, postgres_url)
     engine = db.get_engine(postgres_url)
+    engine.dispose()  # connections of earlier tests would hold locks on the old schema
     with engine.begin() as connection:
+        connection.execute(text("SET lock_timeout = '20s'"))
+        connection.execute(text(LEFTOVER_CONNECTIONS))
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     db.upgrade(postgres_url)
     yield current

@@ -92,3 +92,27 @@ def test_practice_page_plays_a_typed_turn() -> None:
     ).run()
     assert [] == list(app.exception)
     assert 3 == len(app.chat_message)
+
+
+@pytest.mark.usefixtures("app_env")
+def test_team_dashboard_renders_for_admin(app_env: Settings) -> None:
+    """With seeded history, the team page shows the table, heatmap, types and a trainee."""
+    admin = services.authenticate(settings=app_env, username="admin", password="callcoach-demo")
+    services.seed_history(settings=app_env, actor=admin, trainees=6, attempts=60)
+    app = sign_in("admin")
+    app.switch_page("trainer/ui/pages/team.py").run()
+    assert [] == list(app.exception)
+    assert "Team dashboard" == app.title[0].value
+    assert 6 <= len(app.dataframe[0].value)
+
+
+@pytest.mark.usefixtures("app_env")
+def test_review_page_lists_own_calls_for_a_trainee() -> None:
+    """A trainee's review page shows their (empty) call list, not a trainee picker."""
+    app = sign_in("anna")
+    app.switch_page("trainer/ui/pages/review.py").run()
+    assert [] == list(app.exception)
+    assert (False, "No calls yet.") == (
+        "trainee" in [box.key for box in app.selectbox],
+        app.info[0].value,
+    )

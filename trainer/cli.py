@@ -140,16 +140,50 @@ def users_list() -> None:
 
 
 @demo_app.command("seed")
-def demo_seed() -> None:
-    """Create the demo accounts (one per role) if they are missing.
+def demo_seed(
+    trainees: Annotated[
+        int | None, typer.Option(help="Synthetic trainees (seed-trainee-0001, ...)")
+    ] = None,
+    attempts: Annotated[int | None, typer.Option(help="Scored calls shared among them")] = None,
+    teams: Annotated[
+        int | None, typer.Option(help="Teams, one lead each [about 12 per team]")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same history")] = 1,
+) -> None:
+    """Create the demo accounts; with --trainees and --attempts, six months of history.
 
-    Example: callcoach demo seed
+    The history goes into an empty database only (seed-* accounts, demo password).
+    Example: callcoach demo seed --trainees 500 --attempts 100000
     """
+    if trainees is not None or attempts is not None:
+        if trainees is None or attempts is None:
+            raise CallcoachError(Err.SEED_HALF_PLAN)
+        _seed_history(trainees, attempts, teams, seed)
+        return
     accounts = services.seed_demo(settings=ready_settings())
     table = Table("user", "role", "password", title="Demo accounts")
     for username, role in accounts:
         table.add_row(username, role, services.DEMO_PASSWORD)
     out.print(table)
+
+
+def _seed_history(trainees: int, attempts: int, teams: int | None, seed: int) -> None:
+    current = ready_settings()
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Seeding attempts", total=attempts)
+        counts = services.seed_history(
+            settings=current,
+            actor=services.COMMAND_LINE,
+            trainees=trainees,
+            attempts=attempts,
+            teams=teams,
+            seed=seed,
+            on_progress=lambda done: progress.update(task, completed=done),
+        )
+    table = Table("teams", "team leads", "trainees", "attempts", "scores", "criterion rows")
+    table.add_row(*(f"{value:,}" for value in vars(counts).values()))
+    out.print(table)
+    out.print(f"Sign in as seed-lead-01 or seed-trainee-0001 with {services.DEMO_PASSWORD}.")
 
 
 def _mark(check: services.Check) -> str:
@@ -399,6 +433,38 @@ def scenarios_list() -> None:
             item.title,
         )
     out.print(table)
+
+
+@app.command("progress")
+def progress_command(
+    trainee: Annotated[str, typer.Argument(help="The trainee's user name, e.g. anna")],
+    language: Annotated[str, typer.Option(help="Language of the sentences: en or ru")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """Show a trainee's level, each requirement of the next level, and what to practise.
+
+    Example: callcoach progress anna --json
+    """
+    readiness = services.readiness_for(
+        settings=ready_settings(), actor=services.COMMAND_LINE, username=trainee, language=language
+    )
+    if as_json:
+        typer.echo(json.dumps(readiness.to_json(), ensure_ascii=False))
+        return
+    report = readiness.to_json()
+    level = report["current_level"]["title"]
+    upcoming = report["next_level"]["title"] if report["next_level"] else "top of the ladder"
+    heading = f"{trainee}: {level} → {upcoming} ({report['attempts_counted']} calls)"
+    out.print(heading, style="bold", markup=False, highlight=False)
+    table = Table("", "requirement", "value", "needs", "n", "in words")
+    for row in report["requirements"]:
+        value = "—" if row["value"] is None else f"{row['value']:g}"
+        needs = f"{row['comparison']} {row['threshold']:g}"
+        mark = "[green]met[/]" if row["met"] else "[red]not yet[/]"
+        table.add_row(mark, row["key"], value, needs, str(row["n"]), row["text"])
+    out.print(table)
+    advice = report["recommendation"]
+    out.print(f"{advice['text']} {', '.join(advice['scenarios'])}", markup=False, soft_wrap=True)
 
 
 def main() -> None:

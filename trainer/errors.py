@@ -77,6 +77,46 @@ class Err(Enum):
         "Your last answer is saved but not transcribed yet",
         "press 'Transcribe again' (your recording is kept), then answer the customer",
     )
+    COMMENT_REQUIRED = (
+        "E115",
+        "A correction needs a comment",
+        "say in a sentence why the score changes; the trainee and trainers read it",
+    )
+    VALUE_OUT_OF_RANGE = (
+        "E116",
+        "{value:g} is outside 0–{maximum:g} for {criterion}",
+        "give a score between 0 and {maximum:g}",
+    )
+    REASON_REQUIRED = (
+        "E117",
+        "A dispute needs a reason",
+        "say what the automatic score missed, e.g. 'I used the name in my second answer'",
+    )
+    DISPUTE_ALREADY_OPEN = (
+        "E118",
+        "There is already an open dispute about {criterion}",
+        "wait for your team lead's answer to it",
+    )
+    DISPUTE_NOT_OPEN = (
+        "E119",
+        "Dispute {dispute_id} is not open",
+        "refresh the page: it has been answered already",
+    )
+    UNKNOWN_DECISION = (
+        "E120",
+        "'{decision}' is not a decision; a partial acceptance needs a new value",
+        "choose accepted, partially-accepted (with a value) or rejected",
+    )
+    TRAINEE_NOT_FOUND = (
+        "E121",
+        "There is no trainee '{username}' that you may see",
+        "check the name; team leads see their own team only",
+    )
+    FONT_MISSING = (
+        "E122",
+        "The PDF font {path} is missing",
+        "run `sudo apt-get install -y fonts-dejavu-core` (or `make run`)",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",
@@ -227,6 +267,36 @@ class Err(Enum):
         "E606",
         "{voice} could not speak the line: {reason}",
         "run `callcoach doctor`; if it persists, `sudo apt-get install --reinstall {package}`",
+    )
+    # E7xx: progress toward promotion (career ladder, readiness)
+    LADDER_INVALID = (
+        "E701",
+        "Career ladder {path} is invalid: {problems}",
+        "fix the keys named here; trainer/ladders/default.yaml is a complete example",
+    )
+    # E8xx: synthetic demo history
+    SEED_EXISTS = (
+        "E801",
+        "This database already holds a synthetic history ({accounts} seed-* accounts)",
+        "seed an empty database instead: point CALLCOACH_DATABASE_URL at a new one and run "
+        "`callcoach db upgrade` first",
+    )
+    SEED_COUNTS = (
+        "E802",
+        "Cannot seed {attempts} attempts for {trainees} trainees",
+        "give at least 1 trainee and at least one attempt per trainee, "
+        "e.g. --trainees 500 --attempts 100000",
+    )
+    SEED_TEAMS = (
+        "E803",
+        "Cannot split {trainees} trainees into {teams} teams",
+        "give between 1 and {trainees} teams, or leave --teams out (about 12 per team)",
+    )
+    SEED_HALF_PLAN = (
+        "E804",
+        "--trainees and --attempts go together",
+        "give both, e.g. `callcoach demo seed --trainees 500 --attempts 100000`, "
+        "or neither for the demo accounts",
     )
 
 

@@ -16,7 +16,10 @@ from trainer.services.accounts import (
     list_users,
     seed_demo,
 )
+from trainer.services.demo import seed_history
 from trainer.services.health import DOCTOR_CHECKS, Check, doctor
+from trainer.services.progress import readiness_for
+from trainer.storage.models import Role
 
 __all__ = [
     "COMMAND_LINE",
@@ -26,10 +29,13 @@ __all__ = [
     "DOCTOR_CHECKS",
     "Check",
     "CurrentUser",
+    "Role",
     "authenticate",
     "create_user",
     "doctor",
     "ensure_ready",
     "list_users",
+    "readiness_for",
     "seed_demo",
+    "seed_history",
 ]

@@ -216,7 +216,7 @@ def abandon_practice(*, settings: Settings, actor: CurrentUser, attempt_id: int)
 def get_call(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
     """One attempt as its trainee (or a trainer, their team lead, an admin) may see it."""
     with db.session_scope(settings.database_url) as session:
-        attempt = _readable_attempt(session, actor, attempt_id)
+        attempt = readable_attempt(session, actor, attempt_id)
         scenario = _scenario_of(session, attempt)
         turns = repositories.turns_of(session=session, attempt_id=attempt_id)
         recordings = repositories.recordings_by_id(
@@ -405,6 +405,8 @@ def _stored_version(session: Session, scenario: Scenario) -> ScenarioRow:
         title=scenario.title,
         language=scenario.language,
         source_yaml=source,
+        customer_type=scenario.customer.type,
+        difficulty=scenario.difficulty,
     )
 
 
@@ -467,7 +469,7 @@ def _own_open_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> 
     return attempt
 
 
-def _readable_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> Attempt:
+def readable_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> Attempt:
     """Trainees read their own attempts; team leads their team's; trainers and admins all.
 
     Someone else's attempt answers "not found", so its existence is not revealed either.

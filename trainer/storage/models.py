@@ -89,6 +89,9 @@ class Scenario(SQLModel, table=True):
     language: str = Field(max_length=5)
     source_yaml: str
     sha256: str = Field(max_length=64)
+    # copied from the YAML so dashboards can group by them in SQL
+    customer_type: str | None = Field(default=None, max_length=20)
+    difficulty: int | None = None
     enabled: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -96,7 +99,10 @@ class Scenario(SQLModel, table=True):
 class Attempt(SQLModel, table=True):
     """A practice call (or an uploaded real call) by one trainee."""
 
-    __table_args__ = (Index("ix_attempt_trainee_started", "trainee_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_attempt_trainee_started", "trainee_id", "started_at"),
+        Index("ix_attempt_started", "started_at"),  # newest attempts across all trainees
+    )
     id: int | None = Field(default=None, primary_key=True)
     trainee_id: int = Field(foreign_key="user.id")
     scenario_id: int | None = Field(default=None, foreign_key="scenario.id", index=True)
@@ -153,6 +159,8 @@ class Transcript(SQLModel, table=True):
 class Score(SQLModel, table=True):
     """The automatic score of an attempt, with its provenance."""
 
+    # covers the dashboard's scans: no visit to the wide rows (card JSON) per attempt
+    __table_args__ = (Index("ix_score_attempt_overall", "attempt_id", "id", "overall", "scorable"),)
     id: int | None = Field(default=None, primary_key=True)
     attempt_id: int = Field(foreign_key="attempt.id", index=True)
     overall: float | None = None
@@ -191,6 +199,41 @@ class Review(SQLModel, table=True):
     reviewer_id: int = Field(foreign_key="user.id")
     corrected_value: float
     comment: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    PARTIALLY_ACCEPTED = "partially-accepted"
+    REJECTED = "rejected"
+
+
+class Dispute(SQLModel, table=True):
+    """A trainee's objection to one criterion score, and the team lead's answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    criterion_score_id: int = Field(foreign_key="criterionscore.id", index=True)
+    trainee_id: int = Field(foreign_key="user.id", index=True)
+    reason: str
+    status: str = Field(default=DisputeStatus.OPEN, max_length=20, index=True)
+    resolved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    resolved_value: float | None = None
+    resolution_comment: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    resolved_at: datetime | None = None
+
+
+class HandScore(SQLModel, table=True):
+    """Calibration: a person's own score of one criterion of an automatically scored call."""
+
+    __table_args__ = (UniqueConstraint("score_id", "criterion", "scorer_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    score_id: int = Field(foreign_key="score.id", index=True)
+    criterion: str = Field(max_length=40)
+    value: float
+    max_value: float
+    scorer_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -51,7 +51,15 @@ def get_team(*, session: Session, team_id: int) -> Team | None:
 
 
 def scenario_version(
-    *, session: Session, key: str, sha256: str, title: str, language: str, source_yaml: str
+    *,
+    session: Session,
+    key: str,
+    sha256: str,
+    title: str,
+    language: str,
+    source_yaml: str,
+    customer_type: str,
+    difficulty: int,
 ) -> Scenario:
     """The stored version of this exact scenario text, added as the next version if new."""
     same = select(Scenario).where(Scenario.key == key, Scenario.sha256 == sha256)
@@ -66,6 +74,8 @@ def scenario_version(
         language=language,
         source_yaml=source_yaml,
         sha256=sha256,
+        customer_type=customer_type,
+        difficulty=difficulty,
     )
     session.add(row)
     session.flush()

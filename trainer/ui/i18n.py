@@ -101,6 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "outcome.abandoned": {"en": "you hung up", "ru": "вы завершили звонок"},
     "card.title": {"en": "Scorecard", "ru": "Оценка звонка"},
     "card.overall": {"en": "Overall", "ru": "Итог"},
+    "card.result": {"en": "Result", "ru": "Результат"},
     "card.passed": {"en": "Passed", "ru": "Зачтено"},
     "card.failed": {"en": "Not passed yet", "ru": "Пока не зачтено"},
     "card.unscorable": {"en": "This call could not be scored", "ru": "Этот звонок нельзя оценить"},
@@ -114,6 +115,79 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "card.delivery": {"en": "Delivery", "ru": "Подача"},
     "card.your_answers": {"en": "Your answers", "ru": "Ваши ответы"},
+    "nav.review": {"en": "Calls & reviews", "ru": "Звонки и проверки"},
+    "review.title": {"en": "Calls and reviews", "ru": "Звонки и проверки"},
+    "review.trainee": {"en": "Trainee", "ru": "Стажёр"},
+    "review.calls": {"en": "Calls", "ru": "Звонки"},
+    "review.no_calls": {"en": "No calls yet.", "ru": "Звонков пока нет."},
+    "review.open": {"en": "Open", "ru": "Открыть"},
+    "review.back": {"en": "Back to the list", "ru": "Назад к списку"},
+    "review.criteria": {"en": "Review criteria", "ru": "Проверка критериев"},
+    "review.automatic": {
+        "en": "automatic {value:g} / {maximum:g}",
+        "ru": "автоматически {value:g} / {maximum:g}",
+    },
+    "review.corrected": {
+        "en": "corrected to {value:g} by {who} on {when}: {comment}",
+        "ru": "исправлено на {value:g} ({who}, {when}): {comment}",
+    },
+    "review.correct": {"en": "Correct the score", "ru": "Исправить оценку"},
+    "review.new_value": {"en": "New score", "ru": "Новая оценка"},
+    "review.comment": {"en": "Comment (required)", "ru": "Комментарий (обязательно)"},
+    "review.save": {"en": "Save correction", "ru": "Сохранить исправление"},
+    "review.dispute": {"en": "Dispute this score", "ru": "Оспорить оценку"},
+    "review.reason": {"en": "Why is the score wrong?", "ru": "Почему оценка неверна?"},
+    "review.send_dispute": {"en": "Send dispute", "ru": "Отправить"},
+    "review.dispute_open": {"en": "Disputed: {reason}", "ru": "Оспорено: {reason}"},
+    "review.dispute_done": {"en": "Dispute {status}: {comment}", "ru": "Спор: {status}. {comment}"},
+    "review.decide": {"en": "Answer the dispute", "ru": "Ответить на спор"},
+    "review.decision": {"en": "Decision", "ru": "Решение"},
+    "review.hand_score": {
+        "en": "Score by hand (calibration)",
+        "ru": "Оценить вручную (калибровка)",
+    },
+    "review.hand_save": {"en": "Save hand scores", "ru": "Сохранить ручные оценки"},
+    "review.saved": {"en": "Saved.", "ru": "Сохранено."},
+    "progress.level": {"en": "Your level: **{level}**", "ru": "Ваш уровень: **{level}**"},
+    "progress.next": {"en": "Next: **{level}**", "ru": "Следующий: **{level}**"},
+    "progress.top": {"en": "You are at the top of the ladder.", "ru": "Вы на верхней ступени."},
+    "progress.ready": {
+        "en": "Everything is met: ask your team lead to sign off your promotion.",
+        "ru": "Все условия выполнены: попросите руководителя подтвердить повышение.",
+    },
+    "progress.scores": {"en": "Your scores", "ru": "Ваши оценки"},
+    "progress.pass_line": {"en": "pass", "ru": "зачёт"},
+    "progress.practise_next": {"en": "Practise next", "ru": "Что тренировать дальше"},
+    "progress.recent": {"en": "Recent calls", "ru": "Последние звонки"},
+    "nav.team": {"en": "Team", "ru": "Команда"},
+    "team.title": {"en": "Team dashboard", "ru": "Панель команды"},
+    "team.table": {"en": "Trainees", "ru": "Стажёры"},
+    "team.heatmap": {
+        "en": "Criteria by trainee (recent calls, %)",
+        "ru": "Критерии по стажёрам (последние звонки, %)",
+    },
+    "team.types": {
+        "en": "Impartiality: average by customer type",
+        "ru": "Беспристрастность: средний балл по типам клиентов",
+    },
+    "team.trainee": {"en": "Trainee", "ru": "Стажёр"},
+    "team.trend": {"en": "Weekly average", "ru": "Средний балл по неделям"},
+    "team.csv": {"en": "Export team as CSV", "ru": "Выгрузить команду в CSV"},
+    "team.pdf": {"en": "Progress report (PDF)", "ru": "Отчёт о прогрессе (PDF)"},
+    "team.sign_off": {
+        "en": "Sign off promotion to {level}",
+        "ru": "Подтвердить повышение до уровня {level}",
+    },
+    "team.signed": {"en": "Signed off.", "ru": "Подтверждено."},
+    "team.empty": {"en": "No trainees with calls yet.", "ru": "Пока нет стажёров со звонками."},
+    "team.calibration": {
+        "en": "Calibration: hand scores vs automatic",
+        "ru": "Калибровка: ручные оценки и автоматические",
+    },
+    "team.no_calibration": {
+        "en": "No hand scores yet: score a call by hand on 'Calls & reviews'.",
+        "ru": "Ручных оценок пока нет: оцените звонок вручную в разделе «Звонки и проверки».",
+    },
     "error.setup": {
         "en": "callcoach cannot start",
         "ru": "callcoach не может запуститься",
@@ -121,7 +195,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, **fields: str) -> str:
+def t(key: str, **fields: object) -> str:
     """The string for `key` in the session's language (English when missing)."""
     language = st.session_state.get("language", "en")
     entry = STRINGS[key]

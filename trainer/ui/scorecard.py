@@ -55,7 +55,7 @@ def _summary(card: dict[str, Any]) -> None:
     overall, passed = card["overall"], card["passed"]
     left, right = st.columns(2)
     left.metric(t("card.overall"), f"{overall:.0f} / 100")
-    right.metric("", t("card.passed") if passed else t("card.failed"))
+    right.metric(t("card.result"), t("card.passed") if passed else t("card.failed"))
     for failure in card.get("auto_fail", []):
         st.error(f"{t('card.auto_fail')}: {escape(str(failure.get('message', failure)))}")
 

@@ -52,6 +52,7 @@ def filtered(cards: list[practice.ScenarioCard]) -> list[practice.ScenarioCard]:
     languages = [any_, *LANGUAGES]
     chosen_language = language.selectbox(
         t("practice.language"), languages, key="filter_language",
+        index=languages.index(st.session_state["language"]),
         format_func=lambda code: LANGUAGES.get(code, code),
     )  # fmt: skip
     low, high = difficulty.select_slider(

@@ -1,0 +1,520 @@
+"""Readiness against the career ladder: requirement tables, validation, advice, access, CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from tests.cli_runner import run_cli
+from tests.conftest import make_settings
+from trainer import progress, services
+from trainer.config import Settings
+from trainer.errors import CallcoachError
+from trainer.progress import Ladder, Readiness, Requirement, ScenarioInfo, ScoredAttempt
+from trainer.scenario import SCENARIO_DIR, get_scenario
+from trainer.services import practice
+from trainer.storage import db, repositories
+from trainer.storage.models import Attempt, AttemptStatus, CriterionScore, Review, Score
+
+START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+GOOD_STAGES = dict.fromkeys(progress.STAGES, (8.0, 10.0))
+
+
+def call(
+    overall: float,
+    *,
+    difficulty: int = 2,
+    customer_type: str = "new",
+    stages: dict[str, tuple[float, float]] | None = None,
+    auto_fail: bool = False,
+    kind: str = "practice",
+    scenario: str = "late-delivery",
+) -> dict[str, Any]:
+    """One call of a hand-built history (numbered and dated by `history`)."""
+    return {
+        "overall": overall,
+        "difficulty": difficulty,
+        "customer_type": customer_type,
+        "criteria": GOOD_STAGES if stages is None else stages,
+        "auto_fail": auto_fail,
+        "kind": kind,
+        "scenario": scenario,
+    }
+
+
+def history(*calls: dict[str, Any]) -> list[ScoredAttempt]:
+    """Calls oldest first, an hour apart."""
+    return [
+        ScoredAttempt(attempt_id=i, ended_at=START + timedelta(hours=i), **fields)
+        for i, fields in enumerate(calls, start=1)
+    ]
+
+
+def scores(*values: float, **fields: Any) -> list[dict[str, Any]]:
+    return [call(value, **fields) for value in values]
+
+
+def ladder(agent: dict[str, Any], **settings: Any) -> Ladder:
+    """Trainee → Agent, where Agent sets only the requirements under test."""
+    return Ladder.model_validate(
+        {
+            "version": "test",
+            "half_life_attempts": 1,
+            **settings,
+            "levels": [{"name": "Trainee"}, {"name": "Agent", **agent}],
+        }
+    )
+
+
+def measure(calls: list[ScoredAttempt], rules: Ladder) -> Requirement:
+    """The one requirement the Agent level of `rules` sets, measured on `calls`."""
+    (requirement,) = progress.requirements(
+        rules.levels[1], progress.counted(calls, rules), set(), rules
+    )
+    return requirement
+
+
+def evaluate(
+    calls: list[ScoredAttempt], rules: Ladder, sign_offs: tuple[str, ...] = ()
+) -> Readiness:
+    return progress.evaluate(calls, rules, sign_offs, [])
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([80, 82, 78, 80], (True, 1.4)),  # sqrt((0 + 4 + 4 + 0) / 4)
+        ([60, 100, 60, 100], (False, 20.0)),
+        ([40, 95, 80, 80, 80, 80], (True, 0.0)),  # only the last 4 are the window
+        ([80], (False, None)),  # one call has no spread yet
+    ],
+)
+def test_stability(values: list[float], expected: tuple[bool, float | None]) -> None:
+    """Stability is the population standard deviation of the last N scores, at most X."""
+    found = measure(history(*scores(*values)), ladder({"window": 4, "max_spread": 10}))
+    assert expected == (found.met, found.value)
+
+
+IMPARTIAL = {"impartiality": {"max_gap": 10, "min_attempts_per_type": 3, "over_last": 20}}
+
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        (
+            scores(80, 80, 80, customer_type="new") + scores(72, 70, 68, customer_type="regular"),
+            (True, 10.0),
+        ),
+        (
+            scores(90, 90, 90, customer_type="new") + scores(75, 75, 75, customer_type="regular"),
+            (False, 15.0),
+        ),
+        (  # key accounts have 2 calls, fewer than K = 3: not judged yet
+            scores(80, 80, 80, customer_type="new")
+            + scores(75, 75, 75, customer_type="regular")
+            + scores(40, 40, customer_type="key_account"),
+            (True, 5.0),
+        ),
+        (  # one judged type cannot show a gap
+            scores(80, 80, 80, customer_type="new") + scores(40, customer_type="regular"),
+            (False, None),
+        ),
+    ],
+)
+def test_impartiality(calls: list[dict[str, Any]], expected: tuple[bool, float | None]) -> None:
+    """The gap between customer types with at least K calls is at most Y."""
+    found = measure(history(*calls), ladder(IMPARTIAL))
+    assert expected == (found.met, found.value)
+
+
+def test_impartiality_breakdown_lists_every_type() -> None:
+    """The breakdown names each customer type's average and count, and whether it is judged."""
+    calls = scores(80, 80, 80, customer_type="new") + scores(40, customer_type="regular")
+    found = measure(history(*calls), ladder(IMPARTIAL))
+    expected = {
+        "new": {"average": 80.0, "n": 3, "judged": True},
+        "regular": {"average": 40.0, "n": 1, "judged": False},
+    }
+    assert expected == found.details["by_customer_type"]
+
+
+@pytest.mark.parametrize(
+    ("values", "half_life", "expected"),
+    [
+        # weights oldest first 0.125, 0.25, 0.5, 1: (7.5 + 15 + 45 + 90) / 1.875 = 84.0
+        ([60, 60, 90, 90], 1, (True, 84.0)),
+        # the same calls, improvement first: (11.25 + 22.5 + 30 + 60) / 1.875 = 66.0
+        ([90, 90, 60, 60], 1, (False, 66.0)),
+        # half-life 2: weights 0.354, 0.5, 0.707, 1 → (21.2 + 30 + 63.6 + 90) / 2.561 = 80.0
+        ([60, 60, 90, 90], 2, (True, 80.0)),
+    ],
+)
+def test_recent_calls_weigh_more(
+    values: list[float], half_life: float, expected: tuple[bool, float]
+) -> None:
+    """The average weighs a call k calls old 0.5 ** (k / half-life): improvement counts more."""
+    rules = ladder({"window": 4, "min_average": 80}, half_life_attempts=half_life)
+    found = measure(history(*scores(*values)), rules)
+    assert expected == (found.met, found.value)
+
+
+@pytest.mark.parametrize(
+    ("greeting", "expected"),
+    [
+        ([(6, 10), (6, 10)], (False, 60.0)),
+        ([(7, 10), (7, 10)], (True, 70.0)),
+        ([(4, 10), (9, 10)], (True, 73.3)),  # (0.5 · 40 + 1 · 90) / 1.5: the newest counts more
+    ],
+)
+def test_stage_minimum(greeting: list[tuple[float, float]], expected: tuple[bool, float]) -> None:
+    """Each stage needs a minimum share of its maximum over the window, weighted by recency."""
+    calls = [call(80, stages={"greeting": points}) for points in greeting]
+    found = measure(history(*calls), ladder({"stage_minimums": {"greeting": 70}}))
+    assert expected == (found.met, found.value)
+
+
+TIER = {"tier": {"difficulty": 2, "min_score": 85, "at_least": 4, "of_last": 5}}
+
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        (scores(90, 90, 90, 90, 70, difficulty=2), (True, 4, 5)),
+        (scores(90, 90, 90, 70, 70, difficulty=3), (False, 3, 5)),
+        (  # the sixth-newest hard call is outside the last 5
+            scores(90, difficulty=2) + scores(70, 90, 90, 90, 70, difficulty=2),
+            (False, 3, 5),
+        ),
+        (scores(95, 95, 95, 95, 95, difficulty=1), (False, None, 0)),  # easy calls do not count
+    ],
+)
+def test_difficulty_tier(
+    calls: list[dict[str, Any]], expected: tuple[bool, int | None, int]
+) -> None:
+    """At least 4 of the last 5 calls at difficulty D or more score 85 or more."""
+    found = measure(history(*calls), ladder(TIER))
+    assert expected == (found.met, found.value, found.n)
+
+
+@pytest.mark.parametrize(
+    ("failed", "expected"),
+    [
+        ([False, False, False, False], (True, 0)),
+        ([True, False, False, False], (True, 0)),  # older than the last 3
+        ([False, False, True, False], (False, 1)),
+    ],
+)
+def test_auto_fail_in_window_blocks(failed: list[bool], expected: tuple[bool, int]) -> None:
+    """An auto-fail in the last N calls blocks the level; an older one no longer does."""
+    calls = [call(90, auto_fail=flag) for flag in failed]
+    found = measure(history(*calls), ladder({"window": 3, "no_auto_fail": True}))
+    assert expected == (found.met, found.value)
+
+
+FULL = {"min_attempts": 2, "min_average": 80, "sign_off": True}
+
+
+@pytest.mark.parametrize(
+    ("sign_offs", "expected"),
+    [
+        ((), ("Trainee", "Agent", True)),
+        (("agent",), ("Agent", None, False)),  # names match in any case
+        (("Senior Agent",), ("Trainee", "Agent", True)),
+    ],
+)
+def test_sign_off_required(
+    sign_offs: tuple[str, ...], expected: tuple[str, str | None, bool]
+) -> None:
+    """Numbers alone do not promote: the level needs a team lead's sign-off."""
+    found = evaluate(history(*scores(90, 90)), ladder(FULL), sign_offs)
+    next_name = found.next_level.name if found.next_level else None
+    assert expected == (found.current_level.name, next_name, found.ready_for_sign_off)
+
+
+def test_levels_are_climbed_in_order() -> None:
+    """Meeting a higher level's requirements does not skip an unsigned lower level."""
+    rules = Ladder.model_validate(
+        {
+            "version": "test",
+            "half_life_attempts": 5,
+            "levels": [
+                {"name": "Trainee"},
+                {"name": "Agent", "sign_off": True},
+                {"name": "Senior Agent", "min_attempts": 1, "sign_off": True},
+            ],
+        }
+    )
+    found = evaluate(history(*scores(90)), rules, ("Senior Agent",))
+    assert ("Trainee", ["sign_off"]) == (
+        found.current_level.name,
+        [r.key for r in found.requirements],
+    )
+
+
+@pytest.mark.parametrize(("count_real_calls", "expected"), [(False, (False, 2)), (True, (True, 4))])
+def test_real_calls_count_only_when_the_ladder_says(
+    count_real_calls: bool, expected: tuple[bool, int]
+) -> None:
+    """Uploaded real calls are left out by default and counted with count_real_calls."""
+    calls = scores(90, 90) + scores(90, 90, kind="real-call")
+    rules = ladder({"min_attempts": 3}, count_real_calls=count_real_calls)
+    found = measure(history(*calls), rules)
+    assert expected == (found.met, found.value)
+
+
+def test_no_attempts_gives_a_sensible_answer() -> None:
+    """Without calls: Trainee, every Agent requirement unmet with n = 0, easiest scenarios."""
+    library = [
+        ScenarioInfo("hard", "en", 4, "regular", frozenset({"greeting"})),
+        ScenarioInfo("easy", "en", 1, "new", frozenset({"greeting"})),
+        ScenarioInfo("medium", "en", 2, "new", frozenset({"follow_up"})),
+    ]
+    found = progress.evaluate([], progress.load_ladder(), [], library)
+    summary = {(r.key, r.met, r.n) for r in found.requirements}
+    assert ("Trainee", "Agent") == (
+        found.current_level.name,
+        getattr(found.next_level, "name", None),
+    )
+    assert {(key, False, 0) for key, _, _ in summary} == summary
+    assert ("start", ["easy", "medium", "hard"]) == (
+        found.recommendation.focus,
+        found.recommendation.scenarios,
+    )
+
+
+def test_sentences_in_russian() -> None:
+    """The sentences behind each requirement come in the language asked for."""
+    found = progress.evaluate(
+        history(*scores(84, 86)), progress.load_ladder(), [], [], language="ru"
+    )
+    texts = {r.key: r.text for r in found.requirements}
+    expected = "Взвешенное среднее последних звонков: 85.1 (звонков: 2; нужно не меньше 80)."
+    assert (expected, "Оператор") == (texts["average"], found.to_json()["next_level"]["title"])
+
+
+LIBRARY = [
+    ScenarioInfo("greet-easy", "en", 1, "new", frozenset({"greeting"})),
+    ScenarioInfo("follow-easy", "en", 1, "new", frozenset({"follow_up"})),
+    ScenarioInfo("follow-hard", "en", 4, "regular", frozenset({"follow_up"})),
+    ScenarioInfo("follow-mid", "en", 2, "regular", frozenset({"follow_up", "greeting"})),
+    ScenarioInfo("vip", "en", 3, "key_account", frozenset({"solution_offer"})),
+]
+WEAK_FOLLOW_UP = GOOD_STAGES | {"follow_up": (4.0, 10.0)}
+
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        (  # passed at difficulty 2: the follow-up scenario nearest 2 first
+            [call(85, stages=WEAK_FOLLOW_UP, scenario="greet-easy")] * 3,
+            ("stage", "follow_up", ["follow-mid", "follow-easy", "follow-hard"]),
+        ),
+        (  # the scenario just practised goes last
+            [call(85, stages=WEAK_FOLLOW_UP, scenario="follow-mid")] * 3,
+            ("stage", "follow_up", ["follow-easy", "follow-hard", "follow-mid"]),
+        ),
+        (  # stages fine, key accounts far behind: scenarios with key accounts
+            scores(90, 90, 90, customer_type="new")
+            + scores(60, 60, 60, customer_type="key_account"),
+            ("customer_type", "key_account", ["vip"]),
+        ),
+    ],
+)
+def test_recommendation_trains_the_weakest_point(
+    calls: list[dict[str, Any]], expected: tuple[str, str, list[str]]
+) -> None:
+    """The weakest stage (or customer type) picks the scenarios that train it."""
+    rules = ladder({"stage_minimums": dict.fromkeys(progress.STAGES, 70), **IMPARTIAL})
+    advice = progress.evaluate(history(*calls), rules, [], LIBRARY).recommendation
+    assert expected == (advice.focus, advice.target, advice.scenarios)
+
+
+def test_default_ladder_loads() -> None:
+    """The shipped ladder is valid: Trainee → Agent → Senior Agent → Team Lead candidate."""
+    names = [level.name for level in progress.load_ladder().levels]
+    assert ["Trainee", "Agent", "Senior Agent", "Team Lead candidate"] == names
+
+
+VALID = "version: '1'\nhalf_life_attempts: 5\nlevels:\n  - name: Trainee\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("levels: [", "line 1: expected the node content, but found '<stream end>'"),
+        ("- a list", "'(top level)': Input should be a valid dictionary or instance of Ladder"),
+        (
+            VALID + "  - name: Agent\n    min_avg: 80\n",
+            "'levels.1.min_avg': Extra inputs are not permitted",
+        ),
+        (
+            VALID + "  - name: Agent\n    min_average: 120\n",
+            "'levels.1.min_average': Input should be less than or equal to 100",
+        ),
+        (
+            VALID + "  - name: Agent\n    stage_minimums: {greting: 70}\n",
+            "'levels.1.stage_minimums.greting.[key]': Input should be 'greeting', "
+            "'needs_discovery', 'solution_offer' or 'follow_up'",
+        ),
+        (
+            VALID
+            + "  - name: Agent\n    tier: {difficulty: 2, min_score: 85, at_least: 6, of_last: 5}\n",
+            "'levels.1.tier': at_least (6) is more than of_last (5)",
+        ),
+        (VALID + "  - name: Trainee\n", "'levels': 'Trainee' is given twice"),
+        (
+            VALID.replace("Trainee", "Trainee\n    sign_off: true") + "  - name: Agent\n",
+            "'levels.0': everyone starts on the first level; give it no requirements",
+        ),
+        (VALID, "'levels': List should have at least 2 items after validation, not 1"),
+    ],
+)
+def test_broken_ladder_is_reported(text: str, expected: str) -> None:
+    """A broken ladder file names the key and the problem (E701)."""
+    with pytest.raises(CallcoachError) as raised:
+        progress.parse_ladder(text, source="ladder.yaml")
+    assert ("E701", f"Career ladder ladder.yaml is invalid: {expected}") == (
+        raised.value.code,
+        raised.value.what,
+    )
+
+
+# Through the service and the command line, on a real database.
+
+
+def _sign_in(settings: Settings, username: str) -> services.CurrentUser:
+    return services.authenticate(settings=settings, username=username, password="callcoach-demo")
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """One database for the module: demo accounts plus a trainee and a lead of another team."""
+    settings = make_settings(tmp_path_factory.mktemp("team"))
+    db.upgrade(settings.database_url)
+    services.seed_demo(settings=settings)
+    for username, role in (("olga", "trainee"), ("oleg", "team-lead")):
+        services.create_user(
+            settings=settings, username=username, role=role, password="callcoach-demo", team="South"
+        )
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("reader", "trainee", "allowed"),
+    [
+        ("anna", "anna", True),
+        ("anna", "boris", False),
+        ("lead", "anna", True),
+        ("oleg", "anna", False),
+        ("trainer", "olga", True),
+        ("admin", "anna", True),
+        ("admin", "nobody", False),
+    ],
+)
+def test_who_may_read_readiness(team: Settings, reader: str, trainee: str, allowed: bool) -> None:
+    """Own readiness, the team lead's team, trainers and admins everyone; others get E121."""
+    actor = _sign_in(team, reader)
+    try:
+        found = services.readiness_for(settings=team, actor=actor, username=trainee)
+        outcome = found.trainee
+    except CallcoachError as error:
+        outcome = error.code
+    assert (trainee if allowed else "E121") == outcome
+
+
+def test_correction_counts_instead_of_automatic_value(team: Settings) -> None:
+    """A team lead's newest correction replaces the automatic criterion and overall."""
+    score_id = _stored_score(team, greeting=2.0)
+    lead = _sign_in(team, "lead")
+    with db.session_scope(team.database_url) as session:
+        greeting = session.exec(
+            select(CriterionScore).where(
+                CriterionScore.score_id == score_id, CriterionScore.criterion == "greeting"
+            )
+        ).one()
+        for value in (5.0, 10.0):
+            session.add(
+                Review(
+                    criterion_score_id=greeting.id,
+                    reviewer_id=lead.id,
+                    corrected_value=value,
+                    comment="heard it",
+                )
+            )
+    found = services.readiness_for(settings=team, actor=lead, username="anna")
+    values = {r.key: r.value for r in found.requirements}
+    with db.session_scope(team.database_url) as session:
+        kept = session.get(CriterionScore, greeting.id)
+    assert (100.0, 100.0, 2.0) == (values["stage:greeting"], values["average"], kept and kept.value)
+
+
+def _stored_score(settings: Settings, *, greeting: float) -> int:
+    """A completed late-delivery call of anna's: every stage full marks except greeting."""
+    anna, scenario = _sign_in(settings, "anna"), get_scenario("late-delivery")
+    with db.session_scope(settings.database_url) as session:
+        version = repositories.scenario_version(
+            session=session,
+            key=scenario.id,
+            sha256="test",
+            title=scenario.title,
+            language=scenario.language,
+            source_yaml=(SCENARIO_DIR / "late-delivery.yaml").read_text(encoding="utf-8"),
+            customer_type=scenario.customer.type,
+            difficulty=scenario.difficulty,
+        )
+        attempt = Attempt(
+            trainee_id=anna.id,
+            scenario_id=version.id,
+            status=AttemptStatus.COMPLETED,
+            ended_at=START,
+        )
+        session.add(attempt)
+        session.flush()
+        assert attempt.id is not None
+        stages = [
+            CriterionScore(score_id=0, criterion=stage, value=10.0, max_value=10.0)
+            for stage in progress.STAGES
+        ]
+        stages[0].value = greeting
+        score = Score(attempt_id=attempt.id, overall=80.0, language="en", rubric_version="1.1")
+        repositories.add_score(session=session, score=score, criteria=stages)
+        assert score.id is not None
+        return score.id
+
+
+def _practise(settings: Settings, actor: services.CurrentUser, scenario_id: str) -> None:
+    """One call through the practice services, typing the scenario's model answers."""
+    view = practice.start_practice(settings=settings, actor=actor, scenario_id=scenario_id)
+    for answer in get_scenario(scenario_id).example_good_answers:
+        if view.ended:
+            break
+        view = practice.answer_with_text(
+            settings=settings, actor=actor, attempt_id=view.attempt_id, text=answer
+        )
+    assert view.scorecard is not None
+
+
+@pytest.mark.slow
+def test_cli_progress_json(settings: Settings) -> None:
+    """`callcoach progress anna --json` prints readiness after two real practice calls."""
+    services.seed_demo(settings=settings)
+    anna = _sign_in(settings, "anna")
+    for scenario_id in ("late-delivery", "chat-damaged-order"):
+        _practise(settings, anna, scenario_id)
+    result = run_cli("progress", "anna", "--json", settings=settings)
+    assert (0, "") == (result.returncode, result.stderr)
+    report = json.loads(result.stdout)
+    requirements = {r["key"]: (r["met"], r["value"], r["n"]) for r in report["requirements"]}
+    practised = {"late-delivery", "chat-damaged-order"}
+    assert ("anna", 2, "Trainee", "Agent") == (
+        report["trainee"],
+        report["attempts_counted"],
+        report["current_level"]["name"],
+        report["next_level"]["name"],
+    )
+    assert ((False, 2, 2), (False, 0, 0)) == (requirements["attempts"], requirements["sign_off"])
+    assert set() == practised & set(report["recommendation"]["scenarios"])

@@ -1,0 +1,39 @@
+"""Exports: CSV content and PDF text, in English and Russian."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+import pypdf
+
+from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, trainee_pdf
+
+
+def test_csv_has_header_and_rows() -> None:
+    """A team export is plain CSV with a header line; text with commas is quoted."""
+    text = rows_to_csv(["user", "average"], [["anna", 81.5], ["Petrov, Boris", 77]])
+    assert 'user,average\nanna,81.5\n"Petrov, Boris",77\n' == text
+
+
+def test_pdf_report_reads_back_in_russian() -> None:
+    """The PDF carries the trainee, the level, each criterion with its numbers, and attempts."""
+    report = TraineeReport(
+        trainee="Борис Петров",
+        team="Team North",
+        level="Агент",
+        next_level="Старший агент",
+        criteria=[ReportLine("Средний балл", "84 из нужных 85", False)],
+        attempts=[(datetime(2026, 11, 2, 10, 0), "Пожилая клиентка", 81.0)],
+        generated_at=datetime(2026, 11, 23, 12, 0),
+        attempts_title="Звонки",
+    )
+    text = pypdf.PdfReader(BytesIO(trainee_pdf(report))).pages[0].extract_text()
+    expected = [
+        "callcoach · Борис Петров",
+        "Агент → Старший агент",
+        "✘ Средний балл: 84 из нужных 85",
+        "Звонки",
+        "2026-11-02    81  Пожилая клиентка",
+    ]
+    assert expected == [line for line in expected if line in text]

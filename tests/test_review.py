@@ -1,0 +1,183 @@
+"""Team-lead review: corrections beside automatic scores, disputes, sign-offs, calibration."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer import services
+from trainer.config import Settings
+from trainer.errors import CallcoachError
+from trainer.scenario import get_scenario
+from trainer.services import practice, review
+
+SCENARIO = "late-delivery"
+
+
+def _user(settings: Settings, username: str) -> services.CurrentUser:
+    return services.authenticate(settings=settings, username=username, password="callcoach-demo")
+
+
+@pytest.fixture
+def scored(settings: Settings) -> int:
+    """Anna's finished, scored call (typed model answers); returns its attempt id."""
+    services.seed_demo(settings=settings)
+    services.create_user(
+        settings=settings, username="sam", role="team-lead", password="callcoach-demo", team="South"
+    )
+    anna = _user(settings, "anna")
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    for answer in get_scenario(SCENARIO).example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
+            )
+    return view.attempt_id
+
+
+def _greeting(
+    settings: Settings, actor: services.CurrentUser, attempt_id: int
+) -> review.CriterionView:
+    views = review.criteria_of_attempt(settings=settings, actor=actor, attempt_id=attempt_id)
+    return next(v for v in views if v.criterion == "greeting")
+
+
+@pytest.mark.slow
+def test_correction_is_kept_beside_the_automatic_score(settings: Settings, scored: int) -> None:
+    """A team lead's correction records who, when and why; the automatic value stays."""
+    lead = _user(settings, "lead")
+    before = _greeting(settings, lead, scored)
+    after = review.correct_criterion(
+        settings=settings, actor=lead, criterion_score_id=before.id, value=9, comment="Offered help"
+    )
+    assert (before.automatic, 9, "Offered help", "Lena Lead") == (
+        after.automatic,
+        after.current,
+        after.corrections[-1].comment,
+        after.corrections[-1].reviewer,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("username", "value", "comment", "code"),
+    [
+        ("lead", 9, "  ", "E115"),
+        ("lead", 11, "too high", "E116"),
+        ("anna", 9, "my own call", "E105"),
+        ("sam", 9, "another team", "E112"),
+    ],
+)
+def test_bad_corrections_are_refused(
+    settings: Settings, scored: int, username: str, value: float, comment: str, code: str
+) -> None:
+    """No comment, out of range, a trainee, or another team's lead: refused with a code."""
+    criterion = _greeting(settings, _user(settings, "admin"), scored)
+    with pytest.raises(CallcoachError) as raised:
+        review.correct_criterion(
+            settings=settings,
+            actor=_user(settings, username),
+            criterion_score_id=criterion.id,
+            value=value,
+            comment=comment,
+        )
+    assert code == raised.value.code
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("decision", "value", "expected_status", "expected_current"),
+    [
+        ("accepted", None, "accepted", 10),
+        ("partially-accepted", 8, "partially-accepted", 8),
+        ("rejected", None, "rejected", None),
+    ],
+)
+def test_dispute_outcomes(
+    settings: Settings,
+    scored: int,
+    decision: str,
+    value: float | None,
+    expected_status: str,
+    expected_current: float | None,
+) -> None:
+    """The trainee disputes, the team lead decides, the trainee sees the outcome."""
+    anna, lead = _user(settings, "anna"), _user(settings, "lead")
+    criterion = _greeting(settings, anna, scored)
+    review.dispute_criterion(
+        settings=settings, actor=anna, criterion_score_id=criterion.id, reason="I offered help"
+    )
+    dispute = _greeting(settings, anna, scored).open_dispute
+    assert dispute is not None
+    review.resolve_dispute(
+        settings=settings, actor=lead, dispute_id=dispute.id, decision=decision, value=value,
+        comment="Checked the recording",
+    )  # fmt: skip
+    seen = _greeting(settings, anna, scored)
+    current = criterion.automatic if expected_current is None else expected_current
+    assert (expected_status, current, None) == (
+        seen.disputes[-1].status,
+        seen.current,
+        seen.open_dispute,
+    )
+
+
+@pytest.mark.slow
+def test_one_open_dispute_per_criterion(settings: Settings, scored: int) -> None:
+    """A second dispute about the same criterion waits for the first one's answer."""
+    anna = _user(settings, "anna")
+    criterion = _greeting(settings, anna, scored)
+    review.dispute_criterion(
+        settings=settings, actor=anna, criterion_score_id=criterion.id, reason="first"
+    )
+    with pytest.raises(CallcoachError) as raised:
+        review.dispute_criterion(
+            settings=settings, actor=anna, criterion_score_id=criterion.id, reason="again"
+        )
+    assert "E118" == raised.value.code
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("scored")
+def test_sign_off_is_recorded_for_own_team_only(settings: Settings) -> None:
+    """The team lead signs off Anna; a lead of another team cannot."""
+    review.sign_off(
+        settings=settings, actor=_user(settings, "lead"), username="anna", level="Agent"
+    )
+    with pytest.raises(CallcoachError) as raised:
+        review.sign_off(
+            settings=settings, actor=_user(settings, "sam"), username="anna", level="Agent"
+        )
+    anna = _user(settings, "anna")
+    assert (["Agent"], "E121") == (
+        review.sign_offs(settings=settings, actor=anna, username="anna"),
+        raised.value.code,
+    )
+
+
+@pytest.mark.slow
+def test_calibration_compares_hand_and_automatic(settings: Settings, scored: int) -> None:
+    """A hand score becomes one pair per criterion in the agreement table."""
+    lead = _user(settings, "lead")
+    greeting = _greeting(settings, lead, scored)
+    review.hand_score(
+        settings=settings,
+        actor=lead,
+        attempt_id=scored,
+        values={"greeting": greeting.automatic - 1},
+    )
+    table = review.calibration(settings=settings, actor=lead)
+    assert [("greeting", 1, 1.0)] == [(a.criterion, a.pairs, a.mean_abs_difference) for a in table]
+
+
+@pytest.mark.parametrize(
+    ("pairs", "kappa"),
+    [
+        ([(1, 1), (2, 2), (3, 3), (4, 4)], 1.0),  # perfect agreement
+        ([(1, 2), (2, 1), (1, 2), (2, 1)], -1.0),  # systematic disagreement
+        ([(1, 1), (1, 2), (2, 1), (2, 2)], 0.0),  # agreement no better than chance
+        ([(5, 5), (5, 5)], None),  # one category only: chance agreement is certain
+    ],
+)
+def test_cohens_kappa(pairs: list[tuple[int, int]], kappa: float | None) -> None:
+    """Cohen's kappa on a table of hand-checked cases."""
+    assert kappa == review.cohens_kappa(pairs)

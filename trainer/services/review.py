@@ -1,0 +1,357 @@
+"""A team lead's review: corrections, disputes, sign-offs, calibration, and reports.
+
+A correction is stored beside the automatic score, never over it: each criterion keeps its
+automatic value and a history of corrections (who, when, why); the newest one counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from trainer import auth
+from trainer.config import Settings
+from trainer.errors import CallcoachError, Err
+from trainer.services.accounts import CurrentUser
+from trainer.services.practice import readable_attempt
+from trainer.storage import db, repositories, reviews
+from trainer.storage.models import (
+    CriterionScore,
+    Dispute,
+    DisputeStatus,
+    HandScore,
+    Review,
+    Role,
+    SignOff,
+    User,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    value: float
+    comment: str
+    reviewer: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    id: int
+    reason: str
+    status: str
+    resolved_value: float | None
+    resolution_comment: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    """One criterion of a scored call: the automatic value and what people did with it."""
+
+    id: int
+    criterion: str
+    automatic: float
+    max_value: float
+    corrections: list[Correction]
+    disputes: list[DisputeView]
+
+    @property
+    def current(self) -> float:
+        """The newest correction, or the automatic value when nobody corrected it."""
+        return self.corrections[-1].value if self.corrections else self.automatic
+
+    @property
+    def open_dispute(self) -> DisputeView | None:
+        return next((d for d in self.disputes if d.status == DisputeStatus.OPEN), None)
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    id: int
+    title: str
+    started_at: datetime
+    status: str
+    kind: str
+    overall: float | None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How close people and the automatic score are on one criterion."""
+
+    criterion: str
+    pairs: int
+    mean_abs_difference: float
+    kappa: float | None  # Cohen's kappa on whole points; None when undefined
+
+
+def recent_attempts(
+    *, settings: Settings, actor: CurrentUser, username: str, limit: int = 20
+) -> list[AttemptRow]:
+    """A trainee's newest attempts, for themselves or whoever leads their team."""
+    with db.session_scope(settings.database_url) as session:
+        trainee = _trainee_in_reach(session, actor, username, allow_self=True)
+        assert trainee.id is not None
+        rows = reviews.recent_attempts(session=session, trainee_id=trainee.id, limit=limit)
+    return [
+        AttemptRow(a.id, title, a.started_at, a.status, a.kind, overall)
+        for a, title, overall in rows
+        if a.id is not None
+    ]
+
+
+def criteria_of_attempt(
+    *, settings: Settings, actor: CurrentUser, attempt_id: int
+) -> list[CriterionView]:
+    """The criteria of an attempt's newest score, as whoever may read the attempt sees them."""
+    with db.session_scope(settings.database_url) as session:
+        readable_attempt(session, actor, attempt_id)
+        score = repositories.latest_score(session=session, attempt_id=attempt_id)
+        if score is None or score.id is None:
+            return []
+        rows = reviews.criteria_of_score(session=session, score_id=score.id)
+        return _views(session, list(rows))
+
+
+def correct_criterion(
+    *, settings: Settings, actor: CurrentUser, criterion_score_id: int, value: float, comment: str
+) -> CriterionView:
+    """A team lead's corrected value with a required comment; the automatic value stays."""
+    with db.session_scope(settings.database_url) as session:
+        criterion = _reviewable(session, actor, criterion_score_id)
+        _check_value(criterion, value)
+        if not comment.strip():
+            raise CallcoachError(Err.COMMENT_REQUIRED)
+        _add_correction(session, criterion, actor, value, comment.strip())
+        return _views(session, [criterion])[0]
+
+
+def dispute_criterion(
+    *, settings: Settings, actor: CurrentUser, criterion_score_id: int, reason: str
+) -> CriterionView:
+    """The trainee objects to one criterion of their own call, with a reason."""
+    with db.session_scope(settings.database_url) as session:
+        found = reviews.criterion_with_owner(session=session, criterion_score_id=criterion_score_id)
+        if found is None or found[2].id != actor.id:
+            raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=criterion_score_id)
+        criterion = found[0]
+        if not reason.strip():
+            raise CallcoachError(Err.REASON_REQUIRED)
+        if _views(session, [criterion])[0].open_dispute is not None:
+            raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=criterion.criterion)
+        assert criterion.id is not None
+        session.add(
+            Dispute(criterion_score_id=criterion.id, trainee_id=actor.id, reason=reason.strip())
+        )
+        session.flush()
+        return _views(session, [criterion])[0]
+
+
+def resolve_dispute(
+    *,
+    settings: Settings,
+    actor: CurrentUser,
+    dispute_id: int,
+    decision: str,
+    comment: str,
+    value: float | None = None,
+) -> CriterionView:
+    """Accept (full marks unless a value is given), partially accept (a value), or reject."""
+    with db.session_scope(settings.database_url) as session:
+        dispute = session.get(Dispute, dispute_id)
+        if dispute is None or dispute.status != DisputeStatus.OPEN:
+            raise CallcoachError(Err.DISPUTE_NOT_OPEN, dispute_id=dispute_id)
+        criterion = _reviewable(session, actor, dispute.criterion_score_id)
+        new_value = _decided_value(criterion, decision, value)
+        if not comment.strip():
+            raise CallcoachError(Err.COMMENT_REQUIRED)
+        if new_value is not None:
+            _add_correction(session, criterion, actor, new_value, comment.strip())
+        dispute.status, dispute.resolved_by_id = decision, actor.id
+        dispute.resolved_value, dispute.resolution_comment = new_value, comment.strip()
+        dispute.resolved_at = utcnow()
+        session.add(dispute)
+        session.flush()
+        return _views(session, [criterion])[0]
+
+
+def sign_off(
+    *, settings: Settings, actor: CurrentUser, username: str, level: str, comment: str = ""
+) -> None:
+    """A team lead confirms a trainee's promotion to `level`."""
+    with db.session_scope(settings.database_url) as session:
+        trainee = _trainee_in_reach(session, actor, username)
+        assert trainee.id is not None
+        session.add(
+            SignOff(trainee_id=trainee.id, level=level, signed_by_id=actor.id, comment=comment)
+        )
+
+
+def sign_offs(*, settings: Settings, actor: CurrentUser, username: str) -> list[str]:
+    """The levels signed off for a trainee, oldest first."""
+    with db.session_scope(settings.database_url) as session:
+        trainee = _trainee_in_reach(session, actor, username, allow_self=True)
+        assert trainee.id is not None
+        return [row.level for row in reviews.sign_offs_of(session=session, trainee_id=trainee.id)]
+
+
+def hand_score(
+    *, settings: Settings, actor: CurrentUser, attempt_id: int, values: dict[str, float]
+) -> None:
+    """Calibration: score an attempt by hand; kept apart from corrections."""
+    auth.require(actor.role, "review team")
+    with db.session_scope(settings.database_url) as session:
+        readable_attempt(session, actor, attempt_id)
+        score = repositories.latest_score(session=session, attempt_id=attempt_id)
+        assert score is not None and score.id is not None
+        for criterion in reviews.criteria_of_score(session=session, score_id=score.id):
+            if criterion.criterion in values:
+                _check_value(criterion, values[criterion.criterion])
+                session.add(
+                    HandScore(
+                        score_id=score.id,
+                        criterion=criterion.criterion,
+                        value=values[criterion.criterion],
+                        max_value=criterion.max_value,
+                        scorer_id=actor.id,
+                    )
+                )
+
+
+def calibration(*, settings: Settings, actor: CurrentUser) -> list[Agreement]:
+    """Agreement between hand scores and automatic scores, per criterion."""
+    if actor.role not in (Role.TRAINER, Role.ADMIN):
+        auth.require(actor.role, "review team")
+    with db.session_scope(settings.database_url) as session:
+        pairs = reviews.hand_scores_with_automatic(session=session)
+    by_criterion: dict[str, list[tuple[float, float]]] = {}
+    for hand, automatic in pairs:
+        by_criterion.setdefault(hand.criterion, []).append((hand.value, automatic.value))
+    return [agreement(name, values) for name, values in sorted(by_criterion.items())]
+
+
+def agreement(criterion: str, pairs: Sequence[tuple[float, float]]) -> Agreement:
+    """Mean absolute difference and Cohen's kappa (categories: whole points)."""
+    differences = [abs(hand - auto) for hand, auto in pairs]
+    return Agreement(
+        criterion=criterion,
+        pairs=len(pairs),
+        mean_abs_difference=round(sum(differences) / len(pairs), 3),
+        kappa=cohens_kappa([(round(h), round(a)) for h, a in pairs]),
+    )
+
+
+def cohens_kappa(pairs: Sequence[tuple[int, int]]) -> float | None:
+    """(observed − chance agreement) / (1 − chance agreement); None when chance is certain."""
+    total = len(pairs)
+    observed = sum(1 for first, second in pairs if first == second) / total
+    firsts, seconds = Counter(f for f, _ in pairs), Counter(s for _, s in pairs)
+    chance = sum(firsts[c] * seconds[c] for c in firsts) / (total * total)
+    if chance == 1:
+        return None
+    return round((observed - chance) / (1 - chance), 3)
+
+
+def _decided_value(criterion: CriterionScore, decision: str, value: float | None) -> float | None:
+    if decision == DisputeStatus.REJECTED:
+        return None
+    if decision == DisputeStatus.ACCEPTED:
+        chosen = criterion.max_value if value is None else value
+    elif decision == DisputeStatus.PARTIALLY_ACCEPTED and value is not None:
+        chosen = value
+    else:
+        raise CallcoachError(Err.UNKNOWN_DECISION, decision=decision)
+    _check_value(criterion, chosen)
+    return chosen
+
+
+def _add_correction(
+    session: Session, criterion: CriterionScore, actor: CurrentUser, value: float, comment: str
+) -> None:
+    assert criterion.id is not None
+    session.add(
+        Review(
+            criterion_score_id=criterion.id,
+            reviewer_id=actor.id,
+            corrected_value=value,
+            comment=comment,
+        )
+    )
+    session.flush()
+
+
+def _check_value(criterion: CriterionScore, value: float) -> None:
+    if not 0 <= value <= criterion.max_value:
+        raise CallcoachError(
+            Err.VALUE_OUT_OF_RANGE,
+            value=value,
+            maximum=criterion.max_value,
+            criterion=criterion.criterion,
+        )
+
+
+def _reviewable(session: Session, actor: CurrentUser, criterion_score_id: int) -> CriterionScore:
+    """The criterion, if `actor` leads the trainee's team (or is an admin)."""
+    auth.require(actor.role, "review team")
+    found = reviews.criterion_with_owner(session=session, criterion_score_id=criterion_score_id)
+    if found is None or not _leads(actor, found[2]):
+        raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=criterion_score_id)
+    return found[0]
+
+
+def _leads(actor: CurrentUser, trainee: User) -> bool:
+    return actor.role is Role.ADMIN or (
+        actor.role is Role.TEAM_LEAD and trainee.team_id == actor.team_id
+    )
+
+
+def _trainee_in_reach(
+    session: Session, actor: CurrentUser, username: str, *, allow_self: bool = False
+) -> User:
+    trainee = repositories.get_user(session=session, username=username)
+    mine = allow_self and trainee is not None and trainee.id == actor.id
+    if trainee is None or not (mine or _leads(actor, trainee)):
+        raise CallcoachError(Err.TRAINEE_NOT_FOUND, username=username)
+    return trainee
+
+
+def _views(session: Session, rows: list[CriterionScore]) -> list[CriterionView]:
+    ids = [row.id for row in rows if row.id is not None]
+    corrections: dict[int, list[Correction]] = {}
+    for review, reviewer in reviews.reviews_of(session=session, criterion_ids=ids):
+        corrections.setdefault(review.criterion_score_id, []).append(
+            Correction(
+                review.corrected_value, review.comment, reviewer.display_name, review.created_at
+            )
+        )
+    disputes: dict[int, list[DisputeView]] = {}
+    for dispute in reviews.disputes_of(session=session, criterion_ids=ids):
+        assert dispute.id is not None
+        disputes.setdefault(dispute.criterion_score_id, []).append(
+            DisputeView(
+                dispute.id,
+                dispute.reason,
+                dispute.status,
+                dispute.resolved_value,
+                dispute.resolution_comment,
+                dispute.created_at,
+            )
+        )
+    return [
+        CriterionView(
+            id=row.id,
+            criterion=row.criterion,
+            automatic=row.value,
+            max_value=row.max_value,
+            corrections=corrections.get(row.id, []),
+            disputes=disputes.get(row.id, []),
+        )
+        for row in rows
+        if row.id is not None
+    ]

@@ -1,0 +1,320 @@
+"""The team-lead dashboard's aggregates, computed in SQL (same results on SQLite and PostgreSQL).
+
+Only trainees (role ``trainee``) are counted; ``team_id=None`` means every team. A *scored
+attempt* is a completed attempt whose newest score is scorable; its overall score is the
+automatic one (a team lead's corrections stay in ``review``). Means are rounded to one
+decimal. Timestamps come back timezone-aware (UTC); day and week buckets are UTC dates,
+weeks starting on Monday. Indexes behind these: ``ix_attempt_trainee_started``,
+``ix_attempt_started``, ``ix_score_attempt_id`` and the (score_id, criterion) key of
+``criterionscore``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Date, Float, Select, and_, cast, func, literal_column, select, type_coerce
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from trainer.storage.models import (
+    Attempt,
+    AttemptStatus,
+    CriterionScore,
+    Role,
+    Scenario,
+    Score,
+    User,
+)
+
+TREND_LENGTH = 10  # overall scores in a team-table sparkline
+RECENT_LENGTH = 5  # attempts in the "last 5" average
+HEATMAP_ATTEMPTS = 20  # a trainee's newest scored attempts behind each heatmap cell
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    """One line of the team table."""
+
+    id: int
+    username: str
+    display_name: str
+    team_id: int | None
+    attempts: int  # scored attempts
+    average: float | None
+    last5_average: float | None
+    trend: tuple[float, ...]  # newest TREND_LENGTH overall scores, oldest first
+    last_activity: datetime | None  # start of the newest attempt of any status
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """A trainee's mean percent on one criterion over their newest HEATMAP_ATTEMPTS."""
+
+    trainee_id: int
+    username: str
+    criterion: str
+    mean_percent: float
+    attempts: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: date  # first day of the bucket
+    mean_overall: float
+    attempts: int
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    customer_type: str
+    attempts: int
+    mean_overall: float
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    attempt_id: int
+    trainee_id: int
+    username: str
+    display_name: str
+    scenario_key: str | None
+    scenario_title: str | None
+    kind: str
+    status: str
+    started_at: datetime
+    overall: float | None  # None while not (or not scorably) scored
+    passed: bool | None
+
+
+def team_overview(
+    *, session: Session, team_id: int | None, since: datetime | None = None
+) -> list[TraineeRow]:
+    """Every trainee of the team (or all), with scored attempts since `since`; by username."""
+    ranked = _ranked(_scored(team_id=team_id, since=since)).subquery()
+    recent = select(ranked).where(ranked.c.recent <= TREND_LENGTH)
+    by_trainee: dict[int, list[Any]] = {}
+    for row in session.execute(recent.order_by(ranked.c.trainee_id, ranked.c.recent.desc())):
+        by_trainee.setdefault(row.trainee_id, []).append(row)
+    return [
+        _trainee_row(trainee, by_trainee.get(trainee.id, []))
+        for trainee in session.execute(_trainees_with_activity(team_id))
+    ]
+
+
+def criteria_heatmap(*, session: Session, team_id: int | None) -> list[HeatCell]:
+    """Trainee × criterion mean percent over each trainee's newest scored attempts."""
+    ranked = _ranked(_scored(team_id=team_id)).subquery()
+    percent = col(CriterionScore.value) * 100.0 / col(CriterionScore.max_value)
+    query = (
+        select(
+            ranked.c.trainee_id,
+            ranked.c.username,
+            col(CriterionScore.criterion),
+            func.avg(percent),
+            func.count(),
+        )
+        .join(CriterionScore, col(CriterionScore.score_id) == ranked.c.score_id)
+        .where(ranked.c.recent <= HEATMAP_ATTEMPTS)
+        .group_by(ranked.c.trainee_id, ranked.c.username, col(CriterionScore.criterion))
+        .order_by(ranked.c.username, col(CriterionScore.criterion))
+    )
+    return [
+        HeatCell(trainee_id, username, criterion, _mean(mean), count)
+        for trainee_id, username, criterion, mean, count in session.execute(query)
+    ]
+
+
+def score_trend(
+    *, session: Session, trainee_id: int, bucket: Literal["day", "week"] = "week"
+) -> list[TrendPoint]:
+    """Mean overall score and number of scored attempts per day or week, oldest first."""
+    dialect = session.get_bind().dialect.name
+    scored = _scored(team_id=None, trainee_id=trainee_id).subquery()
+    bucketed = select(
+        _bucket(scored.c.started_at, bucket, dialect).label("start"), scored.c.overall
+    ).subquery()
+    query = (
+        select(bucketed.c.start, func.avg(bucketed.c.overall), func.count())
+        .group_by(bucketed.c.start)
+        .order_by(bucketed.c.start)
+    )
+    return [
+        TrendPoint(_as_date(start), _mean(mean), count)
+        for start, mean, count in session.execute(query)
+    ]
+
+
+def customer_type_breakdown(
+    *, session: Session, team_id: int | None, trainee_id: int | None = None
+) -> list[TypeRow]:
+    """Scored attempts and mean overall per customer type of the scenario, by type."""
+    scored = _scored(team_id=team_id, trainee_id=trainee_id).subquery()
+    customer_type = col(Scenario.customer_type)
+    query = (
+        select(customer_type, func.count(), func.avg(scored.c.overall))
+        .join(Scenario, col(Scenario.id) == scored.c.scenario_id)
+        .where(customer_type.is_not(None))
+        .group_by(customer_type)
+        .order_by(customer_type)
+    )
+    return [TypeRow(kind, count, _mean(mean)) for kind, count, mean in session.execute(query)]
+
+
+def team_attempts(
+    *, session: Session, team_id: int | None, trainee_id: int | None = None, limit: int = 50
+) -> list[AttemptRow]:
+    """The newest attempts of any status, newest first, with their newest score if any."""
+    query = (
+        select(
+            col(Attempt.id),
+            col(Attempt.trainee_id),
+            col(User.username),
+            col(User.display_name),
+            col(Scenario.key),
+            col(Scenario.title),
+            col(Attempt.kind),
+            col(Attempt.status),
+            col(Attempt.started_at),
+            col(Score.overall),
+            col(Score.passed),
+        )
+        .join(User, col(User.id) == col(Attempt.trainee_id))
+        .outerjoin(Scenario, col(Scenario.id) == col(Attempt.scenario_id))
+        .outerjoin(Score, and_(col(Score.attempt_id) == col(Attempt.id), _is_newest_score()))
+        .where(*_trainee_filter(team_id, trainee_id))
+        .order_by(col(Attempt.started_at).desc(), col(Attempt.id).desc())
+        .limit(limit)
+    )
+    return [AttemptRow(*row) for row in session.execute(query)]
+
+
+# Building blocks
+
+
+def _trainee_filter(team_id: int | None, trainee_id: int | None) -> list[ColumnElement[bool]]:
+    conditions = [col(User.role) == Role.TRAINEE.value]
+    if team_id is not None:
+        conditions.append(col(User.team_id) == team_id)
+    if trainee_id is not None:
+        conditions.append(col(User.id) == trainee_id)
+    return conditions
+
+
+def _is_newest_score() -> ColumnElement[bool]:
+    """The score row is its attempt's newest (a rescore adds a row, never overwrites).
+
+    NOT EXISTS rather than `id = (SELECT max(id) ...)`: PostgreSQL plans it as an anti-join
+    with sound row estimates; the scalar form made it misjudge 100k rows as a few hundred.
+    """
+    newer = aliased(Score)
+    newer_exists = select(col(newer.id)).where(
+        col(newer.attempt_id) == col(Score.attempt_id), col(newer.id) > col(Score.id)
+    )
+    return ~newer_exists.exists()
+
+
+def _scored(
+    *, team_id: int | None, since: datetime | None = None, trainee_id: int | None = None
+) -> AnySelect:
+    """One row per scored attempt of the chosen trainees."""
+    query = (
+        select(
+            col(Attempt.id).label("attempt_id"),
+            col(Attempt.trainee_id).label("trainee_id"),
+            col(User.username),
+            col(Attempt.scenario_id),
+            col(Attempt.started_at),
+            col(Score.id).label("score_id"),
+            cast(col(Score.overall), Float).label("overall"),
+        )
+        .join(User, col(User.id) == col(Attempt.trainee_id))
+        .join(Score, col(Score.attempt_id) == col(Attempt.id))
+        .where(
+            *_trainee_filter(team_id, trainee_id),
+            col(Attempt.status) == AttemptStatus.COMPLETED.value,
+            col(Score.scorable).is_(True),
+            col(Score.overall).is_not(None),
+            _is_newest_score(),
+        )
+    )
+    if since is not None:
+        query = query.where(col(Attempt.started_at) >= since)
+    return query
+
+
+def _ranked(scored: AnySelect) -> AnySelect:
+    """The scored attempts with `recent` (1 = newest per trainee) and per-trainee totals."""
+    rows = scored.subquery()
+    trainee, newest_first = rows.c.trainee_id, (rows.c.started_at.desc(), rows.c.attempt_id.desc())
+    return select(
+        *rows.c,
+        func.row_number().over(partition_by=trainee, order_by=newest_first).label("recent"),
+        func.count().over(partition_by=trainee).label("total"),
+        func.avg(rows.c.overall).over(partition_by=trainee).label("average"),
+    )
+
+
+def _trainees_with_activity(team_id: int | None) -> AnySelect:
+    last_start = (
+        select(func.max(col(Attempt.started_at)))
+        .where(col(Attempt.trainee_id) == col(User.id))
+        .scalar_subquery()
+    )
+    return (
+        select(
+            col(User.id),
+            col(User.username),
+            col(User.display_name),
+            col(User.team_id),
+            last_start.label("last"),
+        )
+        .where(*_trainee_filter(team_id, None))
+        .order_by(User.username)
+    )
+
+
+def _trainee_row(trainee: Any, recent: list[Any]) -> TraineeRow:
+    """`recent` holds the trainee's newest scored attempts, oldest first."""
+    trend = tuple(float(row.overall) for row in recent)
+    last5 = trend[-RECENT_LENGTH:]
+    return TraineeRow(
+        id=trainee.id,
+        username=trainee.username,
+        display_name=trainee.display_name,
+        team_id=trainee.team_id,
+        attempts=recent[0].total if recent else 0,
+        average=_mean(recent[0].average) if recent else None,
+        last5_average=_mean(sum(last5) / len(last5)) if last5 else None,
+        trend=trend,
+        last_activity=_as_utc(trainee.last),
+    )
+
+
+def _bucket(started_at: Any, bucket: Literal["day", "week"], dialect: str) -> ColumnElement[Any]:
+    """The UTC date a timestamp's day or Monday-based week starts on."""
+    if dialect == "postgresql":
+        utc = func.timezone("UTC", started_at)
+        return cast(func.date_trunc(literal_column(f"'{bucket}'"), utc), Date)
+    if bucket == "day":
+        return type_coerce(func.date(started_at), Date)
+    return type_coerce(func.date(started_at, "-6 days", "weekday 1"), Date)
+
+
+def _mean(value: Any) -> float:
+    return round(float(value), 1)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _as_utc(value: datetime | str | None) -> datetime | None:
+    """Aggregates lose the column type on SQLite, so the UTC text comes back as it is."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)

@@ -1,0 +1,50 @@
+"""Readiness in plain words: the level, each requirement with its numbers, a score chart."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from trainer.progress import Readiness
+from trainer.services.review import AttemptRow
+from trainer.ui.i18n import t
+from trainer.ui.scorecard import escape
+
+PASS_SCORE = 80  # the ladder's scenario pass mark, drawn on the chart
+
+
+def show_readiness(readiness: Readiness) -> None:
+    language = readiness.language
+    st.markdown(t("progress.level", level=readiness.current_level.title(language)))
+    if readiness.next_level is None:
+        st.success(t("progress.top"))
+        return
+    st.markdown(t("progress.next", level=readiness.next_level.title(language)))
+    met = sum(r.met for r in readiness.requirements)
+    st.progress(
+        met / max(1, len(readiness.requirements)), text=f"{met} / {len(readiness.requirements)}"
+    )
+    for requirement in readiness.requirements:
+        mark = ":green[✔]" if requirement.met else ":red[✘]"
+        st.markdown(f"{mark} {escape(requirement.text)}")
+    if readiness.ready_for_sign_off:
+        st.success(t("progress.ready"))
+
+
+def score_chart(rows: list[AttemptRow]) -> None:
+    """Overall score per call over time, with the pass line drawn in."""
+    scored = [(row.started_at, row.overall) for row in rows if row.overall is not None]
+    if not scored:
+        return
+    frame = pd.DataFrame(scored, columns=["when", "overall"])
+    line = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("when:T", title=None), y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]))
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"y": [PASS_SCORE]})).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
+    st.markdown(f"#### {t('progress.scores')}")
+    st.altair_chart(line + rule, use_container_width=True)
