@@ -577,7 +577,7 @@ NAMES: dict[str, dict[str, str]] = {
 
 SENTENCES: dict[str, dict[str, str]] = {
     "en": {
-        "attempts": "{value:g} of {threshold:g} scored calls done.",
+        "attempts": "{value:g} scored calls (needs at least {threshold:g}).",
         "average": (
             "Weighted average of the last {n} calls: {value:g} (needs at least {threshold:g})."
         ),
@@ -621,7 +621,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "focus.difficulty": "Pass harder calls: difficulty {target} or more.",
     },
     "ru": {
-        "attempts": "Оценённых звонков: {value:g} из {threshold:g}.",
+        "attempts": "Оценённых звонков: {value:g} (нужно не меньше {threshold:g}).",
         "average": (
             "Взвешенное среднее последних звонков: {value:g} "
             "(звонков: {n}; нужно не меньше {threshold:g})."

@@ -32,6 +32,13 @@ def show_readiness(readiness: Readiness) -> None:
         st.success(t("progress.ready"))
 
 
+def pass_line() -> alt.Chart:
+    """The scenario pass mark as a dashed line, to layer over a score chart."""
+    frame = pd.DataFrame({"y": [PASS_SCORE]})
+    rule: alt.Chart = alt.Chart(frame).mark_rule(strokeDash=[4, 4])
+    return rule.encode(y=alt.Y("y:Q", title=None))
+
+
 def score_chart(rows: list[AttemptRow]) -> None:
     """Overall score per call over time, with the pass line drawn in."""
     scored = [(row.started_at, row.overall) for row in rows if row.overall is not None]

@@ -11,7 +11,7 @@ from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import dashboard, review
 from trainer.ui.i18n import t
-from trainer.ui.progress_view import PASS_SCORE, show_readiness
+from trainer.ui.progress_view import pass_line, show_readiness
 from trainer.ui.state import require_user
 
 settings = get_settings()
@@ -102,12 +102,7 @@ def trainee_detail() -> None:
                 y=alt.Y("mean_overall:Q", scale=alt.Scale(domain=[0, 100]), title=None),
             )
         )
-        rule = (
-            alt.Chart(pd.DataFrame({"y": [PASS_SCORE]}))
-            .mark_rule(strokeDash=[4, 4])
-            .encode(y="y:Q")
-        )
-        st.altair_chart(line + rule, use_container_width=True)
+        st.altair_chart(line + pass_line(), use_container_width=True)
     readiness = services.readiness_for(settings=settings, actor=user, username=username)
     show_readiness(readiness)
     if readiness.ready_for_sign_off and readiness.next_level is not None:
