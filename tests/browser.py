@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.cli_runner import settings_env
 from trainer.config import Settings
+from trainer.services import DEMO_PASSWORD
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -79,3 +80,12 @@ def chromium(extra_flags: list[str] | None = None) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page: Page, url: str, username: str, name: str) -> None:
+    """Sign in through the form (Enter submits) and wait for the user's home page."""
+    page.goto(url)
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_label("Password", exact=True).press("Enter")
+    page.get_by_text(f"Welcome, {name}").wait_for(timeout=120_000)

@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 from sqlmodel import select
 
 from tests.audio_samples import encode, read_wav, silence, speak
-from tests.browser import chromium, running_app
+from tests.browser import chromium, running_app, sign_in
 from trainer import services
 from trainer.config import Settings
 from trainer.scenario import get_scenario
@@ -53,14 +53,6 @@ def shoot(page: Page, name: str, folder: Path, height: int = 900) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def sign_in(page: Page, url: str) -> None:
-    page.goto(url)
-    page.get_by_label("User name").fill("anna")
-    page.get_by_label("Password", exact=True).fill(services.DEMO_PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    page.get_by_text("Welcome, Anna Smith").wait_for(timeout=TIMEOUT_MS)
-
-
 def record_answer(page: Page, seconds: float) -> None:
     """Press the microphone, let the fake device speak, press stop."""
     widget = page.locator("[data-testid='stAudioInput']")
@@ -90,7 +82,7 @@ def test_trainee_plays_a_whole_call(settings: Settings, tmp_path: Path) -> None:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.grant_permissions(["microphone"], origin=url)
         page = context.new_page()
-        sign_in(page, url)
+        sign_in(page, url, "anna", "Anna Smith")
         page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Practice").click()
         page.locator(f".st-key-start_{SCENARIO} button").wait_for(timeout=TIMEOUT_MS)
         shoot(page, "scenario-picker", tmp_path, height=1400)

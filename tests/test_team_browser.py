@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser import chromium, running_app
+from tests.browser import chromium, running_app, sign_in
 from tests.test_practice_browser import TIMEOUT_MS, shoot, wait_until_idle
 from trainer import services
 from trainer.config import Settings
@@ -30,14 +30,6 @@ def scored_call(settings: Settings) -> int:
     return view.attempt_id
 
 
-def sign_in_as_lead(page: Page, url: str) -> None:
-    page.goto(url)
-    page.get_by_label("User name").fill("lead")
-    page.get_by_label("Password", exact=True).fill(services.DEMO_PASSWORD)
-    page.get_by_label("Password", exact=True).press("Enter")
-    page.get_by_text("Welcome, Lena Lead").wait_for(timeout=TIMEOUT_MS)
-
-
 def nav(page: Page, name: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name).click()
     wait_until_idle(page)
@@ -55,7 +47,7 @@ def test_team_lead_corrects_a_score_and_exports_csv(settings: Settings, tmp_path
 
     with running_app(settings) as url, chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        sign_in_as_lead(page, url)
+        sign_in(page, url, "lead", "Lena Lead")
         nav(page, "Calls & reviews")
         page.locator(f".st-key-open_{attempt_id} button").click()
         page.get_by_text("Review criteria").wait_for(timeout=TIMEOUT_MS)

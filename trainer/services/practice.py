@@ -9,7 +9,6 @@ crash too) instead of being kept anywhere else.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from trainer import audio, auth, simulator, transcription, voice
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.scenario import (
-    SCENARIO_DIR,
     Scenario,
     get_scenario,
     load_library,
@@ -45,7 +43,6 @@ from trainer.storage.models import (
     TurnStatus,
     utcnow,
 )
-from trainer.storage.models import Scenario as ScenarioRow
 
 WORDS_PER_SECOND = 2.5  # speaking pace assumed for a customer line with no audio
 
@@ -111,7 +108,7 @@ def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) 
     scenario = get_scenario(scenario_id)
     state, line = simulator.start_call(scenario)
     with db.session_scope(settings.database_url) as session:
-        version = _stored_version(session, scenario)
+        version = repositories.library_version(session=session, scenario=scenario)
         attempt = Attempt(trainee_id=actor.id, scenario_id=version.id)
         session.add(attempt)
         session.flush()
@@ -393,20 +390,6 @@ def _customer_turn(
         speaker=Speaker.CUSTOMER,
         text=line.text,
         details={"node": line.node, **recorded, **details},
-    )
-
-
-def _stored_version(session: Session, scenario: Scenario) -> ScenarioRow:
-    source = (SCENARIO_DIR / f"{scenario.id}.yaml").read_text(encoding="utf-8")
-    return repositories.scenario_version(
-        session=session,
-        key=scenario.id,
-        sha256=hashlib.sha256(source.encode()).hexdigest(),
-        title=scenario.title,
-        language=scenario.language,
-        source_yaml=source,
-        customer_type=scenario.customer.type,
-        difficulty=scenario.difficulty,
     )
 
 

@@ -15,7 +15,6 @@ INSERTs, one transaction per chunk of attempts.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 from collections.abc import Callable, Iterator
@@ -29,7 +28,7 @@ from sqlmodel import Session, col, select
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import CriterionScore as CardCriterion
 from scoring.scorecard import overall
-from trainer.scenario import SCENARIO_DIR, Scenario, load_library
+from trainer.scenario import Scenario, load_library
 from trainer.storage import repositories
 from trainer.storage.models import (
     Attempt,
@@ -147,17 +146,7 @@ def store_library(*, session: Session) -> list[Choice]:
 
 
 def _stored(session: Session, scenario: Scenario) -> Choice:
-    source = (SCENARIO_DIR / f"{scenario.id}.yaml").read_text(encoding="utf-8")
-    row = repositories.scenario_version(
-        session=session,
-        key=scenario.id,
-        sha256=hashlib.sha256(source.encode()).hexdigest(),
-        title=scenario.title,
-        language=scenario.language,
-        source_yaml=source,
-        customer_type=scenario.customer.type,
-        difficulty=scenario.difficulty,
-    )
+    row = repositories.library_version(session=session, scenario=scenario)
     assert row.id is not None
     return Choice(row.id, scenario.language, scenario.difficulty, scenario.customer.type)
 

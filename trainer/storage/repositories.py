@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from trainer.scenario import SCENARIO_DIR
+from trainer.scenario import Scenario as LibraryScenario
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,
@@ -80,6 +83,21 @@ def scenario_version(
     session.add(row)
     session.flush()
     return row
+
+
+def library_version(*, session: Session, scenario: LibraryScenario) -> Scenario:
+    """The stored version of a library scenario's current file (added if it changed)."""
+    source = (SCENARIO_DIR / f"{scenario.id}.yaml").read_text(encoding="utf-8")
+    return scenario_version(
+        session=session,
+        key=scenario.id,
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        title=scenario.title,
+        language=scenario.language,
+        source_yaml=source,
+        customer_type=scenario.customer.type,
+        difficulty=scenario.difficulty,
+    )
 
 
 def open_attempt(*, session: Session, trainee_id: int) -> Attempt | None:
