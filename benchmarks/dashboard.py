@@ -9,8 +9,9 @@ test server (CALLCOACH_TEST_POSTGRES_URL, or Debian's cluster started by
 scripts/test-postgres.sh), in a schema of its own (`callcoach_bench`) that the test suite,
 which empties `public`, leaves alone. Every view is timed for one team (seed-lead-01's) and
 for all trainees: one warm-up, then the median of --runs runs, each in a fresh session.
-Readiness (trainer.services.readiness_for) is timed per trainee of the team and of
-everyone. Prints the seconds per view and database, PostgreSQL : SQLite, and the goal.
+Readiness is timed for one trainee (trainer.services.readiness_for), for the team one
+trainee at a time and batched (trainer.services.team_readiness, what the team table uses), and
+batched for everyone. Prints the seconds per view and database, PostgreSQL : SQLite, and the goal.
 """
 
 from __future__ import annotations
@@ -148,10 +149,17 @@ def scope(url: str) -> tuple[int, int, list[str], list[str]]:
 
 
 def readiness_s(settings: Settings, usernames: list[str]) -> float:
-    """Seconds to evaluate readiness for each of these trainees, as the admin."""
+    """Seconds to evaluate readiness for each of these trainees in turn, as the admin."""
     started = time.perf_counter()
     for username in usernames:
         services.readiness_for(settings=settings, actor=services.COMMAND_LINE, username=username)
+    return time.perf_counter() - started
+
+
+def team_readiness_s(settings: Settings, team_id: int | None) -> float:
+    """Seconds to evaluate readiness for a whole team (None: everyone) in one batch."""
+    started = time.perf_counter()
+    services.team_readiness(settings=settings, actor=services.COMMAND_LINE, team_id=team_id)
     return time.perf_counter() - started
 
 
@@ -170,12 +178,19 @@ def measure(settings: Settings, runs: int, readiness_runs: int) -> dict[str, flo
                 return view(session, team_scope, trainee_id)
 
             figures[key] = median_s(url, call, runs)
-    if hasattr(services, "readiness_for"):
-        readiness_s(settings, team[:1])  # warm-up: ladder, rubric, scenario library
-        figures[f"readiness — team ({len(team)})"] = min(
-            readiness_s(settings, team) for _ in range(readiness_runs)
-        )
-        figures[f"readiness — all ({len(everyone)})"] = readiness_s(settings, everyone)
+    readiness_s(settings, team[:1])  # warm-up: ladder, rubric, scenario library
+    figures["readiness — one trainee"] = min(
+        readiness_s(settings, team[:1]) for _ in range(readiness_runs)
+    )
+    figures[f"readiness — team ({len(team)}) one by one"] = min(
+        readiness_s(settings, team) for _ in range(readiness_runs)
+    )
+    figures[f"readiness — team ({len(team)}) batched"] = min(
+        team_readiness_s(settings, team_id) for _ in range(readiness_runs)
+    )
+    figures[f"readiness — all ({len(everyone)}) batched"] = min(
+        team_readiness_s(settings, None) for _ in range(readiness_runs)
+    )
     return figures
 
 

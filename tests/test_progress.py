@@ -16,9 +16,17 @@ from trainer.config import Settings
 from trainer.errors import CallcoachError
 from trainer.progress import Ladder, Readiness, Requirement, ScenarioInfo, ScoredAttempt
 from trainer.scenario import SCENARIO_DIR, get_scenario
-from trainer.services import practice
-from trainer.storage import db, repositories
-from trainer.storage.models import Attempt, AttemptStatus, CriterionScore, Review, Score
+from trainer.services import dashboard, practice
+from trainer.storage import db, progress_queries, repositories
+from trainer.storage.models import (
+    Attempt,
+    AttemptStatus,
+    CriterionScore,
+    Review,
+    Role,
+    Score,
+    User,
+)
 
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 GOOD_STAGES = dict.fromkeys(progress.STAGES, (8.0, 10.0))
@@ -450,6 +458,75 @@ def test_correction_counts_instead_of_automatic_value(team: Settings) -> None:
     with db.session_scope(team.database_url) as session:
         kept = session.get(CriterionScore, greeting.id)
     assert (100.0, 100.0, 2.0) == (values["stage:greeting"], values["average"], kept and kept.value)
+
+
+@pytest.mark.parametrize(
+    ("reader", "expected"), [("lead", {"anna", "boris"}), ("oleg", {"olga"}), ("anna", {"anna"})]
+)
+def test_team_readiness_is_each_trainees_readiness(
+    team: Settings, reader: str, expected: set[str]
+) -> None:
+    """The batched team query gives what readiness_for gives one trainee at a time."""
+    _stored_score(team, greeting=4.0)
+    actor = _sign_in(team, reader)
+    found = services.team_readiness(settings=team, actor=actor, team_id=actor.team_id)
+    one_by_one = {
+        name: services.readiness_for(settings=team, actor=actor, username=name) for name in found
+    }
+    assert (expected, one_by_one) == (set(found), found)
+
+
+def test_team_csv_carries_readiness(team: Settings) -> None:
+    """Each trainee's line says the level held, the next one and how many requirements are met."""
+    lead = _sign_in(team, "lead")
+    readiness = services.readiness_for(settings=team, actor=lead, username="anna")
+    met = sum(1 for r in readiness.requirements if r.met)
+    lines = dashboard.team_csv(settings=team, actor=lead).splitlines()
+    anna = next(line for line in lines if line.startswith("anna,")).split(",")
+    assert ["Trainee", "Agent", f"{met}/{len(readiness.requirements)}", "no"] == anna[-4:]
+
+
+def test_reading_only_the_calls_readiness_needs_changes_nothing(settings: Settings) -> None:
+    """Readiness from the newest calls (older ones only counted) equals it from every call."""
+    db.upgrade(settings.database_url)
+    services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
+    ladder = progress.load_ladder()
+    newest, tiers = ladder.calls_read
+    with db.session_scope(settings.database_url) as session:
+        ids = list(session.exec(select(User.id).where(User.role == Role.TRAINEE)).all())
+        assert all(isinstance(i, int) for i in ids)
+        trainee_ids = [i for i in ids if i is not None]
+        every = progress_queries.scored_calls(session=session, trainee_ids=trainee_ids)
+        some = progress_queries.scored_calls(
+            session=session, trainee_ids=trainee_ids, real_calls=False, newest=newest, tiers=tiers
+        )
+        criteria = progress_queries.criteria(
+            session=session,
+            score_ids=[row.score_id for calls in every.values() for row in calls.calls],
+        )
+
+    def readiness(calls: progress_queries.TraineeCalls) -> Readiness:
+        history = [
+            ScoredAttempt(
+                attempt_id=row.attempt_id,
+                ended_at=row.ended_at,
+                overall=row.overall,
+                scenario=row.scenario_key,
+                difficulty=row.difficulty,
+                customer_type=row.customer_type,
+                criteria=criteria.get(row.score_id, {}),
+                auto_fail=row.auto_fail,
+                kind=row.kind,
+            )
+            for row in calls.calls
+        ]
+        return progress.evaluate(history, ladder, [], [], earlier=calls.earlier)
+
+    assert all(len(calls.calls) > newest for calls in every.values())
+    assert all(calls.earlier > 0 for calls in some.values())
+    assert {i: readiness(every[i]) for i in trainee_ids} == {
+        i: readiness(some[i]) for i in trainee_ids
+    }
 
 
 def _stored_score(settings: Settings, *, greeting: float) -> int:

@@ -70,6 +70,7 @@ def test_team_lead_corrects_a_score_and_exports_csv(settings: Settings, tmp_path
         corrected.corrections[-1].comment,
     )
     assert csv_text.startswith(
-        "username,name,scored_attempts,average,last5_average,last_activity\n"
+        "username,name,scored_attempts,average,last5_average,last_activity,"
+        "level,next_level,requirements_met,ready_for_sign_off\n"
     )
     assert "anna,Anna Smith,1," in csv_text

@@ -102,6 +102,27 @@ class Ladder(_Strict):
     def level(self, name: str) -> Level | None:
         return next((level for level in self.levels if level.name == name), None)
 
+    @property
+    def longest_window(self) -> int:
+        """How many of the newest counted calls any level reads criterion by criterion."""
+        return max(level.window for level in self.levels)
+
+    @property
+    def calls_read(self) -> tuple[int, dict[int, int]]:
+        """Which counted calls evaluation reads beyond their number: (the newest N, and per
+        tier difficulty the newest M calls at that difficulty or above). Older calls only
+        count (``evaluate(..., earlier=...)``), so a store may leave them out."""
+        newest = max(
+            max(level.window, level.impartiality.over_last if level.impartiality else 0)
+            for level in self.levels
+        )
+        tiers: dict[int, int] = {}
+        for level in self.levels:
+            if level.tier is not None:
+                tier = level.tier
+                tiers[tier.difficulty] = max(tiers.get(tier.difficulty, 0), tier.of_last)
+        return newest, tiers
+
 
 def load_ladder(path: Path = DEFAULT_LADDER) -> Ladder:
     """A ladder file, checked as a whole (E701 lists every problem)."""
@@ -291,28 +312,31 @@ def evaluate(
     scenarios: Sequence[ScenarioInfo],
     *,
     language: str = "en",
+    earlier: int = 0,
 ) -> Readiness:
     """Where a trainee stands on ``ladder`` and what to practise next.
 
     ``sign_offs`` are the level names a team lead signed off (any case); ``scenarios`` are
     the ones recommendations may pick from; ``language`` is that of the sentences.
+    ``earlier`` is the number of older counted calls left out of ``history`` (see
+    :attr:`Ladder.calls_read`): they count toward the minimum number of calls only.
     """
     calls = counted(history, ladder)
     signed = {name.casefold() for name in sign_offs}
     reached = 0
     for index, level in enumerate(ladder.levels[1:], start=1):
-        if not all(r.met for r in requirements(level, calls, signed, ladder)):
+        if not all(r.met for r in requirements(level, calls, signed, ladder, earlier)):
             break
         reached = index
     next_level = ladder.levels[reached + 1] if reached + 1 < len(ladder.levels) else None
-    found = requirements(next_level, calls, signed, ladder) if next_level else []
+    found = requirements(next_level, calls, signed, ladder, earlier) if next_level else []
     return Readiness(
         language=language,
         current_level=ladder.levels[reached],
         next_level=next_level,
         requirements=[_worded(r, language, _title(next_level, language)) for r in found],
         recommendation=recommend(calls, ladder, next_level, found, scenarios, language),
-        attempts_counted=len(calls),
+        attempts_counted=len(calls) + earlier,
     )
 
 
@@ -323,13 +347,18 @@ def counted(history: Sequence[ScoredAttempt], ladder: Ladder) -> list[ScoredAtte
 
 
 def requirements(
-    level: Level, calls: Sequence[ScoredAttempt], signed: Collection[str], ladder: Ladder
+    level: Level,
+    calls: Sequence[ScoredAttempt],
+    signed: Collection[str],
+    ladder: Ladder,
+    earlier: int = 0,
 ) -> list[Requirement]:
     """Every requirement ``level`` sets, measured on ``calls`` (oldest first), unworded."""
     recent = calls[-level.window :]
     found = []
     if level.min_attempts is not None:
-        found.append(_at_least("attempts", len(calls), level.min_attempts, len(calls)))
+        total = len(calls) + earlier
+        found.append(_at_least("attempts", total, level.min_attempts, total))
     if level.min_average is not None:
         found.append(_average(level.min_average, recent, ladder.half_life_attempts))
     found += [

@@ -18,7 +18,7 @@ from trainer.services.accounts import (
 )
 from trainer.services.demo import seed_history
 from trainer.services.health import DOCTOR_CHECKS, Check, doctor
-from trainer.services.progress import readiness_for
+from trainer.services.progress import readiness_for, team_readiness
 from trainer.storage.models import Role
 
 __all__ = [
@@ -38,4 +38,5 @@ __all__ = [
     "readiness_for",
     "seed_demo",
     "seed_history",
+    "team_readiness",
 ]

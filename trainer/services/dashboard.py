@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from trainer import auth
 from trainer.config import Settings
+from trainer.progress import Readiness
 from trainer.services.accounts import CurrentUser
-from trainer.services.progress import readiness_for
+from trainer.services.progress import readiness_for, team_readiness
 from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, trainee_pdf
 from trainer.services.review import recent_attempts
 from trainer.storage import dashboard_queries as queries
@@ -24,6 +25,7 @@ class TeamDashboard:
     trainees: list[queries.TraineeRow]
     heatmap: list[queries.HeatCell]
     customer_types: list[queries.TypeRow]
+    readiness: dict[str, Readiness]  # username → place on the ladder
 
 
 def _scope(actor: CurrentUser) -> int | None:
@@ -35,11 +37,24 @@ def _scope(actor: CurrentUser) -> int | None:
 def team_dashboard(*, settings: Settings, actor: CurrentUser) -> TeamDashboard:
     team_id = _scope(actor)
     with db.session_scope(settings.database_url) as session:
-        return TeamDashboard(
-            trainees=queries.team_overview(session=session, team_id=team_id),
-            heatmap=queries.criteria_heatmap(session=session, team_id=team_id),
-            customer_types=queries.customer_type_breakdown(session=session, team_id=team_id),
-        )
+        trainees = queries.team_overview(session=session, team_id=team_id)
+        heatmap = queries.criteria_heatmap(session=session, team_id=team_id)
+        customer_types = queries.customer_type_breakdown(session=session, team_id=team_id)
+    readiness = team_readiness(settings=settings, actor=actor, team_id=team_id)
+    return TeamDashboard(trainees, heatmap, customer_types, readiness)
+
+
+def readiness_summary(readiness: Readiness | None) -> str:
+    """One cell of the team table: the level held, and the next one's requirements met."""
+    if readiness is None:
+        return ""
+    language = readiness.language
+    held = readiness.current_level.title(language)
+    if readiness.next_level is None:
+        return held
+    met = sum(1 for r in readiness.requirements if r.met)
+    following = readiness.next_level.title(language)
+    return f"{held} → {following} {met}/{len(readiness.requirements)}"
 
 
 def trainee_trend(
@@ -54,25 +69,43 @@ def trainee_trend(
         return queries.score_trend(session=session, trainee_id=trainee.id)
 
 
-CSV_HEADER = ("username", "name", "scored_attempts", "average", "last5_average", "last_activity")
+CSV_HEADER = (
+    "username",
+    "name",
+    "scored_attempts",
+    "average",
+    "last5_average",
+    "last_activity",
+    "level",
+    "next_level",
+    "requirements_met",
+    "ready_for_sign_off",
+)
 
 
 def team_csv(*, settings: Settings, actor: CurrentUser) -> str:
     """The team table as CSV."""
-    rows = team_dashboard(settings=settings, actor=actor).trainees
+    view = team_dashboard(settings=settings, actor=actor)
     return rows_to_csv(
         CSV_HEADER,
-        [
-            (
-                row.username,
-                row.display_name,
-                row.attempts,
-                "" if row.average is None else round(row.average, 1),
-                "" if row.last5_average is None else round(row.last5_average, 1),
-                row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",
-            )
-            for row in rows
-        ],
+        [_csv_row(row, view.readiness.get(row.username)) for row in view.trainees],
+    )
+
+
+def _csv_row(row: queries.TraineeRow, readiness: Readiness | None) -> tuple[object, ...]:
+    following = readiness.next_level if readiness else None
+    requirements = readiness.requirements if readiness else []
+    return (
+        row.username,
+        row.display_name,
+        row.attempts,
+        "" if row.average is None else round(row.average, 1),
+        "" if row.last5_average is None else round(row.last5_average, 1),
+        row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",
+        readiness.current_level.name if readiness else "",
+        following.name if following else "",
+        f"{sum(1 for r in requirements if r.met)}/{len(requirements)}" if following else "",
+        "yes" if readiness and readiness.ready_for_sign_off else "no",
     )
 
 

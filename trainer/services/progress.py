@@ -21,7 +21,7 @@ from trainer.scenario import SCENARIO_DIR, load_library
 from trainer.services.accounts import CurrentUser
 from trainer.storage import db, progress_queries, repositories
 from trainer.storage.models import Role, User
-from trainer.storage.progress_queries import ScoredAttemptRow
+from trainer.storage.progress_queries import ScoredCallRow
 
 
 def readiness_for(
@@ -30,17 +30,24 @@ def readiness_for(
     """Where ``username`` stands on the ladder; sentences in ``language`` (the actor's)."""
     with db.session_scope(settings.database_url) as session:
         trainee = _readable_trainee(session, actor, username)
-        assert trainee.id is not None
-        rows = progress_queries.scored_attempts(session=session, trainee_id=trainee.id)
-        signed = progress_queries.signed_levels(session=session, trainee_id=trainee.id)
-    readiness = progress.evaluate(
-        [_scored(row) for row in rows],
-        progress.load_ladder(),
-        signed,
-        _scenarios_for(trainee.language),
-        language=language or actor.language,
-    )
-    return replace(readiness, trainee=trainee.username)
+        found = _readiness(session, [trainee], language or actor.language)
+    return found[trainee.username]
+
+
+def team_readiness(
+    *, settings: Settings, actor: CurrentUser, team_id: int | None
+) -> dict[str, progress.Readiness]:
+    """Username → readiness for every trainee of a team (``None``: every team) the actor reads.
+
+    One set of queries for the whole team, so the team table stays fast with many trainees.
+    """
+    with db.session_scope(settings.database_url) as session:
+        trainees = [
+            user
+            for user in repositories.list_users(session=session, team_id=team_id)
+            if user.role == Role.TRAINEE and _may_read(actor, user)
+        ]
+        return _readiness(session, trainees, actor.language)
 
 
 def _readable_trainee(session: Session, actor: CurrentUser, username: str) -> User:
@@ -57,25 +64,83 @@ def _may_read(actor: CurrentUser, user: User) -> bool:
     return actor.role is Role.TEAM_LEAD and same_team
 
 
-def _scored(row: ScoredAttemptRow) -> progress.ScoredAttempt:
+def _readiness(
+    session: Session, trainees: list[User], language: str
+) -> dict[str, progress.Readiness]:
+    ladder = progress.load_ladder()
+    ids = [trainee.id for trainee in trainees if trainee.id is not None]
+    newest, tiers = ladder.calls_read
+    found = progress_queries.scored_calls(
+        session=session,
+        trainee_ids=ids,
+        real_calls=ladder.count_real_calls,
+        newest=newest,
+        tiers=tiers,
+    )
+    corrected = progress_queries.corrected_scores(session=session)
+    histories = _histories(session, found, corrected, ladder.longest_window)
+    signed = progress_queries.signed_levels(session=session, trainee_ids=ids)
+    library = {code: _scenarios_for(code) for code in {trainee.language for trainee in trainees}}
+    readiness = {}
+    for trainee in trainees:
+        assert trainee.id is not None
+        evaluated = progress.evaluate(
+            histories[trainee.id],
+            ladder,
+            signed[trainee.id],
+            library[trainee.language],
+            language=language,
+            earlier=found[trainee.id].earlier,
+        )
+        readiness[trainee.username] = replace(evaluated, trainee=trainee.username)
+    return readiness
+
+
+def _histories(
+    session: Session,
+    found: dict[int, progress_queries.TraineeCalls],
+    corrected: set[int],
+    window: int,
+) -> dict[int, list[progress.ScoredAttempt]]:
+    """Trainee id → scored calls; criteria read only where readiness looks at them.
+
+    Those are the four stages of the newest ``window`` calls (stage minimums, the weakest
+    stage) and every criterion of a corrected call (its overall is recomputed from them).
+    """
+    recent = {row.score_id for calls in found.values() for row in calls.calls[-window:]} - corrected
+    kept = {row.score_id for calls in found.values() for row in calls.calls}
+    criteria = progress_queries.criteria(
+        session=session, score_ids=recent, names=progress.STAGES
+    ) | progress_queries.criteria(session=session, score_ids=kept & corrected)
+    return {
+        trainee_id: [_scored(row, criteria, corrected) for row in calls.calls]
+        for trainee_id, calls in found.items()
+    }
+
+
+def _scored(
+    row: ScoredCallRow, criteria: dict[int, progress_queries.Criteria], corrected: set[int]
+) -> progress.ScoredAttempt:
+    found = criteria.get(row.score_id, {})
+    overall = _corrected_overall(row, found) if row.score_id in corrected else row.overall
     return progress.ScoredAttempt(
         attempt_id=row.attempt_id,
         ended_at=row.ended_at,
-        overall=_corrected_overall(row) if row.corrected else row.overall,
+        overall=overall,
         scenario=row.scenario_key,
         difficulty=row.difficulty,
         customer_type=row.customer_type,
-        criteria=row.criteria,
+        criteria=found,
         auto_fail=row.auto_fail,
         kind=row.kind,
     )
 
 
-def _corrected_overall(row: ScoredAttemptRow) -> float:
+def _corrected_overall(row: ScoredCallRow, criteria: progress_queries.Criteria) -> float:
     """The overall as scoring computes it (weighted % of each criterion's max), corrected."""
     weights = {name: c.weight for name, c in load_rubric().criteria.items()}
     weights |= {k: v for k, v in row.scenario_weights.items() if k in weights}
-    scored = {name: points for name, points in row.criteria.items() if name in weights}
+    scored = {name: points for name, points in criteria.items() if name in weights}
     total = sum(weights[name] for name in scored)
     if not total:
         return row.overall

@@ -185,7 +185,7 @@ def team_attempts(
         )
         .join(User, col(User.id) == col(Attempt.trainee_id))
         .outerjoin(Scenario, col(Scenario.id) == col(Attempt.scenario_id))
-        .outerjoin(Score, and_(col(Score.attempt_id) == col(Attempt.id), _is_newest_score()))
+        .outerjoin(Score, and_(col(Score.attempt_id) == col(Attempt.id), is_newest_score()))
         .where(*_trainee_filter(team_id, trainee_id))
         .order_by(col(Attempt.started_at).desc(), col(Attempt.id).desc())
         .limit(limit)
@@ -205,7 +205,7 @@ def _trainee_filter(team_id: int | None, trainee_id: int | None) -> list[ColumnE
     return conditions
 
 
-def _is_newest_score() -> ColumnElement[bool]:
+def is_newest_score() -> ColumnElement[bool]:
     """The score row is its attempt's newest (a rescore adds a row, never overwrites).
 
     NOT EXISTS rather than `id = (SELECT max(id) ...)`: PostgreSQL plans it as an anti-join
@@ -239,7 +239,7 @@ def _scored(
             col(Attempt.status) == AttemptStatus.COMPLETED.value,
             col(Score.scorable).is_(True),
             col(Score.overall).is_not(None),
-            _is_newest_score(),
+            is_newest_score(),
         )
     )
     if since is not None:

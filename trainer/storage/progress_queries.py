@@ -1,18 +1,26 @@
-"""Queries behind readiness: a trainee's scored calls as plain rows, and their sign-offs."""
+"""Queries behind readiness: trainees' scored calls as plain rows, their criteria and sign-offs.
+
+Readiness reads many trainees at once (a team table, every trainee), so every query takes a
+list of trainee ids and selects columns, not ORM objects. A call's criteria are only read
+where readiness looks at them (the newest calls of a level's window, and corrected calls).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import yaml
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import Text, and_, cast, func, or_, select, true
+from sqlmodel import Session, col
 
+from trainer.storage.dashboard_queries import AnySelect, is_newest_score
 from trainer.storage.models import (
     Attempt,
+    AttemptKind,
     AttemptStatus,
     CriterionScore,
     Review,
@@ -21,12 +29,16 @@ from trainer.storage.models import (
     SignOff,
 )
 
+CHUNK = 5000  # ids per IN (...) list: well under every database's limit on parameters
+
 
 @dataclass(frozen=True)
-class ScoredAttemptRow:
-    """One scored call; ``criteria`` hold the newest correction where a team lead made one."""
+class ScoredCallRow:
+    """One scored call (its newest score) with the facts of its scenario version."""
 
+    trainee_id: int
     attempt_id: int
+    score_id: int
     ended_at: datetime
     overall: float
     auto_fail: bool
@@ -34,78 +46,184 @@ class ScoredAttemptRow:
     scenario_key: str
     difficulty: int
     customer_type: str
-    criteria: dict[str, tuple[float, float]]  # criterion → (score, max)
-    corrected: bool  # a team lead corrected at least one criterion
-    scenario_weights: dict[str, float]  # the scenario's own weights, read for corrected calls
+    scenario_weights: dict[str, float]  # the scenario version's own criterion weights
 
 
-Criteria = dict[int, dict[str, tuple[float, float]]]
+Criteria = dict[str, tuple[float, float]]  # criterion → (score, max)
 
 
-def scored_attempts(*, session: Session, trainee_id: int) -> list[ScoredAttemptRow]:
-    """The trainee's completed, scored calls (the newest score of each), oldest first.
+@dataclass(frozen=True)
+class TraineeCalls:
+    """A trainee's scored calls as readiness reads them."""
 
-    A call without a scenario (an uploaded real call with none) has no difficulty or customer
-    type to judge, so it is left out.
+    calls: list[ScoredCallRow]  # oldest first
+    earlier: int  # older calls that count but were left out (only their number matters)
+
+
+def scored_calls(
+    *,
+    session: Session,
+    trainee_ids: Sequence[int],
+    real_calls: bool = True,
+    newest: int | None = None,
+    tiers: Mapping[int, int] | None = None,
+) -> dict[int, TraineeCalls]:
+    """Trainee id → their completed, scored calls (the newest score of each), oldest first.
+
+    Without ``newest`` every call comes back. With it, each trainee's ``newest`` calls come
+    back, plus at least the newest M calls at each tier difficulty → M of ``tiers`` or above;
+    older calls are only counted. Ranking happens in SQL on narrow rows, so readiness for 500
+    trainees with 100k calls moves about 15k rows, not 100k. ``real_calls=False`` leaves
+    uploaded real calls out. A call without a scenario has no difficulty or customer type to
+    judge, so it is left out.
     """
-    latest = (
-        select(func.max(Score.id))
-        .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
-        .where(Attempt.trainee_id == trainee_id)
-        .group_by(col(Score.attempt_id))
-    )
+    rows = _scored_rows(real_calls).where(col(Attempt.trainee_id).in_(trainee_ids)).subquery()
+    total = func.count().over(partition_by=rows.c.trainee_id)
+    ranked = select(rows, total.label("total"))
+    if newest is not None:
+        ranked = _keep_newest(rows, total, newest, tiers or {})
+    kept = ranked.subquery()
     query = (
-        select(Attempt, Score)
+        select(
+            kept.c.trainee_id,
+            kept.c.attempt_id,
+            kept.c.score_id,
+            kept.c.total,
+            func.coalesce(col(Attempt.ended_at), col(Attempt.started_at)).label("ended"),
+            col(Score.overall),
+            cast(col(Score.auto_fail), Text).label("auto_fail"),
+            col(Attempt.kind),
+            col(Attempt.scenario_id),
+        )
+        .join(Attempt, col(Attempt.id) == kept.c.attempt_id)
+        .join(Score, col(Score.id) == kept.c.score_id)
+        .order_by(kept.c.trainee_id, kept.c.started, kept.c.attempt_id)
+    )
+    found = session.execute(query).all()
+    versions = _versions(session, {row.scenario_id for row in found})
+    calls: dict[int, list[ScoredCallRow]] = {trainee_id: [] for trainee_id in trainee_ids}
+    totals: dict[int, int] = dict.fromkeys(trainee_ids, 0)
+    for row in found:
+        version = versions[row.scenario_id]
+        totals[row.trainee_id] = row.total
+        calls[row.trainee_id].append(
+            ScoredCallRow(
+                trainee_id=row.trainee_id,
+                attempt_id=row.attempt_id,
+                score_id=row.score_id,
+                ended_at=_aware(row.ended),
+                overall=float(row.overall),
+                auto_fail=row.auto_fail not in (None, "[]", "null"),  # JSON text: see below
+                kind=row.kind,
+                scenario_key=version.key,
+                difficulty=version.difficulty,
+                customer_type=version.customer_type,
+                scenario_weights=version.weights,
+            )
+        )
+    return {
+        trainee_id: TraineeCalls(kept, totals[trainee_id] - len(kept))
+        for trainee_id, kept in calls.items()
+    }
+
+
+def _keep_newest(rows: Any, total: Any, newest: int, tiers: Mapping[int, int]) -> AnySelect:
+    """The rows among each trainee's newest, or among the newest per difficulty of a tier.
+
+    Ranking per exact difficulty (one window) keeps a superset of "the newest M at
+    difficulty d or above" for every tier: each of those is among the newest M of its own
+    difficulty.
+    """
+    order = (rows.c.started.desc(), rows.c.attempt_id.desc())
+    recent = func.row_number().over(partition_by=rows.c.trainee_id, order_by=order)
+    per_level = func.row_number().over(
+        partition_by=(rows.c.trainee_id, rows.c.difficulty), order_by=order
+    )
+    ranked = select(
+        rows, total.label("total"), recent.label("recent"), per_level.label("per_level")
+    ).subquery()
+    keep = [ranked.c.recent <= newest]
+    if tiers:
+        hardest_kept = and_(
+            ranked.c.difficulty >= min(tiers), ranked.c.per_level <= max(tiers.values())
+        )
+        keep.append(hardest_kept)
+    return select(ranked).where(or_(*keep))
+
+
+def _scored_rows(real_calls: bool) -> AnySelect:
+    """One narrow row per scored call: what ranking needs; the rest is joined to the few kept.
+
+    The auto-fail list is read as its JSON text: only whether it is empty matters, and
+    decoding 100k JSON values would cost more than the query.
+    """
+    query: AnySelect = (
+        select(
+            col(Attempt.trainee_id).label("trainee_id"),
+            col(Attempt.id).label("attempt_id"),
+            col(Score.id).label("score_id"),
+            col(Attempt.started_at).label("started"),
+            func.coalesce(col(Scenario.difficulty), 0).label("difficulty"),
+        )
         .join(Score, col(Score.attempt_id) == col(Attempt.id))
+        .join(Scenario, col(Scenario.id) == col(Attempt.scenario_id))
         .where(
-            Attempt.trainee_id == trainee_id,
-            Attempt.status == AttemptStatus.COMPLETED,
-            col(Attempt.scenario_id).is_not(None),
-            col(Score.id).in_(latest),
+            col(Attempt.status) == AttemptStatus.COMPLETED,
+            is_newest_score(),
             col(Score.scorable),
             col(Score.overall).is_not(None),
         )
-        .order_by(col(Attempt.ended_at), col(Attempt.id))
     )
-    rows = session.exec(query).all()
-    criteria, corrected = _criteria(session, [score.id for _, score in rows if score.id])
-    versions = _versions(session, {attempt.scenario_id or 0 for attempt, _ in rows})
-    return [
-        _row(attempt, score, versions[attempt.scenario_id or 0], criteria, corrected)
-        for attempt, score in rows
-    ]
+    return query if real_calls else query.where(col(Attempt.kind) != AttemptKind.REAL_CALL)
 
 
-def signed_levels(*, session: Session, trainee_id: int) -> list[str]:
-    """The level names a team lead signed off for the trainee, oldest first."""
-    query = select(SignOff.level).where(SignOff.trainee_id == trainee_id)
-    return list(session.exec(query.order_by(col(SignOff.created_at), col(SignOff.id))).all())
+def corrected_scores(*, session: Session) -> set[int]:
+    """The score ids where a team lead corrected a criterion (few: read them all)."""
+    corrected = select(col(Review.criterion_score_id))
+    query = select(col(CriterionScore.score_id)).where(col(CriterionScore.id).in_(corrected))
+    return set(session.execute(query.distinct()).scalars())
 
 
-def _criteria(session: Session, score_ids: Sequence[int]) -> tuple[Criteria, set[int]]:
-    """(score id → criterion → (value, max) with corrections applied, corrected score ids)."""
-    rows = session.exec(
-        select(CriterionScore).where(col(CriterionScore.score_id).in_(score_ids))
-    ).all()
-    newest = _newest_corrections(session, [row.id for row in rows if row.id is not None])
-    criteria: Criteria = {}
-    corrected: set[int] = set()
-    for row in rows:
-        value = newest.get(row.id or 0, row.value)
-        criteria.setdefault(row.score_id, {})[row.criterion] = (value, row.max_value)
-        if row.id in newest:
-            corrected.add(row.score_id)
-    return criteria, corrected
+def criteria(
+    *, session: Session, score_ids: Iterable[int], names: Collection[str] | None = None
+) -> dict[int, Criteria]:
+    """Score id → criterion → (value, max), a team lead's newest correction applied.
+
+    ``names`` limits the criteria read (all when None).
+    """
+    found: dict[int, Criteria] = {}
+    ordered = sorted(set(score_ids))
+    for chunk in (ordered[start : start + CHUNK] for start in range(0, len(ordered), CHUNK)):
+        query = (
+            select(
+                col(CriterionScore.score_id),
+                col(CriterionScore.criterion),
+                col(CriterionScore.value),
+                col(CriterionScore.max_value),
+                col(Review.corrected_value),
+            )
+            .outerjoin(Review, col(Review.criterion_score_id) == col(CriterionScore.id))
+            .where(col(CriterionScore.score_id).in_(chunk))
+            .where(true() if names is None else col(CriterionScore.criterion).in_(names))
+            .order_by(col(Review.created_at).nulls_first(), col(Review.id).nulls_first())
+        )
+        for score_id, criterion, value, maximum, corrected in session.execute(query):
+            value = value if corrected is None else corrected  # newer corrections come later
+            found.setdefault(score_id, {})[criterion] = (float(value), float(maximum))
+    return found
 
 
-def _newest_corrections(session: Session, criterion_ids: list[int]) -> dict[int, float]:
-    """Criterion score id → the newest corrected value (later rows overwrite earlier ones)."""
+def signed_levels(*, session: Session, trainee_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Trainee id → the level names a team lead signed off, oldest first."""
     query = (
-        select(Review.criterion_score_id, Review.corrected_value)
-        .where(col(Review.criterion_score_id).in_(criterion_ids))
-        .order_by(col(Review.created_at), col(Review.id))
+        select(col(SignOff.trainee_id), col(SignOff.level))
+        .where(col(SignOff.trainee_id).in_(trainee_ids))
+        .order_by(col(SignOff.created_at), col(SignOff.id))
     )
-    return dict(session.exec(query).all())
+    signed: dict[int, list[str]] = {trainee_id: [] for trainee_id in trainee_ids}
+    for trainee_id, level in session.execute(query):
+        signed[trainee_id].append(level)
+    return signed
 
 
 @dataclass(frozen=True)
@@ -115,47 +233,35 @@ class _Version:
     key: str
     difficulty: int
     customer_type: str
-    source_yaml: str
-
-    def weights(self) -> dict[str, float]:
-        """The scenario's own criterion weights (read only for corrected calls)."""
-        data: dict[str, Any] = yaml.safe_load(self.source_yaml)
-        return {name: float(weight) for name, weight in (data.get("weights") or {}).items()}
+    weights: dict[str, float]
 
 
 def _versions(session: Session, scenario_ids: set[int]) -> dict[int, _Version]:
-    """Scenario version id → its facts; columns a migration left empty come from the YAML."""
-    rows = session.exec(select(Scenario).where(col(Scenario.id).in_(scenario_ids))).all()
+    """Scenario version id → its facts (a handful of rows: versions, not calls)."""
+    rows = session.scalars(select(Scenario).where(col(Scenario.id).in_(scenario_ids))).all()
     return {row.id or 0: _version(row) for row in rows}
 
 
 def _version(row: Scenario) -> _Version:
-    if row.difficulty is None or row.customer_type is None:
-        data = yaml.safe_load(row.source_yaml)
-        difficulty, customer_type = int(data["difficulty"]), str(data["customer"]["type"])
-    else:
-        difficulty, customer_type = row.difficulty, row.customer_type
-    return _Version(row.key, difficulty, customer_type, row.source_yaml)
+    """Columns a migration left empty come from the version's YAML."""
+    weights, difficulty, customer_type = _yaml_facts(row.source_yaml)
+    difficulty = row.difficulty if row.difficulty is not None else difficulty
+    return _Version(row.key, difficulty, row.customer_type or customer_type, weights)
 
 
-def _row(
-    attempt: Attempt,
-    score: Score,
-    version: _Version,
-    criteria: Criteria,
-    corrected: set[int],
-) -> ScoredAttemptRow:
-    assert attempt.id is not None and score.id is not None and score.overall is not None
-    return ScoredAttemptRow(
-        attempt_id=attempt.id,
-        ended_at=attempt.ended_at or attempt.started_at,
-        overall=score.overall,
-        auto_fail=bool(score.auto_fail),
-        kind=attempt.kind,
-        scenario_key=version.key,
-        difficulty=version.difficulty,
-        customer_type=version.customer_type,
-        criteria=criteria.get(score.id, {}),
-        corrected=score.id in corrected,
-        scenario_weights=version.weights() if score.id in corrected else {},
-    )
+@lru_cache(maxsize=256)
+def _yaml_facts(source_yaml: str) -> tuple[dict[str, float], int, str]:
+    """A stored version's (weights, difficulty, customer type); read once per version."""
+    data: dict[str, Any] = yaml.load(source_yaml, Loader=_Loader)
+    weights = {name: float(weight) for name, weight in (data.get("weights") or {}).items()}
+    return weights, int(data["difficulty"]), str(data["customer"]["type"])
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _aware(value: datetime) -> datetime:
+    """COALESCE loses the column type on SQLite; every stored time is UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

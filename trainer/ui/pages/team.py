@@ -31,6 +31,7 @@ def team_table() -> None:
                 "average": row.average,
                 "last 5": row.last5_average,
                 "trend": list(row.trend),
+                "readiness": dashboard.readiness_summary(view.readiness.get(row.username)),
                 "last activity": row.last_activity,
             }
             for row in view.trainees
