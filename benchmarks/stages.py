@@ -1,9 +1,11 @@
 """Per-stage precision / recall / F1 of the stage labels on labelled call scripts.
 
-Usage: python -m benchmarks.stages [--split heldout|tune] [--show-errors]
+Usage: python -m benchmarks.stages [--split heldout|tune] [--per-file] [--show-errors]
 Data: benchmarks/data/stages_<language>_<split>*.txt (a split may span several files, e.g.
-stages_en_tune.txt and stages_en_tune2.txt, scored together), one call per "## id" block
-and one labelled turn per line: "A[greeting,needs_discovery]: text" or "C: text".
+stages_en_tune.txt and stages_en_tune2.txt, scored together; --per-file scores each file
+on its own as well), one call per "## id" block and one labelled turn per line:
+"A[greeting,needs_discovery]: text" or "C: text". Lexicons are tuned on the tune files
+only; each heldout file was written before the tuning round that followed it.
 """
 
 from __future__ import annotations
@@ -80,14 +82,17 @@ def main() -> None:
     """Evaluate every language's files for the chosen split, all files of a language together."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="heldout")
+    parser.add_argument("--per-file", action="store_true", help="also score each file alone")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
     for language, paths in split_files(args.split).items():
-        calls = [call for path in paths for call in read_calls(path)]
-        turns = sum(len(call.turns) for call in calls)
-        names = " + ".join(path.name for path in paths)
-        print(f"{language} ({names}): {len(calls)} calls, {turns} turns")
-        evaluate(calls, language, args.show_errors)
+        groups = [paths] + ([[path] for path in paths] if args.per_file and len(paths) > 1 else [])
+        for group in groups:
+            calls = [call for path in group for call in read_calls(path)]
+            turns = sum(len(call.turns) for call in calls)
+            names = " + ".join(path.name for path in group)
+            print(f"{language} ({names}): {len(calls)} calls, {turns} turns")
+            evaluate(calls, language, args.show_errors)
 
 
 def split_files(split: str) -> dict[str, list[Path]]:

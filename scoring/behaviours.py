@@ -24,7 +24,7 @@ TAGS: dict[str, tuple[str, ...]] = {
     "asked_order_number": ("discover.order_number",),
     "asked_question": ("discover.question", "discover.request", "discover.probe"),
     "confirmed_details": ("discover.confirm", "discover.confirm_question"),
-    "offered_solution": ("solve.offer", "solve.alternative"),
+    "offered_solution": ("solve.offer", "solve.done", "solve.alternative", "solve.instruct"),
     "set_expectations": ("solve.expectation",),
     "escalated": ("solve.escalate",),
     "stated_limits": ("honesty.limits",),
@@ -32,7 +32,7 @@ TAGS: dict[str, tuple[str, ...]] = {
     "blamed_customer": ("empathy.blame",),
     "dismissive": ("prof.prohibited",),
     "abusive": ("prof.abuse",),
-    "checked_resolved": ("follow.check_resolved",),
+    "checked_resolved": ("follow.check_resolved", "follow.check_result"),
     "asked_anything_else": ("follow.anything_else",),
     "closed_call": ("follow.close",),
 }

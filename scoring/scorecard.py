@@ -79,6 +79,7 @@ def score_transcript(
     *,
     language: str | None = None,
     rubric: Rubric | Path | None = None,
+    lexicon: Lexicon | None = None,
     scenario: Any = None,
     duration_s: float | None = None,
     source: str = "transcript",
@@ -86,6 +87,7 @@ def score_transcript(
     """Score one call.
 
     ``language`` None detects it from the text; ``rubric`` is a loaded rubric or a path
+    (default: the packaged one); ``lexicon`` a loaded lexicon of the call's language
     (default: the packaged one); ``scenario`` is a dict or object with the fields of
     :class:`scoring.scenario.ScoringScenario`; ``duration_s`` is the recording's length.
     """
@@ -93,7 +95,7 @@ def score_transcript(
     call = prepare(
         turns,
         language=language,
-        lexicon=load_lexicon(language),
+        lexicon=lexicon or load_lexicon(language),
         scenario=as_scenario(scenario),
         rubric=_rubric(rubric),
         duration_s=duration_s,

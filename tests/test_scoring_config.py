@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scoring import nlp
 from scoring.errors import ScoringError
-from scoring.lexicon import LEXICON_DIR, load_lexicon
+from scoring.lexicon import LEXICON_DIR, compile_phrases, load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, load_rubric
 from scoring.scenario import as_scenario
 
@@ -45,6 +46,15 @@ def test_default_rubric_weights_follow_contact_centre_practice() -> None:
         ({"criteria/greeting/anchors": {0: "none", 12: "too high"}}, "need levels 0 and 10"),
         ({"auto_fail": ["prof.swearing"]}, "'auto_fail': unknown rule 'prof.swearing'"),
         ({"criteria/greeting/colour": "red"}, "'criteria.greeting.colour': Extra inputs"),
+        (
+            {"criteria/greeting/translations/ru/anchors": {0: "нет", 10: "всё"}},
+            "'criteria.greeting.translations.ru.anchors': levels 0, 10 differ from "
+            "'criteria.greeting.anchors' (0, 3, 7, 10)",
+        ),
+        (
+            {"criteria/greeting/translations/de": {"title": "Gruß", "anchors": {0: "-", 3: "-"}}},
+            "'criteria.greeting.translations.de': unknown language, use one of en, ru",
+        ),
     ],
 )
 def test_rubric_problems_name_the_key(
@@ -68,6 +78,11 @@ def test_rubric_problems_name_the_key(
         ({"rules/greet.hello": []}, "'rules.greet.hello': empty list"),
         ({"rules/solve.offer": ["i can <fix_verb>"]}, "unknown list <fix_verb>"),
         ({"rules/solve.offer": ["... help"]}, "must start with a word"),
+        ({"rules/solve.offer": ["^ ... help"]}, "must start with a word"),
+        (
+            {"rules/solve.offer": ["i <solution_verb:2p>"]},
+            "unknown form ':2p' in <solution_verb:2p>",
+        ),
         ({"negations": "not"}, "'negations': Input should be a valid list"),
         ({"language": "de"}, "'language': is 'de', expected 'en'"),
     ],
@@ -80,6 +95,66 @@ def test_lexicon_problems_name_the_key(
     with pytest.raises(ScoringError) as caught:
         load_lexicon("en", path)
     assert ("E411", True) == (caught.value.code, problem in str(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "expected"),
+    [
+        ("^ <instruction_verb:imp>", "Then just restart it.", True),
+        ("^ <instruction_verb:imp>", "I will restart it.", False),
+        ("you are <done_participle>", "You are booked.", True),
+        ("you are <done_participle>", "You are booking.", False),
+    ],
+)
+def test_english_phrase_syntax(phrase: str, text: str, expected: bool) -> None:
+    """'^' starts a clause after lead words only; an '=word' list entry is that form only."""
+    lexicon = load_lexicon("en")
+    index = compile_phrases("en", {"solve.offer": [phrase]}, lexicon.list_keys)
+    assert expected == bool(index(nlp.analyse("en", [text])[0]))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "expected"),
+    [
+        ("<instruction_verb:imp>", "Перезагрузите роутер.", True),
+        ("<instruction_verb:imp>", "Я перезагружу роутер.", False),
+        ("<solution_verb:1p>", "Оформлю возврат.", True),
+        ("^ <solution_verb:past>", "Заморозил абонемент.", True),
+        ("^ <solution_verb:past>", "Система заблокировала карту.", False),
+        ("^ <solution_verb:inf>", "Забронировать?", True),
+        ("=вам ... <solution_verb:fut>", "Вам перезвонят.", True),
+        ("=вам ... <solution_verb:fut>", "Вам выдали номер.", False),
+        ("=будет <solution_verb:pp>", "Вам будет начислено 500 бонусов.", True),
+    ],
+)
+def test_russian_verb_forms(phrase: str, text: str, expected: bool) -> None:
+    """<list:form> matches the list's verbs in that form only (1p, imp, inf, past, fut, pp)."""
+    lexicon = load_lexicon("ru")
+    index = compile_phrases("ru", {"solve.offer": [phrase]}, lexicon.list_keys)
+    assert expected == bool(index(nlp.analyse("ru", [text])[0]))
+
+
+@pytest.mark.parametrize(
+    ("language", "score", "expected"),
+    [
+        ("en", 7, "Offers a solution but leaves out how or when."),
+        ("ru", 7, "Предлагает решение, но не объясняет, как или когда."),
+        ("ru", 2, "Нет ни решения, ни передачи вопроса выше."),
+    ],
+)
+def test_anchor_for_a_score_in_the_call_language(language: str, score: int, expected: str) -> None:
+    """The anchor a score reaches is the highest level at or below it, in the call's language."""
+    assert expected == load_rubric().criteria["solution_offer"].anchor_for(score, language)
+
+
+def test_every_criterion_has_russian_anchors() -> None:
+    """The default rubric gives each criterion a Russian title and anchors, level for level."""
+    missing = {
+        name: sorted(set(c.anchors) ^ set(c.anchors_in("ru")))
+        for name, c in load_rubric().criteria.items()
+        if "ru" not in c.translations or c.anchors_in("ru").keys() != c.anchors.keys()
+    }
+    assert {} == missing
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:

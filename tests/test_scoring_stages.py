@@ -68,6 +68,136 @@ def test_russian_stages(place: str, text: str, expected: list[str]) -> None:
     assert expected == stages_of(text, language="ru", place=place)
 
 
+@pytest.mark.parametrize(
+    ("place", "text", "expected"),
+    [
+        # steps for the customer, things already done, someone else acting, entitlements
+        ("middle", "Right, first unplug the router and plug it back in.", ["solution_offer"]),
+        ("middle", "Then just restart the phone.", ["solution_offer"]),
+        ("middle", "You'll need to bring the receipt to the store.", ["solution_offer"]),
+        ("middle", "I've frozen your membership from today.", ["solution_offer"]),
+        ("middle", "You're booked in for Friday at 10.", ["solution_offer"]),
+        ("middle", "Our driver can drop it round tomorrow morning.", ["solution_offer"]),
+        ("middle", "They'll ring you by the end of the day.", ["solution_offer"]),
+        ("middle", "You're entitled to a meal voucher.", ["solution_offer"]),
+        ("middle", "If you like, I'll put you through to the complaints team.", ["solution_offer"]),
+        ("middle", "I can do Wednesday at 8:10 or Friday at 8:40.", ["solution_offer"]),
+        ("middle", "They've got availability on Thursday.", ["solution_offer"]),
+        # negations, questions, looking things up, reading the account: no offer
+        ("middle", "I can't freeze it, I'm afraid.", []),
+        ("middle", "Don't worry, we won't be able to send anyone today.", []),
+        ("middle", "Have you tried restarting the router?", ["needs_discovery"]),
+        ("middle", "Has the refund been processed on your side?", ["needs_discovery"]),
+        ("middle", "Are you booked on the 7 pm flight?", ["needs_discovery"]),
+        ("middle", "Let me see what's available.", []),
+        ("middle", "Let me check if we can refund it.", []),
+        ("middle", "I can see it was held for a security check.", []),
+        ("middle", "Open the app and tell me what you see.", ["needs_discovery"]),
+        # the greeting's own name is no request for a name; anything else, welcome, goodbye
+        ("opening", "Hello, Harbourview Hotel, my name is Iris, how may I help you?", ["greeting"]),
+        ("closing", "Before I transfer you, is there anything else I can check?", ["follow_up"]),
+        ("closing", "You're very welcome. Have a wonderful time at the wedding.", ["follow_up"]),
+        ("closing", "Does that all make sense?", ["follow_up"]),
+    ],
+)
+def test_english_offer_categories(place: str, text: str, expected: list[str]) -> None:
+    """English offers by kind of wording, and the look-alikes that are not offers."""
+    assert expected == stages_of(text, language="en", place=place)
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "expected"),
+    [
+        # повелительное, сделанное, безличное, условное, третьи лица, инфинитив-вопрос
+        ("middle", "Перезагрузите роутер и подождите две минуты.", ["solution_offer"]),
+        ("middle", "Потом просто нажмите «Обновить».", ["solution_offer"]),
+        ("middle", "Давайте я вам вышлю новую карту.", ["solution_offer"]),
+        ("middle", "Сейчас сделаю.", ["solution_offer"]),
+        ("middle", "Оформим возврат, деньги придут за три дня.", ["solution_offer"]),
+        ("middle", "Заморозила абонемент с сегодняшнего дня.", ["solution_offer"]),
+        ("middle", "Вам будет начислено 500 бонусов.", ["solution_offer"]),
+        ("middle", "Можно оформить возврат прямо сейчас.", ["solution_offer"]),
+        ("middle", "Если хотите, переведу вас на специалиста.", ["solution_offer"]),
+        ("middle", "Курьер привезёт его завтра утром.", ["solution_offer"]),
+        ("middle", "Вам перезвонят из отдела претензий.", ["solution_offer"]),
+        ("middle", "Ожидайте курьера завтра с 10 до 14.", ["solution_offer"]),
+        ("middle", "Вам положен талон на питание.", ["solution_offer"]),
+        ("middle", "Есть свободный столик у окна. Забронировать?", ["solution_offer"]),
+        # отрицание, вопросы, поиск, описание проблемы: не предложение
+        ("middle", "Вернуть деньги я не могу.", []),
+        ("middle", "К сожалению, мастера на этой неделе отправить не получится.", []),
+        ("middle", "Вы перезагружали роутер?", ["needs_discovery"]),
+        ("middle", "Вам уже вернули деньги?", ["needs_discovery"]),
+        ("middle", "Продиктуйте, пожалуйста, номер, который вам выдали.", ["needs_discovery"]),
+        ("middle", "Записываю: код калитки 1942, квартира 6, правильно?", ["needs_discovery"]),
+        ("middle", "Минутку, сейчас посмотрю, можно ли вернуть деньги.", []),
+        ("middle", "Система заблокировала карту из-за подозрительной операции.", []),
+        ("middle", "Заказ был отменён продавцом.", []),
+        # приветствие с отделом, «что-нибудь ещё», прощание
+        ("opening", "Страховая компания «Оплот», отдел урегулирования, Руслан.", ["greeting"]),
+        ("closing", "Что-нибудь ещё?", ["follow_up"]),
+        ("closing", "Так вам удобно?", ["follow_up"]),
+        ("closing", "Тогда ждём вас в среду. До свидания!", ["follow_up"]),
+    ],
+)
+def test_russian_offer_categories(place: str, text: str, expected: list[str]) -> None:
+    """Russian offers by kind of wording, and the look-alikes that are not offers."""
+    assert expected == stages_of(text, language="ru", place=place)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "expected"),
+    [
+        ("en", ["I'll send a technician on Thursday.", "Is it draining properly now?"], True),
+        ("en", ["Okay.", "Is the light on now?"], False),
+        ("ru", ["Я отправлю вам код в смс.", "Код теперь пришёл?"], True),
+        ("ru", ["Хорошо.", "Индикатор теперь горит?"], False),
+    ],
+)
+def test_a_result_question_after_a_fix_is_a_follow_up(
+    language: str, lines: list[str], expected: bool
+) -> None:
+    """A yes/no question about the result counts as follow-up only once a fix was given."""
+    turns = [Utterance(AGENT, line) for line in lines]
+    turns = [turn for agent in turns for turn in (agent, Utterance(CUSTOMER, "Ok."))]
+    card = score_transcript(turns * 2, language=language)
+    assert expected == ("follow_up" in card.stages[2])
+
+
+@pytest.mark.parametrize(
+    ("language", "offer", "handover"),
+    [
+        ("en", "I'll transfer you to my team leader.", "Okay, transferring you now."),
+        ("ru", "Я переведу вас на старшего смены.", "Перевожу, оставайтесь на линии."),
+    ],
+)
+def test_a_transfer_carried_out_after_it_was_offered_is_no_stage(
+    language: str, offer: str, handover: str
+) -> None:
+    """The handover that follows an offered transfer is call handling: no stage."""
+    lines = [offer, FILLER[language], handover]
+    turns = [
+        turn for line in lines for turn in (Utterance(AGENT, line), Utterance(CUSTOMER, "Ok."))
+    ]
+    stages = score_transcript(turns, language=language).stages
+    assert (["solution_offer"], []) == (stages[0], stages[4])
+
+
+@pytest.mark.parametrize(
+    ("language", "report"),
+    [("en", "Booking was successful."), ("ru", "Столик забронирован на четверг.")],
+)
+def test_a_result_reported_counts_only_after_an_offer(language: str, report: str) -> None:
+    """'Столик забронирован' reports a solution after an offer; before one it states a fact."""
+    offer = {"en": "Shall I book it for you?", "ru": "Забронировать?"}[language]
+    before = [Utterance(AGENT, report), Utterance(CUSTOMER, "Ok.")]
+    after = [Utterance(AGENT, offer), Utterance(CUSTOMER, "Ok."), *before]
+    assert ([], ["solution_offer"]) == (
+        score_transcript(before * 2, language=language).stages[0],
+        score_transcript(after, language=language).stages[2],
+    )
+
+
 def test_greeting_words_late_in_the_call_are_not_a_greeting() -> None:
     """'Hello' in the middle of a call is not the greeting stage."""
     assert [] == stages_of("Hello, hello.", language="en", place="middle")

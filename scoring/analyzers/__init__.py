@@ -33,5 +33,5 @@ def run_all(call: Call) -> list[Hit]:
     return hits
 
 
-from scoring.analyzers import phrases, questions, names, recap  # noqa: E402, F401, I001
+from scoring.analyzers import phrases, checks, questions, names, recap  # noqa: E402, F401, I001
 from scoring import delivery  # noqa: E402, F401

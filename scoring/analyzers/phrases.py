@@ -3,7 +3,10 @@
 A match is dropped when it is negated ("I can't help you"), outside the part of the call
 where its rule counts (a "hello" mid-call is no greeting), not in a question when the rule
 needs one, after a question word when the rule offers something ("which day would you like
-instead?" asks), or overridden by a stronger rule in the same sentence.
+instead?" asks), or overridden by a stronger rule in the same sentence or in overlapping
+words. A transfer said again after it was offered ("Okay, transferring you now") carries it
+out: handling, no stage; a rule that reports a result ("Столик забронирован") counts only
+after a solution was offered.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from scoring.lexicon import Lexicon, compile_phrases
 from scoring.matching import PhraseIndex
 
 NEGATION_WINDOW = 3
+ESCALATE = "solve.escalate"
+LIMITS = "honesty.limits"
+SOLUTION = "solution_offer"
+TRANSFER_VERBS = ("solve.offer", "solve.done")  # "I'm transferring", "передаю"
 Match = tuple[str, int, int]
 
 
@@ -30,7 +37,7 @@ def lexicon_phrases(call: Call, _: list[Hit]) -> list[Hit]:
     for index, doc in call.agent_docs():
         matches = call.lexicon.matcher(doc) + (extra(doc) if extra else [])
         hits.extend(_kept_hits(call, index, doc, matches))
-    return hits
+    return after_solution_only(without_repeated_handover(hits))
 
 
 @cache
@@ -48,8 +55,12 @@ def scenario_matcher(
 
 def _kept_hits(call: Call, index: int, doc: Doc, matches: list[Match]) -> list[Hit]:
     places = call.position(index)
-    kept = [m for m in matches if _counts(call.lexicon, doc, m, places)]
-    kept = [m for m in kept if _asked(m, kept, doc, call.lexicon)]
+    # whether each sentence (by its start) is a question, judged once per sentence
+    asked = {sentence.start: is_question(sentence, call.lexicon) for sentence in doc.sents}
+    kept = [m for m in matches if _counts(call.lexicon, doc, m, places, asked)]
+    kept = [m for m in kept if _asked(m, kept, doc, asked)]
+    kept = [m for m in kept if not _limited_after(m, matches, doc)]
+    kept = [m for m in kept if not _overlapped(m, kept)]
     hits = [
         Hit(rule, index, doc[start:end].text, doc[start].sent.start) for rule, start, end in kept
     ]
@@ -66,16 +77,17 @@ def _longest_per_sentence(hits: list[Hit]) -> list[Hit]:
     return list(longest.values())
 
 
-def _counts(lexicon: Lexicon, doc: Doc, match: Match, places: set[str]) -> bool:
+def _counts(
+    lexicon: Lexicon, doc: Doc, match: Match, places: set[str], asked: dict[int, bool]
+) -> bool:
     rule, start, end = match
     meaning = rules.spec(rule)
-    sentence = doc[start].sent
     if meaning.position not in places:
         return False
-    asked = is_question(sentence, lexicon)
-    if meaning.question is not None and meaning.question != asked:
+    question = asked[doc[start].sent.start]
+    if meaning.question is not None and meaning.question != question:
         return False
-    if not meaning.in_wh_question and asked and _asked_with_wh_word(doc, start, lexicon):
+    if not meaning.in_wh_question and question and _asked_with_wh_word(doc, start, lexicon):
         return False
     return not (meaning.negatable and is_negated(doc, start, end, lexicon))
 
@@ -86,13 +98,33 @@ def _asked_with_wh_word(doc: Doc, start: int, lexicon: Lexicon) -> bool:
     return any(lexicon.is_a(token.lower_, "question_words") for token in before)
 
 
-def _asked(match: Match, kept: list[Match], doc: Doc, lexicon: Lexicon) -> bool:
+def _asked(match: Match, kept: list[Match], doc: Doc, asked: dict[int, bool]) -> bool:
     rule, start, _ = match
     if not rules.spec(rule).asking:
         return True
-    sentence = doc[start].sent
-    requested = any(r == "discover.request" and doc[s].sent == sentence for r, s, _ in kept)
-    return requested or is_question(sentence, lexicon)
+    sentence = doc[start].sent.start
+    requested = any(r == "discover.request" and doc[s].sent.start == sentence for r, s, _ in kept)
+    return requested or asked[sentence]
+
+
+def _overlapped(match: Match, kept: list[Match]) -> bool:
+    """Another kept match over some of the same words overrides this one."""
+    rule, start, end = match
+    return any(
+        rule in rules.spec(other).overlaps and other_start < end and start < other_end
+        for other, other_start, other_end in kept
+    )
+
+
+def _limited_after(match: Match, matches: list[Match], doc: Doc) -> bool:
+    """A limit later in the same clause cancels an offer ("Вернуть деньги я не могу")."""
+    rule, _, end = match
+    if rule == LIMITS or not rules.spec(rule).negatable:
+        return False
+    return any(
+        other == LIMITS and start >= end and not any(t.is_punct for t in doc[end:start])
+        for other, start, _ in matches
+    )
 
 
 def is_negated(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
@@ -114,3 +146,42 @@ def without_suppressed(hits: list[Hit]) -> list[Hit]:
         (hit.sentence, victim) for hit in hits for victim in rules.spec(hit.rule).suppresses
     }
     return [hit for hit in hits if (hit.sentence, hit.rule) not in suppressed]
+
+
+def without_repeated_handover(hits: list[Hit]) -> list[Hit]:
+    """Drop the solution hits of turns that only carry out a transfer offered earlier.
+
+    A turn carries it out when its escalation repeats one of an earlier turn and it offers
+    nothing else: no other solution hit but the verb of the transfer itself, an offer in the
+    escalation's sentence ("I'm transferring the case to them now").
+    """
+    escalating = {(hit.utterance, hit.sentence) for hit in hits if hit.rule == ESCALATE}
+    turns = sorted({utterance for utterance, _ in escalating})
+    solving = {
+        hit.utterance
+        for hit in hits
+        if rules.spec(hit.rule).stage == SOLUTION
+        and hit.rule != ESCALATE
+        and not (hit.rule in TRANSFER_VERBS and (hit.utterance, hit.sentence) in escalating)
+    }
+    repeats = {index for index in turns[1:] if index not in solving}
+    return [
+        hit
+        for hit in hits
+        if hit.utterance not in repeats or rules.spec(hit.rule).stage != SOLUTION
+    ]
+
+
+def after_solution_only(hits: list[Hit]) -> list[Hit]:
+    """Drop hits of after_solution rules in turns up to the first one offering a solution."""
+    offered = [
+        hit.utterance
+        for hit in hits
+        if rules.spec(hit.rule).stage == SOLUTION and not rules.spec(hit.rule).after_solution
+    ]
+    first = min(offered, default=None)
+    return [
+        hit
+        for hit in hits
+        if not rules.spec(hit.rule).after_solution or (first is not None and hit.utterance > first)
+    ]

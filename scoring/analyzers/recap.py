@@ -6,7 +6,14 @@ from scoring.analyzers import register
 from scoring.call import Call, Hit
 
 RESTATED = "solve.expectation"
-OFFERS = ("solve.offer", "solve.available", "solve.alternative", "solve.escalate")
+OFFERS = (
+    "solve.offer",
+    "solve.done",
+    "solve.available",
+    "solve.alternative",
+    "solve.escalate",
+    "solve.instruct",
+)
 
 
 @register("recap")
