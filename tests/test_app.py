@@ -43,6 +43,26 @@ def test_login_page_renders() -> None:
     assert "Sign in" == app.subheader[0].value
 
 
+@pytest.mark.usefixtures("app_env")
+def test_single_sign_on_button_only_when_configured() -> None:
+    """With an [auth] section in secrets.toml the sign-in page offers single sign-on."""
+    plain = AppTest.from_file(APP, default_timeout=60).run()
+    configured = AppTest.from_file(APP, default_timeout=60)
+    configured.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret",
+        "client_id": "callcoach",
+        "client_secret": "secret",
+        "server_metadata_url": "https://id.example.com/.well-known/openid-configuration",
+    }
+    configured.run()
+    assert ([], ["sso"]) == (
+        [b.key for b in plain.button if b.key == "sso"],
+        [b.key for b in configured.button if b.key == "sso"],
+    )
+    assert "Sign in with single sign-on" == configured.button(key="sso").label
+
+
 @pytest.mark.parametrize(
     ("username", "title", "role"),
     [

@@ -7,6 +7,7 @@ import pytest
 from trainer import auth, services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
+from trainer.storage import db, repositories
 from trainer.storage.models import Role
 
 
@@ -38,6 +39,32 @@ def test_failed_sign_in_does_not_say_which_half_was_wrong(
     with pytest.raises(CallcoachError) as raised:
         services.authenticate(settings=settings, username=username, password=password)
     assert "E104" == raised.value.code
+
+
+@pytest.mark.parametrize(
+    ("identity", "expected"),
+    [("anna", "anna"), (" ANNA ", "anna"), ("nobody@example.com", "E140"), ("", "E140")],
+)
+def test_single_sign_on_needs_an_account(settings: Settings, identity: str, expected: str) -> None:
+    """The identity provider's claim must name an active account; case does not matter."""
+    services.seed_demo(settings=settings)
+    try:
+        found = services.authenticate_sso(settings=settings, identity=identity).username
+    except CallcoachError as error:
+        found = error.code
+    assert expected == found
+
+
+def test_single_sign_on_refuses_a_disabled_account(settings: Settings) -> None:
+    """A deactivated account stays out even when the provider vouches for it."""
+    services.seed_demo(settings=settings)
+    with db.session_scope(settings.database_url) as session:
+        user = repositories.get_user(session=session, username="anna")
+        assert user is not None
+        user.is_active = False
+    with pytest.raises(CallcoachError) as raised:
+        services.authenticate_sso(settings=settings, identity="anna")
+    assert "E140" == raised.value.code
 
 
 def test_seed_demo_twice_adds_nobody(settings: Settings) -> None:

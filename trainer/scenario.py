@@ -214,6 +214,11 @@ def validate_scenario_files(paths: Sequence[Path]) -> list[ScenarioProblem]:
     return [problem for path in paths for problem in _read(path, play=True)[1]]
 
 
+def validate_scenario_text(text: str, *, source: str) -> list[ScenarioProblem]:
+    """Every problem of scenario YAML text kept elsewhere (an edit), the example call included."""
+    return _check(text, source=source, file=None, play=True)[1]
+
+
 def load_library(folder: Path = SCENARIO_DIR) -> list[Scenario]:
     """Every scenario in ``folder``, sorted by language, difficulty and id."""
     results = [_read(path) for path in sorted(folder.glob("*.yaml"))]

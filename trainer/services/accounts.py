@@ -94,6 +94,21 @@ def authenticate(*, settings: Settings, username: str, password: str) -> Current
 _DUMMY_HASH = auth.hash_password("not-a-real-password")
 
 
+def authenticate_sso(*, settings: Settings, identity: str) -> CurrentUser:
+    """The account an identity provider vouched for: its claim names the username.
+
+    The provider proves who someone is; callcoach still decides what they may do, so the
+    account (and its role and team) must exist. Usernames compare without case: e-mail
+    addresses are written both ways.
+    """
+    wanted = identity.strip().casefold()
+    with db.session_scope(settings.database_url) as session:
+        user = repositories.get_user_casefolded(session=session, username=wanted)
+        if not wanted or user is None or not user.is_active:
+            raise CallcoachError(Err.SSO_NO_ACCOUNT, identity=identity.strip() or "?")
+        return _current(user)
+
+
 def list_users(*, settings: Settings, actor: CurrentUser) -> list[CurrentUser]:
     """Every account (admins) or the actor's team (team leads)."""
     if actor.role is Role.ADMIN:

@@ -9,7 +9,6 @@ and the overall is recomputed from the corrected criteria with the same weights.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -17,8 +16,8 @@ from scoring.rubric import load_rubric
 from trainer import progress
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
-from trainer.scenario import SCENARIO_DIR, load_library
 from trainer.services.accounts import CurrentUser
+from trainer.services.library import practice_library
 from trainer.storage import db, progress_queries, repositories
 from trainer.storage.models import Role, User
 from trainer.storage.progress_queries import ScoredCallRow
@@ -28,9 +27,10 @@ def readiness_for(
     *, settings: Settings, actor: CurrentUser, username: str, language: str | None = None
 ) -> progress.Readiness:
     """Where ``username`` stands on the ladder; sentences in ``language`` (the actor's)."""
+    library = _practised(settings)
     with db.session_scope(settings.database_url) as session:
         trainee = _readable_trainee(session, actor, username)
-        found = _readiness(session, [trainee], language or actor.language)
+        found = _readiness(session, [trainee], language or actor.language, library)
     return found[trainee.username]
 
 
@@ -41,13 +41,14 @@ def team_readiness(
 
     One set of queries for the whole team, so the team table stays fast with many trainees.
     """
+    library = _practised(settings)
     with db.session_scope(settings.database_url) as session:
         trainees = [
             user
             for user in repositories.list_users(session=session, team_id=team_id)
             if user.role == Role.TRAINEE and _may_read(actor, user)
         ]
-        return _readiness(session, trainees, actor.language)
+        return _readiness(session, trainees, actor.language, library)
 
 
 def _readable_trainee(session: Session, actor: CurrentUser, username: str) -> User:
@@ -65,7 +66,10 @@ def _may_read(actor: CurrentUser, user: User) -> bool:
 
 
 def _readiness(
-    session: Session, trainees: list[User], language: str
+    session: Session,
+    trainees: list[User],
+    language: str,
+    library: list[progress.ScenarioInfo],
 ) -> dict[str, progress.Readiness]:
     ladder = progress.load_ladder()
     ids = [trainee.id for trainee in trainees if trainee.id is not None]
@@ -80,7 +84,7 @@ def _readiness(
     corrected = progress_queries.corrected_scores(session=session)
     histories = _histories(session, found, corrected, ladder.longest_window)
     signed = progress_queries.signed_levels(session=session, trainee_ids=ids)
-    library = {code: _scenarios_for(code) for code in {trainee.language for trainee in trainees}}
+    in_language = {code: _in_language(library, code) for code in {t.language for t in trainees}}
     readiness = {}
     for trainee in trainees:
         assert trainee.id is not None
@@ -88,7 +92,7 @@ def _readiness(
             histories[trainee.id],
             ladder,
             signed[trainee.id],
-            library[trainee.language],
+            in_language[trainee.language],
             language=language,
             earlier=found[trainee.id].earlier,
         )
@@ -148,15 +152,13 @@ def _corrected_overall(row: ScoredCallRow, criteria: progress_queries.Criteria) 
     return round(100 * earned / total, 1)
 
 
-def _scenarios_for(language: str) -> list[progress.ScenarioInfo]:
+def _practised(settings: Settings) -> list[progress.ScenarioInfo]:
+    """The scenarios trainees may practise now (newest enabled versions) to recommend from."""
+    return [progress.ScenarioInfo.of(scenario) for scenario in practice_library(settings=settings)]
+
+
+def _in_language(
+    library: list[progress.ScenarioInfo], language: str
+) -> list[progress.ScenarioInfo]:
     """The library in the trainee's language (all of it when none is in that language)."""
-    files = sorted(SCENARIO_DIR.glob("*.yaml"))
-    library = _library(tuple((path.name, path.stat().st_mtime_ns) for path in files))
     return [s for s in library if s.language == language] or list(library)
-
-
-@lru_cache(maxsize=1)
-def _library(stamp: tuple[tuple[str, int], ...]) -> tuple[progress.ScenarioInfo, ...]:
-    """The library, read again only when a file is added, removed or changed (``stamp``)."""
-    del stamp  # only the cache key
-    return tuple(progress.ScenarioInfo.of(scenario) for scenario in load_library())

@@ -11,6 +11,9 @@ DEFAULTS: dict[str, object] = {
     "language": None,  # UI language (the sidebar picker's key): the user's own by default
     "next_language": None,  # set at sign-in, applied before the picker exists
     "call_id": None,  # the practice call on screen
+    "library_notice": None,  # what the last library action did, shown after its rerun
+    "library_next_key": None,  # the scenario to select in the library on the next run
+    "scoring_draft": None,  # (file, text) loaded from an earlier copy into an editor
 }
 
 

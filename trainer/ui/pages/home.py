@@ -6,8 +6,7 @@ import streamlit as st
 
 from trainer import services
 from trainer.config import get_settings
-from trainer.scenario import load_library
-from trainer.services import review
+from trainer.services import library, review
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import score_chart, show_readiness
 from trainer.ui.scorecard import escape
@@ -23,11 +22,17 @@ if user.role is services.Role.TRAINEE:
     show_readiness(readiness)
     st.markdown(f"#### {t('progress.practise_next')}")
     st.markdown(escape(readiness.recommendation.text))
-    titles = {scenario.id: scenario.title for scenario in load_library()}
+    titles = {s.id: s.title for s in library.practice_library(settings=settings)}
     for scenario_id in readiness.recommendation.scenarios:
         st.markdown(f"- {escape(titles.get(scenario_id, scenario_id))}")
     rows = review.recent_attempts(settings=settings, actor=user, username=user.username)
     score_chart(rows)
 else:
     st.info(t(f"home.{user.role.value}"))
+    if user.role in (services.Role.TRAINER, services.Role.ADMIN):
+        st.page_link(
+            "trainer/ui/pages/library.py", label=t("nav.library"), icon=":material/library_books:"
+        )
+    if user.role in (services.Role.TEAM_LEAD, services.Role.ADMIN):
+        st.page_link("trainer/ui/pages/team.py", label=t("nav.team"), icon=":material/groups:")
 st.page_link("trainer/ui/pages/practice.py", label=t("nav.practice"), icon=":material/headset_mic:")

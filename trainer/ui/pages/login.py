@@ -12,6 +12,47 @@ from trainer.ui.state import sign_in
 
 st.title(t("app.title"))
 st.caption(t("app.tagline"))
+
+
+def sso_provider() -> str | None:
+    """The single sign-on provider set in .streamlit/secrets.toml: "" the default, None none."""
+    try:
+        section = st.secrets.get("auth")
+    except FileNotFoundError:  # no secrets file at all
+        return None
+    if not section:
+        return None
+    if "client_id" in section:
+        return ""
+    return next((name for name, value in section.items() if hasattr(value, "items")), None)
+
+
+def single_sign_on(provider: str) -> None:
+    """Sign in with the identity provider, then to the account its claim names."""
+    if not st.user.get("is_logged_in", False):
+        st.button(
+            t("login.sso"),
+            on_click=st.login,
+            args=(provider,) if provider else (),
+            icon=":material/key:",
+            key="sso",
+        )
+        return
+    settings = get_settings()
+    identity = str(st.user.get(settings.sso_claim) or "")
+    try:
+        user = services.authenticate_sso(settings=settings, identity=identity)
+    except CallcoachError as error:
+        st.error(str(error))
+        st.button(t("login.sso_out"), on_click=st.logout, key="sso_out")
+    else:
+        sign_in(user)
+        st.rerun()
+
+
+provider = sso_provider()
+if provider is not None:
+    single_sign_on(provider)
 with st.form("login", enter_to_submit=True):
     st.subheader(t("login.title"))
     username = st.text_input(t("login.username"), key="login_username", autocomplete="username")

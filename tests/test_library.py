@@ -1,0 +1,522 @@
+"""Trainer authoring: scenario versions, switching scenarios off, rubric and lexicon edits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from scoring.rubric import load_rubric
+from tests.cli_runner import settings_env
+from trainer import services
+from trainer.config import Settings, get_settings
+from trainer.errors import CallcoachError
+from trainer.scenario import SCENARIO_DIR
+from trainer.services import edits, library, practice, scoring_files
+from trainer.services.scoring_files import ScoringFile
+from trainer.storage import db
+from trainer.storage.models import Scenario, Score
+
+SCENARIO = "late-delivery"
+LATE = (SCENARIO_DIR / f"{SCENARIO}.yaml").read_text(encoding="utf-8")
+EDITED_TITLE = "A late birthday present that has not arrived"
+EDITED = LATE.replace("title: A birthday present that has not arrived", f"title: {EDITED_TITLE}")
+NEW_SCENARIO = LATE.replace("id: late-delivery", "id: late-delivery-copy")
+RUBRIC = scoring_files.DEFAULT_RUBRIC.read_text(encoding="utf-8")
+VERSION = load_rubric().version  # the packaged rubric's
+LEXICON_EN = (scoring_files.LEXICON_DIR / "en.yaml").read_text(encoding="utf-8")
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+@pytest.fixture
+def demo(settings: Settings) -> Settings:
+    services.seed_demo(settings=settings)
+    return settings
+
+
+def _user(settings: Settings, username: str) -> services.CurrentUser:
+    return services.authenticate(
+        settings=settings, username=username, password=services.DEMO_PASSWORD
+    )
+
+
+def _line_of(text: str, start: str) -> int:
+    """The 1-based number of the first line of ``text`` that starts with ``start``."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
+def _versions(settings: Settings, key: str) -> list[int]:
+    """The stored versions of a scenario (built-in files registered first)."""
+    with db.session_scope(settings.database_url) as session:
+        library.sync_builtin(session=session)
+        rows = session.exec(select(Scenario).where(Scenario.key == key)).all()
+    return sorted(row.version for row in rows)
+
+
+# Scenario versions
+
+
+def test_save_adds_a_version_and_old_attempts_keep_theirs(demo: Settings) -> None:
+    """An edit becomes version 2; a call started before it still shows version 1's text."""
+    anna, trainer = _user(demo, "anna"), _user(demo, "trainer")
+    before = practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
+    practice.abandon_practice(settings=demo, actor=anna, attempt_id=before.attempt_id)
+    saved = library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    after = practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
+    old = practice.get_call(settings=demo, actor=anna, attempt_id=before.attempt_id)
+    assert (SCENARIO, 2, True) == (saved.key, saved.version, saved.created)
+    titles = (old.scenario.title, after.scenario.title)
+    assert ("A birthday present that has not arrived", EDITED_TITLE) == titles
+
+
+def test_saving_the_same_text_adds_nothing(demo: Settings) -> None:
+    """Saving the newest version's text again reports it unchanged."""
+    trainer = _user(demo, "trainer")
+    library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    again = library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    assert (2, False, [1, 2]) == (again.version, again.created, _versions(demo, SCENARIO))
+
+
+def test_going_back_to_an_older_text_is_a_new_version(demo: Settings) -> None:
+    """Restoring version 1's text makes version 3, so the newest version is what trainees get."""
+    trainer = _user(demo, "trainer")
+    library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    back = library.save_scenario(settings=demo, actor=trainer, text=LATE)
+    titles = {s.id: s.title for s in library.practice_library(settings=demo)}
+    assert (3, "A birthday present that has not arrived") == (back.version, titles[SCENARIO])
+
+
+def test_library_lists_every_scenario_with_its_newest_version(demo: Settings) -> None:
+    """Built-in files are listed as such; an edit names its author and counts attempts."""
+    trainer, anna = _user(demo, "trainer"), _user(demo, "anna")
+    practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
+    library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    entries = {e.key: e for e in library.list_library(settings=demo, actor=trainer)}
+    late, outage = entries[SCENARIO], entries["internet-outage"]
+    assert len(list(SCENARIO_DIR.glob("*.yaml"))) == len(entries)
+    assert (2, "Tina Trainer", 1, EDITED) == (
+        late.version,
+        late.edited_by,
+        late.attempts,
+        late.source_yaml,
+    )
+    assert (1, None, 0, True) == (outage.version, outage.edited_by, outage.attempts, outage.enabled)
+
+
+def test_uploaded_scenario_with_a_new_id_joins_practice(demo: Settings) -> None:
+    """An uploaded file with a new id is version 1 of a new scenario that trainees see."""
+    text = edits.text_of_upload(NEW_SCENARIO.encode(), name="copy.yaml")
+    saved = library.save_scenario(settings=demo, actor=_user(demo, "trainer"), text=text)
+    cards = practice.list_scenarios(settings=demo, actor=_user(demo, "anna"))
+    assert ("late-delivery-copy", 1) == (saved.key, saved.version)
+    assert "late-delivery-copy" in [card.scenario.id for card in cards]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line_starts", "field", "message"),
+    [
+        (
+            "start: opening",
+            "start: openin",
+            "start:",
+            "start",
+            "start node 'openin' is not in nodes (did you mean 'opening'?)",
+        ),
+        (
+            "title: A birthday present that has not arrived",
+            "title: [A birthday present",
+            "language:",
+            "yaml",
+            "not valid YAML: expected ',' or ']', but got ':'",
+        ),
+        (
+            "max_turns: 10",
+            "max_turns: 0",
+            "max_turns:",
+            "max_turns",
+            "Input should be greater than or equal to 1",
+        ),
+        (
+            "channel: phone",
+            "channel: phone\nmood_swings: true",
+            "mood_swings:",
+            "mood_swings",
+            "unknown field (check the spelling)",
+        ),
+    ],
+)
+def test_invalid_scenario_lists_problems_at_their_lines_and_saves_nothing(
+    demo: Settings, old: str, new: str, line_starts: str, field: str, message: str
+) -> None:
+    """Each problem names its line and field; no version is added."""
+    text = LATE.replace(old, new)
+    with pytest.raises(edits.EditRejectedError) as raised:
+        library.save_scenario(settings=demo, actor=_user(demo, "trainer"), text=text)
+    expected = edits.Problem(_line_of(text, line_starts), field, message)
+    assert ("E501", [expected]) == (raised.value.code, list(raised.value.problems))
+    assert [1] == _versions(demo, SCENARIO)
+
+
+def test_example_call_that_misses_the_goal_is_a_problem() -> None:
+    """Validation plays the example answers; an example that cannot succeed is reported."""
+    text = LATE.replace(
+        "  - Does that sound okay? Is there anything else I can help you with?\n", ""
+    )
+    problems = library.check_scenario(text)
+    assert ["example_good_answers"] == [problem.field for problem in problems]
+
+
+def test_disabled_scenario_is_hidden_from_practice(demo: Settings) -> None:
+    """Switched off: trainees neither see nor start it; a trainer may still try it."""
+    trainer, anna = _user(demo, "trainer"), _user(demo, "anna")
+    library.set_enabled(settings=demo, actor=trainer, key=SCENARIO, enabled=False)
+    shown = [card.scenario.id for card in practice.list_scenarios(settings=demo, actor=anna)]
+    with pytest.raises(CallcoachError) as raised:
+        practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
+    tried = practice.start_practice(settings=demo, actor=trainer, scenario_id=SCENARIO)
+    assert (False, "E505", SCENARIO) == (SCENARIO in shown, raised.value.code, tried.scenario.id)
+
+
+def test_a_new_version_of_a_disabled_scenario_stays_disabled(demo: Settings) -> None:
+    """Editing a switched-off scenario does not show it to trainees."""
+    trainer = _user(demo, "trainer")
+    library.set_enabled(settings=demo, actor=trainer, key=SCENARIO, enabled=False)
+    library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    entry = next(e for e in library.list_library(settings=demo, actor=trainer) if e.key == SCENARIO)
+    assert (2, False) == (entry.version, entry.enabled)
+
+
+def test_customer_lines_are_rendered_for_listening(demo: Settings) -> None:
+    """Every node's line and the hang-up line come back as playable audio."""
+    lines = library.customer_lines(settings=demo, actor=_user(demo, "trainer"), key=SCENARIO)
+    assert "hangup" == lines[-1].node
+    assert [] == [line.node for line in lines if line.audio_path is None or line.problem]
+
+
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        (lambda s, u: library.set_enabled(settings=s, actor=u, key="nope", enabled=False), "E502"),
+        (lambda s, u: library.customer_lines(settings=s, actor=u, key="nope"), "E502"),
+        (lambda s, u: library.save_scenario(settings=s, actor=u, text="#" * 600_000), "E133"),
+    ],
+)
+def test_bad_input_gets_a_coded_error(
+    demo: Settings, call: Callable[[Settings, services.CurrentUser], object], code: str
+) -> None:
+    """Unknown scenarios and oversized text are refused with their codes."""
+    with pytest.raises(CallcoachError) as raised:
+        call(demo, _user(demo, "trainer"))
+    assert code == raised.value.code
+
+
+@pytest.mark.parametrize(("data", "code"), [(b"\xff\xfeid: x", "E132"), (b"#" * 600_000, "E133")])
+def test_bad_upload_gets_a_coded_error(data: bytes, code: str) -> None:
+    """A file that is not UTF-8 text, or too large to be a scenario, is refused."""
+    with pytest.raises(CallcoachError) as raised:
+        edits.text_of_upload(data, name="upload.yaml")
+    assert code == raised.value.code
+
+
+AUTHORING: list[Callable[[Settings, services.CurrentUser], object]] = [
+    lambda s, u: library.list_library(settings=s, actor=u),
+    lambda s, u: library.save_scenario(settings=s, actor=u, text=EDITED),
+    lambda s, u: library.set_enabled(settings=s, actor=u, key=SCENARIO, enabled=False),
+    lambda s, u: library.customer_lines(settings=s, actor=u, key=SCENARIO),
+    lambda s, u: scoring_files.read_scoring_file(settings=s, actor=u, file=ScoringFile.RUBRIC),
+    lambda s, u: scoring_files.save_scoring_file(
+        settings=s, actor=u, file=ScoringFile.RUBRIC, text=RUBRIC
+    ),
+    lambda s, u: scoring_files.restore_default(settings=s, actor=u, file=ScoringFile.RUBRIC),
+]
+
+
+@pytest.mark.parametrize("username", ["anna", "lead"])
+@pytest.mark.parametrize("call", AUTHORING)
+def test_trainees_and_team_leads_cannot_author(
+    demo: Settings, username: str, call: Callable[[Settings, services.CurrentUser], object]
+) -> None:
+    """Authoring is refused in the service (E105), whatever the UI shows."""
+    with pytest.raises(CallcoachError) as raised:
+        call(demo, _user(demo, username))
+    assert ("E105", [1]) == (raised.value.code, _versions(demo, SCENARIO))
+
+
+@pytest.mark.parametrize("username", ["trainer", "admin"])
+def test_trainers_and_admins_author(demo: Settings, username: str) -> None:
+    """Trainers and admins may save a scenario version."""
+    saved = library.save_scenario(settings=demo, actor=_user(demo, username), text=EDITED)
+    assert 2 == saved.version
+
+
+# Rubric and lexicons
+
+NEW_RUBRIC = RUBRIC.replace(f'version: "{VERSION}"', 'version: "1.1-tuned"').replace(
+    "pass_mark: 70", "pass_mark: 75"
+)
+
+
+def test_edited_rubric_scores_new_practice_calls(demo: Settings) -> None:
+    """After a trainer saves a rubric, a finished practice call records its version."""
+    trainer, anna = _user(demo, "trainer"), _user(demo, "anna")
+    assert scoring_files.save_scoring_file(
+        settings=demo, actor=trainer, file=ScoringFile.RUBRIC, text=NEW_RUBRIC
+    )
+    view = practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
+    for answer in library.parsed(LATE, SCENARIO).example_good_answers:
+        view = practice.answer_with_text(
+            settings=demo, actor=anna, attempt_id=view.attempt_id, text=answer
+        )
+    with db.session_scope(demo.database_url) as session:
+        score = session.exec(select(Score)).one()
+    assert ("completed", "1.1-tuned") == (view.status, score.rubric_version)
+
+
+def test_edited_lexicon_is_read_again_when_it_changes(demo: Settings) -> None:
+    """Each save of a lexicon is what scoring uses next, without a restart."""
+    trainer = _user(demo, "trainer")
+    advice = "greeting.company: \"You did not name the company. Try: 'Thank you for calling"
+    for number in (1, 2):
+        text = LEXICON_EN.replace(advice, f"greeting.company: \"Edit {number}. Try: 'Thanks for")
+        scoring_files.save_scoring_file(
+            settings=demo, actor=trainer, file=ScoringFile.LEXICON_EN, text=text
+        )
+        feedback = scoring_files.lexicon_in_use(demo, "en").data.feedback["greeting.company"]
+        assert feedback.startswith(f"Edit {number}.")
+
+
+def test_restore_default_keeps_the_edit_as_an_earlier_copy(demo: Settings) -> None:
+    """Restoring the default scores with the packaged rubric again; the edit can be reloaded."""
+    trainer = _user(demo, "trainer")
+    rubric = ScoringFile.RUBRIC
+    scoring_files.save_scoring_file(settings=demo, actor=trainer, file=rubric, text=NEW_RUBRIC)
+    restored = scoring_files.restore_default(settings=demo, actor=trainer, file=rubric)
+    view = scoring_files.read_scoring_file(settings=demo, actor=trainer, file=rubric)
+    earlier = scoring_files.earlier_copy(
+        settings=demo, actor=trainer, file=rubric, name=view.earlier[0].name
+    )
+    assert (True, False, RUBRIC, VERSION) == (
+        restored,
+        view.edited,
+        view.text,
+        scoring_files.rubric_in_use(demo).version,
+    )
+    assert NEW_RUBRIC == earlier
+
+
+def test_each_save_keeps_the_copy_it_replaces(demo: Settings) -> None:
+    """Two saves leave the first edit among the earlier copies."""
+    trainer = _user(demo, "trainer")
+    second = NEW_RUBRIC.replace('"1.1-tuned"', '"1.1-tuned-again"')
+    for text in (NEW_RUBRIC, second):
+        scoring_files.save_scoring_file(
+            settings=demo, actor=trainer, file=ScoringFile.RUBRIC, text=text
+        )
+    view = scoring_files.read_scoring_file(settings=demo, actor=trainer, file=ScoringFile.RUBRIC)
+    name = view.earlier[0].name
+    earlier = scoring_files.earlier_copy(
+        settings=demo, actor=trainer, file=ScoringFile.RUBRIC, name=name
+    )
+    assert (second, 1, NEW_RUBRIC) == (view.text, len(view.earlier), earlier)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line_starts", "field", "message"),
+    [
+        (
+            ScoringFile.RUBRIC,
+            "pass_mark: 70",
+            "pass_mark: 170",
+            "pass_mark:",
+            "pass_mark",
+            "Input should be less than or equal to 100",
+        ),
+        (
+            ScoringFile.RUBRIC,
+            "greet: {points: 3, rules: [greet.hello]}",
+            "greet: {points: 3, rules: [greet.helo]}",
+            "      greet:",
+            "criteria.greeting.items.greet.rules",
+            "unknown rule 'greet.helo'",
+        ),
+        (
+            ScoringFile.RUBRIC,
+            "pass_mark: 70",
+            "pass_mark: 71",
+            "version:",
+            "version",
+            f"'{VERSION}' is the version of another rubric; give this one a new version",
+        ),
+        (
+            ScoringFile.RUBRIC,
+            "      greet: {points: 3, rules: [greet.hello]}",
+            "      greet: {points: 3, rules: [greet.hello]}\n      wave: {points: 1, rules: "
+            "[greet.hello]}",
+            "      wave:",
+            "criteria.greeting.items.wave",
+            "no feedback 'greeting.wave' in the en lexicon; add it there first",
+        ),
+        (
+            ScoringFile.LEXICON_EN,
+            "language: en",
+            "language: ru",
+            "language:",
+            "language",
+            "must be 'en' in the en lexicon",
+        ),
+        (
+            ScoringFile.LEXICON_EN,
+            "  greet.offer_help: [how can i help,",
+            "  greet.offer_help: [<helping> can i help,",
+            "  greet.offer_help:",
+            "rules.greet.offer_help.0",
+            "unknown list <helping>",
+        ),
+        (
+            ScoringFile.LEXICON_EN,
+            "fillers: [um,",
+            "fillers: [um,,",
+            "fillers:",
+            "yaml",
+            "not valid YAML: expected the node content, but found ','",
+        ),
+    ],
+)
+def test_invalid_scoring_edit_lists_problems_and_saves_nothing(
+    demo: Settings,
+    file: ScoringFile,
+    old: str,
+    new: str,
+    line_starts: str,
+    field: str,
+    message: str,
+) -> None:
+    """A rubric or lexicon problem is reported at its line; scoring keeps the packaged file."""
+    text = (RUBRIC if file is ScoringFile.RUBRIC else LEXICON_EN).replace(old, new, 1)
+    with pytest.raises(edits.EditRejectedError) as raised:
+        scoring_files.save_scoring_file(
+            settings=demo, actor=_user(demo, "trainer"), file=file, text=text
+        )
+    expected = edits.Problem(_line_of(text, line_starts), field, message)
+    assert ("E130", True) == (raised.value.code, expected in raised.value.problems)
+    assert file.packaged == scoring_files.in_use_path(demo, file)
+
+
+@pytest.mark.parametrize("name", ["default-20990101T000000000000Z.yaml", "../../etc/passwd"])
+def test_unknown_earlier_copy_is_refused(demo: Settings, name: str) -> None:
+    """Only a copy in the list can be loaded (E131); paths outside it never are."""
+    with pytest.raises(CallcoachError) as raised:
+        scoring_files.earlier_copy(
+            settings=demo, actor=_user(demo, "trainer"), file=ScoringFile.RUBRIC, name=name
+        )
+    assert "E131" == raised.value.code
+
+
+def test_saving_the_rubric_in_use_changes_nothing(demo: Settings) -> None:
+    """Saving the packaged text unchanged writes no edited copy."""
+    saved = scoring_files.save_scoring_file(
+        settings=demo, actor=_user(demo, "trainer"), file=ScoringFile.RUBRIC, text=RUBRIC
+    )
+    assert (False, False) == (saved, (demo.data_dir / "rubrics").exists())
+
+
+# The page
+
+
+@pytest.fixture
+def app_env(demo: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    for name, value in settings_env(demo).items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield demo
+    get_settings.cache_clear()
+
+
+def _library_page(username: str = "trainer") -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=90).run()
+    app.text_input(key="login_username").input(username)
+    app.text_input(key="login_password").input(services.DEMO_PASSWORD)
+    app.button[0].click().run()
+    return app.switch_page("trainer/ui/pages/library.py").run()
+
+
+@pytest.mark.usefixtures("app_env")
+def test_library_page_lists_the_scenarios() -> None:
+    """A trainer sees the table of every scenario and the selected one's YAML."""
+    app = _library_page()
+    assert [] == list(app.exception)
+    assert "Scenario library" == app.title[0].value
+    assert len(list(SCENARIO_DIR.glob("*.yaml"))) == len(app.dataframe[0].value)
+    key = app.selectbox(key="library_key").value
+    assert (SCENARIO_DIR / f"{key}.yaml").read_text() == app.text_area(key=f"yaml_{key}_1").value
+
+
+@pytest.mark.usefixtures("app_env")
+def test_library_page_shows_problems_inline_and_saves_a_version() -> None:
+    """A broken edit lists its problems under their lines; a good one is saved as version 2."""
+    app = _library_page()
+    app.selectbox(key="library_key").set_value(SCENARIO).run()
+    editor = app.text_area(key=f"yaml_{SCENARIO}_1")
+    editor.input(LATE.replace("start: opening", "start: openin"))
+    app.button(key="FormSubmitter:scenario_late-delivery_1-Save as a new version").click().run()
+    line = _line_of(LATE, "start:")
+    assert ["1 problem(s) to fix:"] == [error.value for error in app.error]
+    assert f"{line} │ start: openin" in app.code[0].value
+    app.text_area(key=f"yaml_{SCENARIO}_1").input(EDITED)
+    app.button(key="FormSubmitter:scenario_late-delivery_1-Save as a new version").click().run()
+    assert "Saved 'late-delivery' as version 2." == app.success[0].value
+    assert EDITED == app.text_area(key=f"yaml_{SCENARIO}_2").value
+
+
+@pytest.mark.usefixtures("app_env")
+def test_library_page_switches_a_scenario_off() -> None:
+    """The toggle hides a scenario from trainees."""
+    app = _library_page()
+    app.selectbox(key="library_key").set_value(SCENARIO).run()
+    app.toggle(key=f"on_{SCENARIO}").set_value(False).run()
+    assert [] == list(app.exception)
+    assert app.success[0].value.startswith("'late-delivery' is hidden from trainees")
+
+
+@pytest.mark.usefixtures("app_env")
+def test_try_it_opens_the_call_on_the_practice_page() -> None:
+    """'Try it' starts a practice call on the scenario and switches to it."""
+    app = _library_page()
+    app.selectbox(key="library_key").set_value(SCENARIO).run()
+    app.button(key=f"try_{SCENARIO}").click().run()
+    assert [] == list(app.exception)
+    assert ("A birthday present that has not arrived", 1) == (
+        app.title[0].value,
+        len(app.chat_message),
+    )
+
+
+@pytest.mark.usefixtures("app_env")
+def test_rubric_tab_validates_and_restores() -> None:
+    """The rubric editor shows a problem inline; a valid edit is saved, then restored."""
+    app = _library_page()
+    editor = next(area for area in app.text_area if area.key.startswith("text_RUBRIC_"))
+    editor.input(RUBRIC.replace("pass_mark: 70", "pass_mark: 170"))
+    app.button(key="FormSubmitter:scoring_RUBRIC-Validate").click().run()
+    assert "pass_mark: Input should be less than or equal to 100" in app.code[0].value
+    editor = next(area for area in app.text_area if area.key.startswith("text_RUBRIC_"))
+    editor.input(NEW_RUBRIC)
+    app.button(key="FormSubmitter:scoring_RUBRIC-Save").click().run()
+    assert "Saved: new practice calls are scored with it." == app.success[0].value
+    app.button(key="restore_RUBRIC").click().run()
+    assert [] == list(app.exception)
+    assert app.success[0].value.startswith("The packaged default is in use again")
+
+
+@pytest.mark.usefixtures("app_env")
+def test_trainees_do_not_get_the_library_page() -> None:
+    """The navigation offers the library to trainers and admins only."""
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.text_input(key="login_username").input("anna")
+    app.text_input(key="login_password").input(services.DEMO_PASSWORD)
+    app.button[0].click().run()
+    with pytest.raises(Exception, match="library"):
+        app.switch_page("trainer/ui/pages/library.py").run()

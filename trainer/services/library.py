@@ -1,0 +1,235 @@
+"""The scenario library as trainers author it and trainees practise it.
+
+Every scenario key has stored versions (table ``Scenario``). A built-in file in
+``trainer/scenarios/`` is stored as a new version whenever it changes, until a trainer saves
+a version of that key; from then on the trainer's versions are the scenario. Saving never
+changes a stored version, it adds the next one, so every attempt keeps the version it was
+made on. Trainees practise the newest version of every enabled key; a trainer may also try
+a disabled one (that is how a new scenario is tested before trainees see it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from sqlmodel import Session
+
+from scoring.errors import CodedError
+from trainer import auth, voice
+from trainer.config import Settings
+from trainer.errors import CallcoachError, Err
+from trainer.scenario import (
+    SCENARIO_DIR,
+    Scenario,
+    load_library,
+    load_scenario_text,
+    validate_scenario_text,
+)
+from trainer.services.accounts import CurrentUser
+from trainer.services.edits import EditRejectedError, Problem, check_size
+from trainer.storage import db, library_queries, repositories
+from trainer.storage.models import Scenario as StoredScenario
+
+AUTHOR = "author scenarios"
+EDIT_SOURCE = "edit"  # how validation names text that is not a file yet
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One scenario in the trainer's list: its newest version and how it is used."""
+
+    key: str
+    version: int
+    title: str
+    language: str
+    difficulty: int | None
+    customer_type: str | None
+    enabled: bool
+    edited_by: str | None  # who saved the newest version; None: the built-in file
+    attempts: int  # by every trainee, on every version
+    source_yaml: str
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    key: str
+    version: int
+    created: bool  # False: the text is the newest version already, nothing was added
+
+
+@dataclass(frozen=True)
+class CustomerLine:
+    """A customer line of a scenario, ready to play (or why it cannot be)."""
+
+    node: str
+    text: str
+    audio_path: Path | None
+    problem: str | None
+
+
+def list_library(*, settings: Settings, actor: CurrentUser) -> list[LibraryEntry]:
+    """Every scenario key with its newest version, enabled or not (trainers and admins)."""
+    auth.require(actor.role, AUTHOR)
+    with db.session_scope(settings.database_url) as session:
+        sync_builtin(session=session)
+        rows = library_queries.newest_versions(session=session)
+        attempts = library_queries.attempts_per_key(session=session)
+        authors = {row.author_id for row in rows if row.author_id is not None}
+        names = library_queries.display_names(session=session, user_ids=authors)
+    entries = [_entry(row, attempts.get(row.key, 0), names) for row in rows]
+    return sorted(entries, key=lambda e: (e.language, e.difficulty or 0, e.key))
+
+
+def _entry(row: StoredScenario, attempts: int, names: dict[int, str]) -> LibraryEntry:
+    return LibraryEntry(
+        key=row.key,
+        version=row.version,
+        title=row.title,
+        language=row.language,
+        difficulty=row.difficulty,
+        customer_type=row.customer_type,
+        enabled=row.enabled,
+        edited_by=names.get(row.author_id) if row.author_id is not None else None,
+        attempts=attempts,
+        source_yaml=row.source_yaml,
+    )
+
+
+def check_scenario(text: str) -> list[Problem]:
+    """Every problem of scenario YAML, each at its line; the example call is played too."""
+    check_size(len(text.encode()), name="the scenario")
+    return [
+        Problem(problem.line, problem.field, problem.message)
+        for problem in validate_scenario_text(text, source=EDIT_SOURCE)
+    ]
+
+
+def save_scenario(*, settings: Settings, actor: CurrentUser, text: str) -> SavedScenario:
+    """Store valid YAML as the next version of its scenario (a new id starts a new one).
+
+    Invalid YAML raises EditRejectedError (E501) with every problem and stores nothing.
+    """
+    auth.require(actor.role, AUTHOR)
+    problems = check_scenario(text)
+    if problems:
+        raise EditRejectedError(Err.SCENARIO_INVALID, problems)
+    scenario = load_scenario_text(text, source=EDIT_SOURCE)
+    sha256 = hashlib.sha256(text.encode()).hexdigest()
+    with db.session_scope(settings.database_url) as session:
+        sync_builtin(session=session)
+        newest = repositories.newest_version(session=session, key=scenario.id)
+        if newest is not None and newest.sha256 == sha256:
+            return SavedScenario(scenario.id, newest.version, created=False)
+        row = library_queries.add_edited_version(
+            session=session, edit=_stored(scenario, text, sha256, actor.id)
+        )
+        return SavedScenario(row.key, row.version, created=True)
+
+
+def _stored(scenario: Scenario, text: str, sha256: str, author_id: int) -> StoredScenario:
+    return StoredScenario(
+        key=scenario.id,
+        title=scenario.title,
+        language=scenario.language,
+        source_yaml=text,
+        sha256=sha256,
+        customer_type=scenario.customer.type,
+        difficulty=scenario.difficulty,
+        author_id=author_id,
+    )
+
+
+def set_enabled(*, settings: Settings, actor: CurrentUser, key: str, enabled: bool) -> bool:
+    """Show a scenario to trainees again, or hide it from practice (every version)."""
+    auth.require(actor.role, AUTHOR)
+    with db.session_scope(settings.database_url) as session:
+        sync_builtin(session=session)
+        if not library_queries.set_enabled(session=session, key=key, enabled=enabled):
+            raise _not_found(session, key)
+    return enabled
+
+
+def customer_lines(*, settings: Settings, actor: CurrentUser, key: str) -> list[CustomerLine]:
+    """Every customer line of the newest version, rendered to audio (cached by content)."""
+    auth.require(actor.role, AUTHOR)
+    with db.session_scope(settings.database_url) as session:
+        _, scenario = version_to_practise(session=session, actor=actor, key=key)
+    lines = [(name, node.say, node.audio) for name, node in scenario.nodes.items()]
+    lines.append(("hangup", scenario.hangup_line, scenario.hangup_audio))
+    return [_line(settings, scenario, *line) for line in lines]
+
+
+def _line(
+    settings: Settings, scenario: Scenario, node: str, text: str, audio: str | None
+) -> CustomerLine:
+    try:
+        clip = voice.customer_voice(
+            text,
+            language=scenario.language,
+            cache_dir=settings.data_dir / "voices",
+            recorded=scenario.audio_path(audio),
+        )
+    except CodedError as error:
+        return CustomerLine(node, text, None, str(error))
+    return CustomerLine(node, text, clip.path, None)
+
+
+def practice_library(*, settings: Settings) -> list[Scenario]:
+    """What trainees practise: the newest version of every enabled scenario."""
+    with db.session_scope(settings.database_url) as session:
+        sync_builtin(session=session)
+        rows = [row for row in library_queries.newest_versions(session=session) if row.enabled]
+    scenarios = [scenario for row in rows if (scenario := _loadable(row)) is not None]
+    return sorted(scenarios, key=lambda s: (s.language, s.difficulty, s.id))
+
+
+def version_to_practise(
+    *, session: Session, actor: CurrentUser, key: str
+) -> tuple[StoredScenario, Scenario]:
+    """The newest version of a scenario; a disabled one only for those who author scenarios."""
+    sync_builtin(session=session)
+    row = repositories.newest_version(session=session, key=key)
+    if row is None:
+        raise _not_found(session, key)
+    if not row.enabled and actor.role not in auth.PERMISSIONS[AUTHOR]:
+        raise CallcoachError(Err.SCENARIO_DISABLED, scenario=key)
+    return row, parsed(row.source_yaml, f"{row.key} v{row.version}")
+
+
+def sync_builtin(*, session: Session) -> None:
+    """Store each changed built-in file as a new version, unless a trainer took the key over."""
+    edited = library_queries.edited_keys(session=session)
+    files = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(SCENARIO_DIR.glob("*.yaml")))
+    for scenario in _builtin(files):
+        if scenario.id not in edited:
+            repositories.library_version(session=session, scenario=scenario)
+
+
+@lru_cache(maxsize=1)
+def _builtin(_files: tuple[tuple[str, int], ...]) -> list[Scenario]:
+    """The built-in files, checked once per change of any of them (checking takes ~0.3 s)."""
+    return load_library()
+
+
+@lru_cache(maxsize=256)
+def parsed(source_yaml: str, source: str) -> Scenario:
+    """A stored version's scenario; versions never change, so each is parsed once."""
+    return load_scenario_text(source_yaml, source=source)
+
+
+def _loadable(row: StoredScenario) -> Scenario | None:
+    """None for a stored version this code no longer accepts (Validate shows why)."""
+    try:
+        return parsed(row.source_yaml, f"{row.key} v{row.version}")
+    except CallcoachError:
+        return None
+
+
+def _not_found(session: Session, key: str) -> CallcoachError:
+    known = ", ".join(sorted(r.key for r in library_queries.newest_versions(session=session)))
+    return CallcoachError(
+        Err.SCENARIO_NOT_FOUND, scenario=key, folder="the library", known=known or "none"
+    )

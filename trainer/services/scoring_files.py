@@ -1,0 +1,288 @@
+"""The rubric and the phrase lexicons as trainers tune them.
+
+An edited copy lives under ``data_dir`` (``rubrics/default.yaml``, ``lexicons/en.yaml``,
+``lexicons/ru.yaml``) and replaces the packaged file for scoring practice calls while it is
+there. An edit is validated as a whole before it is saved (nothing is saved otherwise).
+The copy an edit replaces is kept in ``history/`` beside it, named by the time it was
+replaced, so any edit can be undone; "restore default" moves the edited copy there too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from scoring.errors import ScoringError
+from scoring.lexicon import LEXICON_DIR, Lexicon, LexiconFile, lexicon_problems, load_lexicon
+from scoring.rubric import DEFAULT_RUBRIC, Rubric, load_rubric, rubric_problems
+from trainer import auth
+from trainer.config import Settings
+from trainer.errors import CallcoachError, Err
+from trainer.services.accounts import CurrentUser
+from trainer.services.edits import EditRejectedError, Problem, at_line, check_size, parse_yaml
+
+AUTHOR = "author scenarios"  # trainers write scenarios and tune the rubric and lexicons
+STAMP = "%Y%m%dT%H%M%S%fZ"
+_KEYED = re.compile(r"^'([^']*)': (.*)$")  # how scoring names a problem: "'key': message"
+
+
+class ScoringFile(StrEnum):
+    RUBRIC = "rubric"
+    LEXICON_EN = "en lexicon"
+    LEXICON_RU = "ru lexicon"
+
+    @property
+    def packaged(self) -> Path:
+        """The file shipped with callcoach."""
+        if self is ScoringFile.RUBRIC:
+            return DEFAULT_RUBRIC
+        return LEXICON_DIR / f"{self.language}.yaml"
+
+    @property
+    def relative(self) -> Path:
+        """Where the edited copy lives, relative to data_dir."""
+        if self is ScoringFile.RUBRIC:
+            return Path("rubrics", DEFAULT_RUBRIC.name)
+        return Path("lexicons", f"{self.language}.yaml")
+
+    @property
+    def language(self) -> str:
+        return self.value.split()[0]
+
+
+@dataclass(frozen=True)
+class EarlierCopy:
+    name: str  # file name in history/
+    replaced_at: datetime
+
+
+@dataclass(frozen=True)
+class ScoringFileView:
+    """What the editor shows: the text in use, whether it is an edit, the earlier copies."""
+
+    file: ScoringFile
+    text: str
+    edited: bool
+    earlier: tuple[EarlierCopy, ...]  # newest first
+
+
+def read_scoring_file(
+    *, settings: Settings, actor: CurrentUser, file: ScoringFile
+) -> ScoringFileView:
+    auth.require(actor.role, AUTHOR)
+    path = in_use_path(settings, file)
+    text = path.read_text(encoding="utf-8")
+    return ScoringFileView(file, text, path != file.packaged, tuple(_earlier(settings, file)))
+
+
+def in_use_path(settings: Settings, file: ScoringFile) -> Path:
+    """The edited copy when there is one, else the packaged file."""
+    edited = settings.data_dir / file.relative
+    return edited if edited.is_file() else file.packaged
+
+
+def check_scoring_file(*, settings: Settings, file: ScoringFile, text: str) -> list[Problem]:
+    """Every problem of an edited rubric or lexicon, each at its line."""
+    check_size(len(text.encode()), name=f"the {file}")
+    data, lines, problems = parse_yaml(text)
+    if problems:
+        return problems
+    if file is ScoringFile.RUBRIC:
+        return _rubric_problems(settings, data, lines, text)
+    return _lexicon_problems(settings, file, data, lines, text)
+
+
+def _rubric_problems(
+    settings: Settings, data: object, lines: dict[str, int], text: str
+) -> list[Problem]:
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as error:
+        return _schema_problems(error, lines)
+    found = [_keyed(lines, problem) for problem in rubric_problems(rubric)]
+    found += _version_problems(settings, rubric.version, lines, text)
+    for language in ("en", "ru"):
+        feedback = lexicon_in_use(settings, language).data.feedback
+        found += [
+            at_line(
+                lines, where, f"no feedback '{item}' in the {language} lexicon; add it there first"
+            )
+            for item, where in _items(rubric).items()
+            if item not in feedback
+        ]
+    return found
+
+
+def _items(rubric: Rubric) -> dict[str, str]:
+    """Each item's feedback key in the lexicons ('greeting.greet') → its key in the rubric."""
+    return {
+        f"{name}.{item}": f"criteria.{name}.items.{item}"
+        for name, criterion in rubric.criteria.items()
+        for item in criterion.items
+    }
+
+
+def _version_problems(
+    settings: Settings, version: str, lines: dict[str, int], text: str
+) -> list[Problem]:
+    """Scores record the rubric version, so a changed rubric needs a version of its own."""
+    taken = {}
+    for path in {DEFAULT_RUBRIC, in_use_path(settings, ScoringFile.RUBRIC)}:
+        taken[load_rubric_file(path).version] = path.read_text(encoding="utf-8")
+    if version in taken and taken[version] != text:
+        message = f"'{version}' is the version of another rubric; give this one a new version"
+        return [at_line(lines, "version", message)]
+    return []
+
+
+def _lexicon_problems(
+    settings: Settings, file: ScoringFile, data: object, lines: dict[str, int], text: str
+) -> list[Problem]:
+    try:
+        lexicon = LexiconFile.model_validate(data)
+    except ValidationError as error:
+        return _schema_problems(error, lines)
+    found = [_keyed(lines, problem) for problem in lexicon_problems(lexicon)]
+    if lexicon.language != file.language:
+        found.append(at_line(lines, "language", f"must be '{file.language}' in the {file}"))
+    found += [
+        at_line(lines, "feedback", f"no feedback '{item}' for that rubric item; add it")
+        for item in _items(rubric_in_use(settings))
+        if item not in lexicon.feedback
+    ]
+    return found or _compile_problems(file, text)
+
+
+def _compile_problems(file: ScoringFile, text: str) -> list[Problem]:
+    """Load the lexicon exactly as scoring will, so a saved one is sure to work."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, f"{file.language}.yaml")
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_lexicon.__wrapped__(file.language, path)
+        except ScoringError as error:
+            return [Problem(1, "lexicon", error.what)]
+    return []
+
+
+def _schema_problems(error: ValidationError, lines: dict[str, int]) -> list[Problem]:
+    return [
+        at_line(lines, ".".join(str(part) for part in item["loc"]), item["msg"])
+        for item in error.errors()
+    ]
+
+
+def _keyed(lines: dict[str, int], problem: str) -> Problem:
+    match = _KEYED.match(problem)
+    return at_line(lines, match[1], match[2]) if match else Problem(1, "(top level)", problem)
+
+
+def save_scoring_file(
+    *, settings: Settings, actor: CurrentUser, file: ScoringFile, text: str
+) -> bool:
+    """Validate and save an edit (False when it changes nothing); keeps the copy it replaces."""
+    auth.require(actor.role, AUTHOR)
+    problems = check_scoring_file(settings=settings, file=file, text=text)
+    if problems:
+        raise EditRejectedError(Err.SCORING_FILE_INVALID, problems, name=file.value)
+    if text == in_use_path(settings, file).read_text(encoding="utf-8"):
+        return False
+    path = settings.data_dir / file.relative
+    _keep_copy(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".saving")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    Path(temporary).replace(path)  # atomic: scoring never reads half a file
+    return True
+
+
+def restore_default(*, settings: Settings, actor: CurrentUser, file: ScoringFile) -> bool:
+    """Score with the packaged file again; the edited copy goes to history/ (undoable).
+
+    False when the packaged file was in use already.
+    """
+    auth.require(actor.role, AUTHOR)
+    return _keep_copy(settings.data_dir / file.relative, move=True)
+
+
+def earlier_copy(*, settings: Settings, actor: CurrentUser, file: ScoringFile, name: str) -> str:
+    """The text of an earlier copy, to load into the editor and save again."""
+    auth.require(actor.role, AUTHOR)
+    if name not in {copy.name for copy in _earlier(settings, file)}:
+        raise CallcoachError(Err.SAVED_COPY_NOT_FOUND, copy=name, name=file.value)
+    return (_history(settings, file) / name).read_text(encoding="utf-8")
+
+
+def _history(settings: Settings, file: ScoringFile) -> Path:
+    return (settings.data_dir / file.relative).parent / "history"
+
+
+def _keep_copy(path: Path, *, move: bool = False) -> bool:
+    """Copy (or move) a file into history/ with the time as part of its name."""
+    if not path.is_file():
+        return False
+    stamp = datetime.now(UTC).strftime(STAMP)
+    kept = path.parent / "history" / f"{path.stem}-{stamp}{path.suffix}"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if move:
+        path.replace(kept)
+    else:
+        shutil.copy2(path, kept)
+    return True
+
+
+def _earlier(settings: Settings, file: ScoringFile) -> list[EarlierCopy]:
+    stem = file.relative.stem
+    copies = []
+    for path in sorted(_history(settings, file).glob(f"{stem}-*.yaml"), reverse=True):
+        try:
+            replaced_at = datetime.strptime(path.stem.removeprefix(f"{stem}-"), STAMP)
+        except ValueError:
+            continue  # not a copy this module made
+        copies.append(EarlierCopy(path.name, replaced_at.replace(tzinfo=UTC)))
+    return copies
+
+
+def rubric_in_use(settings: Settings) -> Rubric:
+    """The rubric that scores practice calls: the edited copy if there is one."""
+    return load_rubric_file(in_use_path(settings, ScoringFile.RUBRIC))
+
+
+def lexicon_in_use(settings: Settings, language: str) -> Lexicon:
+    """The lexicon of a language that scores practice calls: the edited copy if there is one."""
+    file = ScoringFile(f"{language} lexicon")
+    path = in_use_path(settings, file)
+    if path == file.packaged:
+        return load_lexicon(language)
+    stat = path.stat()
+    return _fresh_lexicon(language, path, stat.st_mtime_ns, stat.st_size)
+
+
+def load_rubric_file(path: Path) -> Rubric:
+    """A rubric file, read again whenever it changes."""
+    if path == DEFAULT_RUBRIC:
+        return load_rubric()
+    stat = path.stat()
+    return _fresh_rubric(path, stat.st_mtime_ns, stat.st_size)
+
+
+# scoring's loaders cache by path alone; an edited file at the same path must be read again,
+# so these cache by path and modification time and call the loaders' uncached functions.
+@lru_cache(maxsize=8)
+def _fresh_rubric(path: Path, _mtime_ns: int, _size: int) -> Rubric:
+    return load_rubric.__wrapped__(path)
+
+
+@lru_cache(maxsize=8)
+def _fresh_lexicon(language: str, path: Path, _mtime_ns: int, _size: int) -> Lexicon:
+    return load_lexicon.__wrapped__(language, path)
