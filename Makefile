@@ -11,8 +11,11 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: run test setup system models database lint clean
 
+# The worker that scores uploaded calls runs beside the app and stops with it.
 run: setup
-	@echo "Starting callcoach on http://localhost:8501 (Ctrl+C stops it)"
+	@echo "Starting callcoach on http://localhost:8501 with a call worker (Ctrl+C stops both)"
+	@$(BIN)/callcoach worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/streamlit run streamlit_app.py --server.port 8501 --server.headless true \
 		--browser.gatherUsageStats false
 

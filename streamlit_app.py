@@ -34,6 +34,8 @@ with st.sidebar:
         )
         if st.button(t("nav.signout"), key="signout"):
             sign_out()
+            if st.user.get("is_logged_in", False):  # signed in through single sign-on: leave it too
+                st.logout()
             st.rerun()
 
 if user is None:
@@ -43,7 +45,13 @@ else:
         st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),
         st.Page(f"{PAGES}/practice.py", title=t("nav.practice"), icon=":material/headset_mic:"),
         st.Page(f"{PAGES}/review.py", title=t("nav.review"), icon=":material/fact_check:"),
+        st.Page(f"{PAGES}/calls.py", title=t("nav.calls"), icon=":material/upload_file:"),
     ]
     if user.role in (services.Role.TEAM_LEAD, services.Role.ADMIN):
         pages.append(st.Page(f"{PAGES}/team.py", title=t("nav.team"), icon=":material/groups:"))
+    if user.role in (services.Role.TRAINER, services.Role.ADMIN):
+        library = st.Page(
+            f"{PAGES}/library.py", title=t("nav.library"), icon=":material/library_books:"
+        )
+        pages.append(library)
 st.navigation(pages).run()

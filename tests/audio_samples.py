@@ -120,3 +120,16 @@ def word_error_rate(references: list[str], hypotheses: list[str], language: str)
     expected = [normalise(text, language) for text in references]
     actual = [normalise(text, language) for text in hypotheses]
     return float(jiwer.wer(expected, actual))
+
+
+def two_sided_call(turns: list[tuple[str, str]], language: str, pause_s: float = 0.5) -> Samples:
+    """A stereo 16 kHz call: (speaker, text) turns spoken in order, agent left, customer right."""
+    from trainer.audio import load_audio
+
+    sides: dict[str, list[Samples]] = {"agent": [], "customer": []}
+    for speaker, text in turns:
+        voiced = load_audio(speak(text, language).read_bytes()).mono()
+        quiet = np.zeros_like(voiced)
+        for side, parts in sides.items():
+            parts += [voiced if side == speaker else quiet, silence(pause_s)]
+    return stereo(np.concatenate(sides["agent"]), np.concatenate(sides["customer"]))

@@ -19,6 +19,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "trainer/progress.py": (*DB_AND_UI, *APP_LAYERS),
     "trainer/audio.py": (*DB_AND_UI, *APP_LAYERS),
     "trainer/transcription.py": (*DB_AND_UI, *APP_LAYERS),
+    "trainer/speakers.py": (*DB_AND_UI, *APP_LAYERS),
+    "trainer/call_analysis.py": (*DB_AND_UI, *APP_LAYERS),
     "trainer/whisper_models.py": (*DB_AND_UI, *APP_LAYERS),
     "trainer/storage/": ("streamlit", "trainer.services", "trainer.ui", "trainer.cli"),
     "trainer/services": ("streamlit", "trainer.ui", "trainer.cli"),

@@ -47,10 +47,16 @@ class Audio:
         return np.ascontiguousarray(self.channels.mean(axis=0), dtype=np.float32)
 
 
-def load_audio(source: Path | str | bytes, *, settings: Settings | None = None) -> Audio:
-    """Decode a file path or raw bytes; coded errors for empty, broken or over-limit audio."""
+def load_audio(
+    source: Path | str | bytes, *, settings: Settings | None = None, name: str | None = None
+) -> Audio:
+    """Decode a file path or raw bytes; coded errors for empty, broken or over-limit audio.
+
+    `name` is what errors call the file (default: the path's name, or "recording").
+    """
     limits = settings or get_settings()
-    name, data = _read_source(source)
+    found_name, data = _read_source(source)
+    name = name or found_name
     check_upload(data, limits.max_upload_mb)
     try:
         container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore")

@@ -14,13 +14,24 @@ from rich.progress import Progress
 from rich.table import Table
 
 from scoring.errors import CodedError
-from scoring.scorecard import Scorecard, score_transcript
-from scoring.transcript import Transcript, parse_mapping, read_transcript
-from trainer import __version__, auth, services, transcription, whisper_models
+from scoring.rubric import Rubric, load_rubric
+from scoring.scorecard import Scorecard
+from scoring.transcript import read_transcript
+from trainer import (
+    __version__,
+    auth,
+    batch,
+    call_analysis,
+    ray_batch,
+    services,
+    transcription,
+    whisper_models,
+)
 from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError, Err
 from trainer.scenario import (
     SCENARIO_DIR,
+    Scenario,
     load_library,
     resolve_scenario,
     validate_scenario_files,
@@ -335,29 +346,32 @@ def score(
 
     Example: callcoach score call.txt --scenario late-delivery --language en --json
     """
-    requirements = resolve_scenario(scenario).scoring_requirements() if scenario else None
+    chosen = resolve_scenario(scenario) if scenario else None
+    rubric_used = load_rubric(rubric) if rubric else None
     for path in _score_each(inputs):
-        transcript = _read_call(path, language)
-        card = score_transcript(
-            transcript.turns,
-            language=language or transcript.language,
-            rubric=rubric,
-            scenario=requirements,
-            duration_s=transcript.duration_s,
-            source=str(path),
-        )
+        card = _score_file(path, language, chosen, rubric_used)
         if as_json:
             typer.echo(json.dumps({"file": str(path), **card.to_json()}, ensure_ascii=False))
         else:
             _print_scorecard(path, card)
 
 
-def _read_call(path: Path, language: str | None) -> Transcript:
-    """A transcript file as it is; an audio file transcribed first."""
-    if path.suffix.lower() not in AUDIO_SUFFIXES:
-        return read_transcript(path)
-    result = transcription.transcribe_file(path, settings=settings(), language=language)
-    return parse_mapping(result, source=str(path))
+def _score_file(
+    path: Path, language: str | None, scenario: Scenario | None, rubric: Rubric | None
+) -> Scorecard:
+    """A transcript file scored as it is; an audio file transcribed (speakers found) first."""
+    if path.suffix.lower() in AUDIO_SUFFIXES:
+        analysis = call_analysis.analyse_call(
+            path, settings=settings(), language=language, scenario=scenario, rubric=rubric
+        )
+        return analysis.scorecard
+    return call_analysis.score_call(
+        read_transcript(path),
+        language=language,
+        rubric=rubric,
+        scenario=scenario,
+        source=str(path),
+    )
 
 
 def _score_each(paths: list[Path]) -> Iterator[Path]:
@@ -387,6 +401,31 @@ def _print_scorecard(path: Path, card: Scorecard) -> None:
         stages = ", ".join(card.stages.get(index, []))
         out.print(f"[dim]{index:>3} {turn.speaker:<8}[/] [cyan]{stages}[/] ", end="")
         out.print(turn.text, markup=False, highlight=False)
+
+
+@app.command("worker")
+def worker_command(
+    once: Annotated[
+        bool, typer.Option("--once", help="Work the jobs waiting now, then exit")
+    ] = False,
+    poll: Annotated[
+        float, typer.Option("--poll", min=0.1, help="Seconds between looks for new jobs")
+    ] = 2.0,
+) -> None:
+    """Transcribe and score uploaded calls: works the job queue in the database.
+
+    Run one or more beside the app (`make run` starts one); SIGTERM or Ctrl+C finishes the
+    current job, then stops. A killed worker's job is retried by the next worker.
+    Example: callcoach worker --poll 5
+    """
+    from trainer.worker import run_worker  # loads Whisper: only this command needs it
+
+    worked = run_worker(ready_settings(), once=once, poll_s=poll, say=_say)
+    out.print(f"Stopped after {worked} job(s).")
+
+
+def _say(line: str) -> None:
+    out.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @scenarios_app.command("validate")
@@ -467,10 +506,81 @@ def progress_command(
     out.print(f"{advice['text']} {', '.join(advice['scenarios'])}", markup=False, soft_wrap=True)
 
 
+@app.command("batch")
+def batch_command(
+    source: Annotated[
+        str, typer.Argument(help="A folder (searched recursively) or a quoted glob of recordings")
+    ],
+    jobs: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes [1]; with --ray, actors [1 per GPU or 2 CPUs]"),
+    ] = None,
+    results: Annotated[
+        Path, typer.Option("--out", help="JSON Lines results; the CSV summary goes beside it")
+    ] = Path("results.jsonl"),
+    trainee: Annotated[
+        str | None, typer.Option(help="Also store each call as a real call of this trainee")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="en or ru; detected if left out")] = None,
+    channels: Annotated[
+        str, typer.Option(help="Stereo calls: speaker of the left,right channel")
+    ] = "agent,customer",
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            metavar="[ADDRESS]",
+            help="Run on Ray: alone, a local Ray; HEAD:6379 (or auto) joins that cluster",
+        ),
+    ] = None,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Process again the files whose last line is an error")
+    ] = False,
+) -> None:
+    """Score a folder of recorded calls on N workers or Ray; resumes where it stopped.
+
+    Writes one JSON line per file (an error line for a bad one) and a CSV summary.
+    Example: callcoach batch calls/ --jobs 2 --out results.jsonl
+    """
+    current = ready_settings() if trainee else settings()
+    transcription.choose(current, None, None, language)  # a bad language fails before workers
+    options = batch.WorkerOptions(
+        settings=current, language=language, channels=transcription.parse_channels(channels)
+    )
+    job = batch.Batch(
+        recordings=batch.find_recordings(source),
+        runner=batch.make_runner(options, jobs=jobs, ray_address=ray),
+        out=results,
+        settings=current,
+        trainee=trainee,
+        store=batch.trainee_store(current, trainee) if trainee else None,
+        retry_failed=retry_failed,
+        console=err,
+    )
+    report = job.run()
+    out.print(report.line(), markup=False, highlight=False, soft_wrap=True)
+    batch.check_failures(report, results)
+
+
+def with_optional_values(args: list[str]) -> list[str]:
+    """`--ray` without an address means `--ray local` (Typer options always take a value).
+
+    The word after `--ray` is its address unless it is another option or an existing path.
+    """
+    filled: list[str] = []
+    for index, arg in enumerate(args):
+        filled.append(arg)
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg == "--ray" and (
+            following is None or following.startswith("-") or Path(following).exists()
+        ):
+            filled.append(ray_batch.LOCAL)
+    return filled
+
+
 def main() -> None:
     """Entry point: Typer handles usage errors; coded errors become one line on stderr."""
     try:
-        app()
+        app(args=with_optional_values(sys.argv[1:]))
     except CodedError as error:
         err.print(str(error), markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)

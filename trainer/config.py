@@ -41,6 +41,21 @@ class Settings(BaseSettings):
     max_audio_s: float = Field(
         5400.0, gt=0, le=6 * 3600, description="Longest accepted recording, seconds"
     )
+    worker_lease_s: float = Field(
+        300.0,
+        ge=1,
+        le=24 * 3600,
+        description="How long a worker holds a job without a sign of life before another "
+        "worker takes it over, seconds (extended while it works)",
+    )
+    worker_max_attempts: int = Field(
+        3, ge=1, le=20, description="Starts of an upload job before it is marked failed"
+    )
+    sso_claim: str = Field(
+        "email",
+        min_length=1,
+        description="The single sign-on claim that holds a callcoach username",
+    )
     session_secret: SecretStr | None = Field(
         None, description="Secret for signing sessions; generated into data_dir when unset"
     )

@@ -117,6 +117,64 @@ class Err(Enum):
         "The PDF font {path} is missing",
         "run `sudo apt-get install -y fonts-dejavu-core` (or `make run`)",
     )
+    SCORING_FILE_INVALID = (
+        "E130",
+        "The edited {name} has {count} problem(s): {problems}",
+        "fix each line named here and save again; nothing was saved, scoring still uses "
+        "the {name} it used before",
+    )
+    SAVED_COPY_NOT_FOUND = (
+        "E131",
+        "There is no earlier copy '{copy}' of the {name}",
+        "pick one from the list of earlier copies; the list changes when someone saves",
+    )
+    UPLOAD_NOT_TEXT = (
+        "E132",
+        "'{name}' is not UTF-8 text",
+        "save it as UTF-8 YAML (a .yaml file) in a text editor and upload it again",
+    )
+    TEXT_TOO_LARGE = (
+        "E133",
+        "'{name}' is {size_kb:.0f} KB, over the {limit_kb} KB limit",
+        "a scenario, rubric or lexicon is a few KB of YAML: check that this is the right file",
+    )
+    SSO_NO_ACCOUNT = (
+        "E140",
+        "You signed in as '{identity}', but no active callcoach account has that username",
+        "ask an admin to add it (`callcoach users add {identity} --role trainee`) or sign in "
+        "with a callcoach password",
+    )
+    UPLOAD_NO_FILES = (
+        "E150",
+        "No recording was chosen",
+        "choose one or more call recordings (WAV, MP3, OGG, M4A or FLAC) and upload again",
+    )
+    JOB_NOT_FOUND = (
+        "E151",
+        "There is no upload job {job_id} that you may see",
+        "refresh the list of real calls; team leads see their own team's uploads only",
+    )
+    JOB_NOT_FAILED = (
+        "E152",
+        "Upload job {job_id} is {status}, not failed",
+        "only a failed job can be retried; a pending or running one is being worked on, "
+        "so wait for it",
+    )
+    NOT_A_REAL_CALL = (
+        "E153",
+        "Call {attempt_id} is not an uploaded real call",
+        "speakers can be corrected on uploaded calls only; a practice call knows who spoke",
+    )
+    TURN_NOT_FOUND = (
+        "E154",
+        "Call {attempt_id} has no turn {position}",
+        "refresh the page and pick the turn again",
+    )
+    REAL_CALL_NOT_SCORED = (
+        "E155",
+        "Call {attempt_id} is not scored yet ({status})",
+        "wait until the worker has scored it (see the Real calls page), then correct it",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",
@@ -237,6 +295,11 @@ class Err(Enum):
         "The call already ended ({outcome}) after {turns} answers",
         "start a new attempt of the scenario to practise again",
     )
+    SCENARIO_DISABLED = (
+        "E505",
+        "Scenario '{scenario}' is switched off",
+        "pick another scenario, or ask a trainer to switch it on in the scenario library",
+    )
     # E6xx: the customer's voice (recorded lines, text-to-speech)
     VOICE_TEXT_EMPTY = (
         "E601",
@@ -297,6 +360,42 @@ class Err(Enum):
         "--trainees and --attempts go together",
         "give both, e.g. `callcoach demo seed --trainees 500 --attempts 100000`, "
         "or neither for the demo accounts",
+    )
+    # E95x: scoring a folder of recorded calls (`callcoach batch`)
+    BATCH_NOTHING_FOUND = (
+        "E950",
+        "No recordings found at {pattern}",
+        "give a folder or a quoted glob of {suffixes} files, e.g. "
+        "`callcoach batch 'calls/**/*.wav'`",
+    )
+    BATCH_FILE_FAILED = (
+        "E951",
+        "'{name}' could not be processed: {reason}",
+        "the rest of the batch went on; check this file, then run the batch again with "
+        "--retry-failed",
+    )
+    BATCH_WORKER_DIED = (
+        "E952",
+        "The worker process died twice while processing '{name}'",
+        "each worker holds a model in memory: run with fewer --jobs, then again with "
+        "--retry-failed",
+    )
+    BATCH_HAD_FAILURES = (
+        "E953",
+        "{failed} of {total} recordings failed",
+        "their error lines are in {out}; fix the files and run the batch again with --retry-failed",
+    )
+    RAY_UNREACHABLE = (
+        "E954",
+        "Cannot connect to the Ray cluster at {address}: {reason}",
+        "start it (`ray start --head` on the head node) and give its HOST:6379, or give "
+        "--ray without an address to run Ray on this machine",
+    )
+    RAY_NO_GPU = (
+        "E955",
+        "CALLCOACH_ASR_DEVICE is cuda but the Ray cluster at {address} has no GPU",
+        "start the GPU nodes with `ray start --address=HEAD:6379 --num-gpus=1`, or set "
+        "CALLCOACH_ASR_DEVICE=cpu",
     )
 
 

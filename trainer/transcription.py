@@ -152,6 +152,18 @@ def _segment(piece: Any) -> Segment:
     return Segment(piece.start, piece.end, piece.text, words)
 
 
+def cpu_threads() -> int:
+    """Threads per model: OMP_NUM_THREADS when set, else every core this process may use.
+
+    `callcoach batch` workers share the cores through OMP_NUM_THREADS; ctranslate2's own
+    default of 4 threads oversubscribes small CPUs.
+    """
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0))
+
+
 @register_engine("faster-whisper")
 def load_faster_whisper(request: ModelRequest) -> Engine:
     """A faster-whisper model from the models folder (or by name from a hub, if allowed)."""
@@ -167,7 +179,7 @@ def load_faster_whisper(request: ModelRequest) -> Engine:
             source,
             device=request.device,
             compute_type=compute_type,
-            cpu_threads=len(os.sched_getaffinity(0)),  # the default oversubscribes small CPUs
+            cpu_threads=cpu_threads(),
             download_root=str(request.models_dir / "hub"),
         ),
     )
@@ -425,11 +437,34 @@ def transcribe_file(
     speaker: str = "agent",
 ) -> dict[str, Any]:
     """Decode and transcribe a file (path or bytes); stereo calls split by `channels`."""
-    choice = choose(settings, engine, model, language)
+    choose(settings, engine, model, language)  # refuse a bad choice before decoding
     audio = load_audio(source, settings=settings)
-    result = _transcribe(audio, settings, choice, _speakers(audio, channels, speaker))
+    result = transcribe_decoded(
+        audio,
+        settings=settings,
+        engine=engine,
+        model=model,
+        language=language,
+        channels=channels,
+        speaker=speaker,
+    )
     result["file"] = str(source) if not isinstance(source, bytes) else audio.name
     return result
+
+
+def transcribe_decoded(
+    audio: Audio,
+    *,
+    settings: Settings,
+    engine: str | None = None,
+    model: str | None = None,
+    language: str | None = None,
+    channels: tuple[str, str] | None = None,
+    speaker: str = "agent",
+) -> dict[str, Any]:
+    """Transcribe audio decoded already (`load_audio`); stereo calls split by `channels`."""
+    choice = choose(settings, engine, model, language)
+    return _transcribe(audio, settings, choice, _speakers(audio, channels, speaker))
 
 
 def _check_length(audio: Audio, settings: Settings) -> None:
@@ -448,9 +483,14 @@ def _speakers(audio: Audio, channels: tuple[str, str] | None, speaker: str) -> t
     """One speaker per channel to transcribe: stereo splits unless both sides are the same."""
     if speaker not in SPEAKERS:
         raise CallcoachError(Err.UNKNOWN_SPEAKER, speaker=speaker)
-    if audio.channel_count == 2 and not np.array_equal(audio.channels[0], audio.channels[1]):
+    if two_sided(audio):
         return channels or DEFAULT_CHANNELS
     return (speaker,)
+
+
+def two_sided(audio: Audio) -> bool:
+    """A stereo call with one side per channel (two equal channels are mono in disguise)."""
+    return audio.channel_count == 2 and not np.array_equal(audio.channels[0], audio.channels[1])
 
 
 def parse_channels(value: str) -> tuple[str, str]:

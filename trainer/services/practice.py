@@ -23,12 +23,8 @@ from scoring.transcript import Utterance, Word
 from trainer import audio, auth, simulator, transcription, voice
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
-from trainer.scenario import (
-    Scenario,
-    get_scenario,
-    load_library,
-    load_scenario_text,
-)
+from trainer.scenario import Scenario, load_scenario_text
+from trainer.services import library, scoring_files
 from trainer.services.accounts import CurrentUser
 from trainer.storage import db, recording_store, repositories
 from trainer.storage.models import (
@@ -98,17 +94,19 @@ def list_scenarios(*, settings: Settings, actor: CurrentUser) -> list[ScenarioCa
     with db.session_scope(settings.database_url) as session:
         done = repositories.attempts_per_scenario(session=session, trainee_id=actor.id)
     return [
-        ScenarioCard(scenario, *done.get(scenario.id, (0, None))) for scenario in load_library()
+        ScenarioCard(scenario, *done.get(scenario.id, (0, None)))
+        for scenario in library.practice_library(settings=settings)
     ]
 
 
 def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) -> CallView:
-    """Open a new call: the scenario version is recorded and the customer speaks first."""
+    """Open a new call on the scenario's newest version; the customer speaks first."""
     auth.require(actor.role, "practise")
-    scenario = get_scenario(scenario_id)
-    state, line = simulator.start_call(scenario)
     with db.session_scope(settings.database_url) as session:
-        version = repositories.library_version(session=session, scenario=scenario)
+        version, scenario = library.version_to_practise(
+            session=session, actor=actor, key=scenario_id
+        )
+        state, line = simulator.start_call(scenario)
         attempt = Attempt(trainee_id=actor.id, scenario_id=version.id)
         session.add(attempt)
         session.flush()
@@ -291,7 +289,7 @@ def _continue(settings: Settings, actor: CurrentUser, attempt_id: int) -> CallVi
         customer = _customer_turn(attempt_id, len(turns), reaction.line, _why(reaction))
         session.add(customer)
         if state.ended:
-            _finish(session, attempt, scenario, [*turns, customer], state.outcome)
+            _finish(settings, session, attempt, scenario, [*turns, customer], state.outcome)
     return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
 
 
@@ -305,21 +303,28 @@ def _why(reaction: simulator.Reaction) -> dict[str, Any]:
 
 
 def _finish(
-    session: Session, attempt: Attempt, scenario: Scenario, turns: list[Turn], outcome: str | None
+    settings: Settings,
+    session: Session,
+    attempt: Attempt,
+    scenario: Scenario,
+    turns: list[Turn],
+    outcome: str | None,
 ) -> None:
     attempt.status, attempt.outcome, attempt.ended_at = AttemptStatus.COMPLETED, outcome, utcnow()
     session.add(attempt)
     card = score_transcript(
         _utterances(turns),
         language=scenario.language,
+        rubric=scoring_files.rubric_in_use(settings),  # a trainer's edit when there is one
+        lexicon=scoring_files.lexicon_in_use(settings, scenario.language),
         scenario=scenario.scoring_requirements(),
         source=f"attempt {attempt.id}",
     )
     assert attempt.id is not None and attempt.scenario_id is not None
     repositories.add_score(
         session=session,
-        score=_score_row(attempt, card, _engine_of(turns)),
-        criteria=_criterion_rows(card),
+        score=score_row(attempt, card, _engine_of(turns)),
+        criteria=criterion_rows(card),
     )
 
 
@@ -344,7 +349,7 @@ def _engine_of(turns: list[Turn]) -> tuple[str | None, str | None]:
     return (spoken[-1]["engine"], spoken[-1]["model"]) if spoken else (None, None)
 
 
-def _score_row(attempt: Attempt, card: Scorecard, engine: tuple[str | None, str | None]) -> Score:
+def score_row(attempt: Attempt, card: Scorecard, engine: tuple[str | None, str | None]) -> Score:
     contract = card.to_json()
     unscorable = contract.get("unscorable")
     assert attempt.id is not None
@@ -365,7 +370,7 @@ def _score_row(attempt: Attempt, card: Scorecard, engine: tuple[str | None, str 
     )
 
 
-def _criterion_rows(card: Scorecard) -> list[CriterionScore]:
+def criterion_rows(card: Scorecard) -> list[CriterionScore]:
     return [
         CriterionScore(
             score_id=0,  # set when the score row exists

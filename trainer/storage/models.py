@@ -34,6 +34,7 @@ class AttemptKind(StrEnum):
 
 
 class AttemptStatus(StrEnum):
+    PENDING = "pending"  # an uploaded real call waiting for the worker
     IN_PROGRESS = "in-progress"
     COMPLETED = "completed"
     ABANDONED = "abandoned"
@@ -92,7 +93,8 @@ class Scenario(SQLModel, table=True):
     # copied from the YAML so dashboards can group by them in SQL
     customer_type: str | None = Field(default=None, max_length=20)
     difficulty: int | None = None
-    enabled: bool = True
+    enabled: bool = True  # disabled scenarios are hidden from practice (every version alike)
+    author_id: int | None = Field(default=None, foreign_key="user.id")  # None: a built-in file
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -249,7 +251,11 @@ class SignOff(SQLModel, table=True):
 
 
 class Job(SQLModel, table=True):
-    """Background work (transcribe, score) with retries; `key` makes it idempotent."""
+    """Background work (transcribe, score) with retries; `key` makes it idempotent.
+
+    A worker that claims a job holds it until `locked_until` (its lease, extended while it
+    works); a job whose lease ran out is taken over by another worker.
+    """
 
     __table_args__ = (Index("ix_job_status_created", "status", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -257,7 +263,11 @@ class Job(SQLModel, table=True):
     key: str = Field(max_length=200, unique=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     status: str = Field(default=JobStatus.PENDING, max_length=20)
-    attempts: int = 0
+    attempts: int = 0  # times a worker started it
+    max_attempts: int = 3
     last_error: str | None = None
+    attempt_id: int | None = Field(default=None, foreign_key="attempt.id", index=True)
+    locked_by: str | None = Field(default=None, max_length=120)
+    locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

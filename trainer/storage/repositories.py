@@ -18,6 +18,7 @@ from trainer.storage.models import (
     Scenario,
     Score,
     Team,
+    Transcript,
     Turn,
     User,
 )
@@ -25,6 +26,12 @@ from trainer.storage.models import (
 
 def get_user(*, session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == username)).first()
+
+
+def get_user_casefolded(*, session: Session, username: str) -> User | None:
+    """The account whose username equals ``username`` ignoring case (``username`` lower-case)."""
+    query = select(User).where(func.lower(User.username) == username)
+    return session.exec(query).first()
 
 
 def list_users(*, session: Session, team_id: int | None = None) -> Sequence[User]:
@@ -64,15 +71,19 @@ def scenario_version(
     customer_type: str,
     difficulty: int,
 ) -> Scenario:
-    """The stored version of this exact scenario text, added as the next version if new."""
+    """The stored version of this exact scenario text, added as the next version if new.
+
+    A new version stays enabled or disabled like the one before it.
+    """
     same = select(Scenario).where(Scenario.key == key, Scenario.sha256 == sha256)
     found = session.exec(same).first()
     if found is not None:
         return found
-    latest = session.exec(select(func.max(Scenario.version)).where(Scenario.key == key)).one()
+    latest = newest_version(session=session, key=key)
     row = Scenario(
         key=key,
-        version=(latest or 0) + 1,
+        version=latest.version + 1 if latest else 1,
+        enabled=latest.enabled if latest else True,
         title=title,
         language=language,
         source_yaml=source_yaml,
@@ -83,6 +94,12 @@ def scenario_version(
     session.add(row)
     session.flush()
     return row
+
+
+def newest_version(*, session: Session, key: str) -> Scenario | None:
+    """The highest stored version of a scenario, or None for an unknown key."""
+    query = select(Scenario).where(Scenario.key == key).order_by(col(Scenario.version).desc())
+    return session.exec(query).first()
 
 
 def library_version(*, session: Session, scenario: LibraryScenario) -> Scenario:
@@ -162,3 +179,15 @@ def get_scenario_row(*, session: Session, scenario_id: int) -> Scenario:
     row = session.get(Scenario, scenario_id)
     assert row is not None, "attempts reference scenario versions by foreign key"
     return row
+
+
+def transcript_of(
+    *, session: Session, recording_id: int, engine: str, model: str
+) -> Transcript | None:
+    """The stored transcript of a recording by one engine and model."""
+    query = select(Transcript).where(
+        Transcript.recording_id == recording_id,
+        Transcript.engine == engine,
+        Transcript.model == model,
+    )
+    return session.exec(query).first()

@@ -16,6 +16,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "login.username": {"en": "User name", "ru": "Имя пользователя"},
     "login.password": {"en": "Password", "ru": "Пароль"},
     "login.submit": {"en": "Sign in", "ru": "Войти"},
+    "login.sso": {"en": "Sign in with single sign-on", "ru": "Войти через единый вход (SSO)"},
+    "login.sso_out": {"en": "Sign out of single sign-on", "ru": "Выйти из единого входа"},
     "login.missing": {
         "en": "Enter your user name and password.",
         "ru": "Введите имя пользователя и пароль.",
@@ -34,12 +36,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Здесь появятся ваши тренировочные звонки, оценки и путь к следующему уровню.",
     },
     "home.trainer": {
-        "en": "Your scenario library and rubric will appear here.",
-        "ru": "Здесь появятся ваша библиотека сценариев и критерии оценки.",
+        "en": "Write and try scenarios, and tune the rubric and phrase lists, in the scenario "
+        "library.",
+        "ru": "Сценарии, критерии оценки и списки фраз редактируются и проверяются в "
+        "библиотеке сценариев.",
     },
     "home.team-lead": {
-        "en": "Your team's progress, reviews and sign-offs will appear here.",
-        "ru": "Здесь появятся прогресс команды, проверки и подтверждения повышений.",
+        "en": "Your team's progress, readiness, reviews and sign-offs are on the team page.",
+        "ru": "Прогресс команды, готовность к повышению, проверки и подтверждения — на "
+        "странице команды.",
     },
     "home.admin": {
         "en": "Accounts, teams and system health will appear here.",
@@ -188,6 +193,203 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No hand scores yet: score a call by hand on 'Calls & reviews'.",
         "ru": "Ручных оценок пока нет: оцените звонок вручную в разделе «Звонки и проверки».",
     },
+    "nav.library": {"en": "Scenario library", "ru": "Библиотека сценариев"},
+    "library.title": {"en": "Scenario library", "ru": "Библиотека сценариев"},
+    "library.scenarios": {"en": "Scenarios", "ru": "Сценарии"},
+    "library.rubric": {"en": "Rubric", "ru": "Критерии оценки"},
+    "library.lexicons": {"en": "Lexicons", "ru": "Словари фраз"},
+    "library.col_title": {"en": "Title", "ru": "Название"},
+    "library.col_language": {"en": "Language", "ru": "Язык"},
+    "library.col_difficulty": {"en": "Difficulty", "ru": "Сложность"},
+    "library.col_customer": {"en": "Customer type", "ru": "Тип клиента"},
+    "library.col_version": {"en": "Version", "ru": "Версия"},
+    "library.col_enabled": {"en": "Enabled", "ru": "Включён"},
+    "library.col_edited": {"en": "Edited by", "ru": "Изменил(а)"},
+    "library.col_attempts": {"en": "Attempts", "ru": "Попыток"},
+    "library.pick": {"en": "Scenario to open", "ru": "Открыть сценарий"},
+    "library.built_in": {"en": "built-in file", "ru": "встроенный файл"},
+    "library.edited_by": {"en": "edited by {name}", "ru": "изменил(а) {name}"},
+    "library.summary": {
+        "en": "Version {version} · {source} · {attempts} attempt(s) · {scenario}",
+        "ru": "Версия {version} · {source} · попыток: {attempts} · {scenario}",
+    },
+    "library.enabled": {"en": "Trainees can practise it", "ru": "Доступен стажёрам"},
+    "library.switched_on": {
+        "en": "'{scenario}' is shown to trainees again.",
+        "ru": "Сценарий «{scenario}» снова виден стажёрам.",
+    },
+    "library.switched_off": {
+        "en": "'{scenario}' is hidden from trainees (you can still try it).",
+        "ru": "Сценарий «{scenario}» скрыт от стажёров (вы можете его попробовать).",
+    },
+    "library.try": {"en": "Try it", "ru": "Попробовать"},
+    "library.listen": {"en": "Listen to the customer", "ru": "Послушать клиента"},
+    "library.play": {"en": "Play the customer's lines", "ru": "Озвучить реплики клиента"},
+    "library.rendering": {
+        "en": "Rendering the customer's voice…",
+        "ru": "Озвучиваем реплики клиента…",
+    },
+    "library.yaml": {
+        "en": "Scenario YAML (saving adds a new version; earlier attempts keep theirs)",
+        "ru": "YAML сценария (сохранение добавляет версию; прошлые попытки сохраняют свою)",
+    },
+    "library.validate": {"en": "Validate", "ru": "Проверить"},
+    "library.save": {"en": "Save as a new version", "ru": "Сохранить новую версию"},
+    "library.checking": {"en": "Checking…", "ru": "Проверяем…"},
+    "library.valid": {"en": "No problems found.", "ru": "Ошибок не найдено."},
+    "library.problems": {
+        "en": "{count} problem(s) to fix:",
+        "ru": "Нужно исправить ошибок: {count}",
+    },
+    "library.not_saved": {"en": "Nothing was saved.", "ru": "Ничего не сохранено."},
+    "library.saved": {
+        "en": "Saved '{scenario}' as version {version}.",
+        "ru": "Сценарий «{scenario}» сохранён как версия {version}.",
+    },
+    "library.unchanged": {
+        "en": "No change: '{scenario}' version {version} is this text already.",
+        "ru": "Изменений нет: версия {version} сценария «{scenario}» уже такая.",
+    },
+    "library.upload": {
+        "en": "Add a scenario from a YAML file",
+        "ru": "Добавить сценарий из YAML-файла",
+    },
+    "library.add": {"en": "Add scenario", "ru": "Добавить сценарий"},
+    "library.no_file": {"en": "Choose a .yaml file first.", "ru": "Сначала выберите файл .yaml."},
+    "library.line": {"en": "line", "ru": "строка"},
+    "library.scoring_edited": {
+        "en": "Practice calls are scored with an edited copy.",
+        "ru": "Звонки оцениваются по изменённой копии.",
+    },
+    "library.scoring_packaged": {
+        "en": "Practice calls are scored with the packaged default.",
+        "ru": "Звонки оцениваются по файлу по умолчанию.",
+    },
+    "library.rubric_text": {"en": "Rubric YAML", "ru": "YAML критериев"},
+    "library.lexicon_text": {"en": "Lexicon YAML", "ru": "YAML словаря"},
+    "library.lexicon_language": {"en": "Lexicon", "ru": "Словарь"},
+    "library.save_scoring": {"en": "Save", "ru": "Сохранить"},
+    "library.scoring_saved": {
+        "en": "Saved: new practice calls are scored with it.",
+        "ru": "Сохранено: новые звонки оцениваются по этой версии.",
+    },
+    "library.scoring_unchanged": {"en": "No change to save.", "ru": "Нечего сохранять."},
+    "library.restore": {"en": "Restore default", "ru": "Вернуть по умолчанию"},
+    "library.restored": {
+        "en": "The packaged default is in use again; the edit is kept among the earlier copies.",
+        "ru": "Снова используется файл по умолчанию; правка сохранена среди прежних копий.",
+    },
+    "library.earlier": {"en": "Earlier copies", "ru": "Прежние копии"},
+    "library.load": {"en": "Load into the editor", "ru": "Загрузить в редактор"},
+    "library.loaded": {
+        "en": "Loaded the copy replaced on {when}; save it to use it again.",
+        "ru": "Загружена копия, заменённая {when}; сохраните, чтобы снова её использовать.",
+    },
+    "nav.calls": {"en": "Real calls", "ru": "Реальные звонки"},
+    "calls.title": {"en": "Real calls", "ru": "Реальные звонки"},
+    "calls.intro": {
+        "en": "Upload recorded calls from the phone system: each one is transcribed and scored "
+        "like a practice call and appears in the trainee's calls, marked as a real call.",
+        "ru": "Загрузите записи звонков из телефонной системы: каждая расшифровывается и "
+        "оценивается как тренировочный звонок и появляется в звонках стажёра с пометкой "
+        "«реальный звонок».",
+    },
+    "calls.files": {"en": "Call recordings", "ru": "Записи звонков"},
+    "calls.files_help": {
+        "en": "WAV, MP3, OGG, M4A or FLAC, stereo or mono, 8 kHz phone audio too.",
+        "ru": "WAV, MP3, OGG, M4A или FLAC, стерео или моно, в том числе телефонные 8 кГц.",
+    },
+    "calls.trainee": {"en": "Trainee", "ru": "Стажёр"},
+    "calls.for_you": {"en": "Your own calls", "ru": "Ваши звонки"},
+    "calls.no_trainees": {
+        "en": "There is no trainee you may upload calls for.",
+        "ru": "Нет стажёров, для которых вы можете загружать звонки.",
+    },
+    "calls.channels": {"en": "Stereo: left channel", "ru": "Стерео: левый канал"},
+    "calls.channels_help": {
+        "en": "Which side the left channel of a stereo recording holds; mono recordings are "
+        "split into speakers automatically.",
+        "ru": "Чья речь в левом канале стереозаписи; в моно-записях говорящие "
+        "определяются автоматически.",
+    },
+    "calls.left.agent": {"en": "left = agent", "ru": "слева — оператор"},
+    "calls.left.customer": {"en": "left = customer", "ru": "слева — клиент"},
+    "calls.language": {"en": "Language", "ru": "Язык"},
+    "calls.language.auto": {"en": "Detect", "ru": "Определить"},
+    "calls.upload": {"en": "Upload", "ru": "Загрузить"},
+    "calls.uploading": {"en": "Checking and storing the files…", "ru": "Проверяем и сохраняем…"},
+    "calls.refused": {
+        "en": "Nothing was uploaded: {file} was refused. {error}",
+        "ru": "Ничего не загружено: файл {file} отклонён. {error}",
+    },
+    "calls.outcome.queued": {
+        "en": "{file}: queued for scoring.",
+        "ru": "{file}: поставлен в очередь на оценку.",
+    },
+    "calls.outcome.already-uploaded": {
+        "en": "{file}: already uploaded, not scored twice; it is in the list below.",
+        "ru": "{file}: уже загружен, повторно не оценивается; он в списке ниже.",
+    },
+    "calls.outcome.queued-again": {
+        "en": "{file}: uploaded before and failed; queued again.",
+        "ru": "{file}: уже загружался и не обработался; снова в очереди.",
+    },
+    "calls.jobs": {"en": "Uploaded calls", "ru": "Загруженные звонки"},
+    "calls.no_jobs": {"en": "No calls uploaded yet.", "ru": "Звонков пока не загружали."},
+    "calls.working": {
+        "en": "{count} call(s) waiting or being scored; this list refreshes by itself.",
+        "ru": "Звонков в очереди или в работе: {count}; список обновляется сам.",
+    },
+    "calls.worker_hint": {
+        "en": "Calls are scored by `callcoach worker` (`make run` starts one beside the app).",
+        "ru": "Звонки оценивает `callcoach worker` (`make run` запускает его вместе с "
+        "приложением).",
+    },
+    "calls.status.pending": {"en": "waiting", "ru": "в очереди"},
+    "calls.status.running": {"en": "being scored", "ru": "оценивается"},
+    "calls.status.done": {"en": "scored", "ru": "оценён"},
+    "calls.status.failed": {"en": "failed", "ru": "ошибка"},
+    "calls.tries": {"en": "started {n} of {max} times", "ru": "запусков: {n} из {max}"},
+    "calls.score": {"en": "{overall:.0f} / 100", "ru": "{overall:.0f} / 100"},
+    "calls.unscorable": {"en": "not scorable", "ru": "не оценивается"},
+    "calls.retry": {"en": "Retry", "ru": "Повторить"},
+    "calls.retried": {"en": "Queued again.", "ru": "Снова в очереди."},
+    "calls.open": {"en": "Open", "ru": "Открыть"},
+    "calls.method.stereo": {
+        "en": "Stereo: left = {left}, right = {right}",
+        "ru": "Стерео: слева — {left}, справа — {right}",
+    },
+    "calls.method.mono": {
+        "en": "Mono: speakers told apart by voice and by who greets and asks the questions",
+        "ru": "Моно: говорящие различены по голосу и по тому, кто здоровается и задаёт вопросы",
+    },
+    "calls.check_speakers": {
+        "en": "Check the speakers: they were told apart with low confidence ({confidence:.0%}). "
+        "Open the call and swap any turn that is wrong.",
+        "ru": "Проверьте говорящих: они определены с низкой уверенностью ({confidence:.0%}). "
+        "Откройте звонок и поменяйте неверные реплики.",
+    },
+    "calls.check_speakers_here": {
+        "en": "Check the speakers: they were told apart with low confidence ({confidence:.0%}). "
+        "Swap any turn below that is wrong; the call is scored again.",
+        "ru": "Проверьте говорящих: они определены с низкой уверенностью ({confidence:.0%}). "
+        "Поменяйте неверные реплики ниже; звонок будет оценён заново.",
+    },
+    "calls.real_call": {"en": "Real call", "ru": "Реальный звонок"},
+    "calls.real_call_title": {"en": "Real call: {file}", "ru": "Реальный звонок: {file}"},
+    "calls.not_scored": {
+        "en": "This call is not scored yet ({status}); see the Real calls page.",
+        "ru": "Звонок ещё не оценён ({status}); см. страницу «Реальные звонки».",
+    },
+    "calls.speakers": {"en": "Who said what", "ru": "Кто что сказал"},
+    "calls.swap": {"en": "Swap speaker", "ru": "Сменить говорящего"},
+    "calls.swapped": {
+        "en": "Speaker changed; the call was scored again.",
+        "ru": "Говорящий изменён; звонок оценён заново.",
+    },
+    "calls.set_by": {"en": "speaker set by {who}", "ru": "говорящего указал {who}"},
+    "speaker.agent": {"en": "agent", "ru": "оператор"},
+    "speaker.customer": {"en": "customer", "ru": "клиент"},
     "error.setup": {
         "en": "callcoach cannot start",
         "ru": "callcoach не может запуститься",

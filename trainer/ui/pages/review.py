@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
-from trainer.services import practice, review
+from trainer.services import calls, practice, review
 from trainer.ui.i18n import t
+from trainer.ui.real_call import show_real_call
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
 from trainer.ui.state import require_user
 
@@ -37,7 +40,8 @@ def attempt_list(username: str) -> None:
         score = f"{row.overall:.0f}" if row.overall is not None else "—"
         text, action = st.columns([5, 1], vertical_alignment="center")
         when = row.started_at.strftime("%Y-%m-%d %H:%M")
-        text.markdown(f"**{escape(row.title)}** · {when} · {row.status} · {score}")
+        title = row.title if row.kind == "practice" else t("calls.real_call")
+        text.markdown(f"**{escape(title)}** · {when} · {row.status} · {score}")
         if action.button(t("review.open"), key=f"open_{row.id}"):
             st.session_state["review_attempt_id"] = row.id
             st.rerun()
@@ -47,6 +51,14 @@ def drill_down(attempt_id: int) -> None:
     if st.button(t("review.back"), key="back"):
         st.session_state["review_attempt_id"] = None
         st.rerun()
+    real = calls.real_call(settings=settings, actor=user, attempt_id=attempt_id)
+    card = show_real_call(real, user) if real is not None else practice_call(attempt_id)
+    if card is not None:
+        show_scorecard(card)
+        criteria_review(attempt_id)
+
+
+def practice_call(attempt_id: int) -> dict[str, Any] | None:
     call = practice.get_call(settings=settings, actor=user, attempt_id=attempt_id)
     st.subheader(call.scenario.title)
     for turn in call.turns:
@@ -54,9 +66,7 @@ def drill_down(attempt_id: int) -> None:
             st.markdown(escape(turn.text) or "…")
             if turn.audio_path is not None and turn.audio_path.exists():
                 st.audio(str(turn.audio_path))
-    if call.scorecard is not None:
-        show_scorecard(call.scorecard)
-        criteria_review(attempt_id)
+    return call.scorecard
 
 
 def criteria_review(attempt_id: int) -> None:
