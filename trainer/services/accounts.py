@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from trainer import auth
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
@@ -148,3 +150,20 @@ def seed_demo(*, settings: Settings) -> list[tuple[str, str]]:
                 language=language,
             )
     return [(username, role) for username, _, role, _ in DEMO_ACCOUNTS]
+
+
+def may_see(actor: CurrentUser, user: User) -> bool:
+    """Whether ``actor`` may see ``user``'s calls and progress: their own, a team lead their
+    team's, trainers and admins everyone's."""
+    if user.id == actor.id or actor.role in (Role.ADMIN, Role.TRAINER):
+        return True
+    same_team = actor.team_id is not None and user.team_id == actor.team_id
+    return actor.role is Role.TEAM_LEAD and same_team
+
+
+def visible_user(session: Session, actor: CurrentUser, username: str) -> User:
+    """The account ``actor`` may see, or "no such trainee" (E121): existence is not revealed."""
+    user = repositories.get_user(session=session, username=username)
+    if user is None or not may_see(actor, user):
+        raise CallcoachError(Err.TRAINEE_NOT_FOUND, username=username)
+    return user

@@ -43,7 +43,7 @@ from trainer.call_analysis import (
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import scoring_files
-from trainer.services.accounts import CurrentUser
+from trainer.services.accounts import CurrentUser, may_see, visible_user
 from trainer.services.practice import criterion_rows, readable_attempt, score_row
 from trainer.storage import db, jobs, recording_store, repositories
 from trainer.storage.models import (
@@ -75,6 +75,22 @@ class FileRefusedError(CallcoachError):
         super().__init__(error.err, **error.details)
 
 
+class _SpeakerFacts:
+    """How the two sides of a call were told apart, for the views that show it."""
+
+    speaker_method: str | None
+    speaker_confidence: float | None
+
+    @property
+    def speakers_uncertain(self) -> bool:
+        return self.speaker_confidence is not None and self.speaker_confidence < LOW_CONFIDENCE
+
+    @property
+    def stereo_sides(self) -> tuple[str, str] | None:
+        """(left, right) speakers of a stereo call; None for mono (or not analysed yet)."""
+        return stereo_sides(self.speaker_method) if self.speaker_method else None
+
+
 @dataclass(frozen=True)
 class UploadResult:
     """What became of one uploaded file."""
@@ -95,7 +111,7 @@ class UploadTarget:
 
 
 @dataclass(frozen=True)
-class CallJobView:
+class CallJobView(_SpeakerFacts):
     """One uploaded call as the Real calls page lists it."""
 
     job_id: int
@@ -112,15 +128,6 @@ class CallJobView:
     passed: bool | None
     speaker_method: str | None
     speaker_confidence: float | None
-
-    @property
-    def speakers_uncertain(self) -> bool:
-        return self.speaker_confidence is not None and self.speaker_confidence < LOW_CONFIDENCE
-
-    @property
-    def stereo_sides(self) -> tuple[str, str] | None:
-        """(left, right) speakers of a stereo call; None for mono (or not analysed yet)."""
-        return stereo_sides(self.speaker_method) if self.speaker_method else None
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,7 @@ class RealTurn:
 
 
 @dataclass(frozen=True)
-class RealCallView:
+class RealCallView(_SpeakerFacts):
     """An uploaded call as the review page shows it."""
 
     attempt_id: int
@@ -175,15 +182,6 @@ class RealCallView:
     @property
     def scored(self) -> bool:
         return self.status == AttemptStatus.COMPLETED and self.scorecard is not None
-
-    @property
-    def speakers_uncertain(self) -> bool:
-        return self.speaker_confidence is not None and self.speaker_confidence < LOW_CONFIDENCE
-
-    @property
-    def stereo_sides(self) -> tuple[str, str] | None:
-        """(left, right) speakers of a stereo call; None for mono (or not analysed yet)."""
-        return stereo_sides(self.speaker_method) if self.speaker_method else None
 
 
 # -- uploads -------------------------------------------------------------------------------
@@ -227,11 +225,11 @@ def upload_calls(
         channels = transcription.parse_channels(",".join(channels))
     choice = transcription.choose(settings, None, None, language)
     with db.session_scope(settings.database_url) as session:
-        _target(session, actor, trainee_username)  # refuse before the slow part
+        visible_user(session, actor, trainee_username)  # refuse before the slow part
     checked = [_checked(settings, name, data) for name, data in files]
     version = scoring_files.rubric_in_use(settings).version
     with db.session_scope(settings.database_url) as session:
-        trainee = _target(session, actor, trainee_username)
+        trainee = visible_user(session, actor, trainee_username)
         request = {
             "channels": list(channels) if channels else None,
             "language": choice.language,
@@ -327,24 +325,6 @@ def _format(name: str, codec: str) -> str:
     return "wav" if codec.startswith("pcm") else FORMAT_OF_CODEC.get(codec, "audio")
 
 
-def _target(session: Session, actor: CurrentUser, username: str) -> User:
-    """The trainee, if `actor` may act on their calls; else 'not found' (E121)."""
-    trainee = repositories.get_user(session=session, username=username)
-    if trainee is None or not _in_reach(actor, trainee):
-        raise CallcoachError(Err.TRAINEE_NOT_FOUND, username=username)
-    return trainee
-
-
-def _in_reach(actor: CurrentUser, trainee: User) -> bool:
-    if trainee.id == actor.id or actor.role in (Role.TRAINER, Role.ADMIN):
-        return True
-    return (
-        actor.role is Role.TEAM_LEAD
-        and actor.team_id is not None
-        and (trainee.team_id == actor.team_id)
-    )
-
-
 # -- the jobs, as users see them ----------------------------------------------------------
 
 
@@ -401,7 +381,7 @@ def retry_job(*, settings: Settings, actor: CurrentUser, job_id: int) -> CallJob
 def _visible_job(session: Session, actor: CurrentUser, job_id: int) -> tuple[Job, Attempt, User]:
     """The upload job, if `actor` may see it; else 'not found' (its existence stays hidden)."""
     found = jobs.job_with_owner(session=session, job_id=job_id)
-    if found is None or found[0].kind != JOB_KIND or not _in_reach(actor, found[2]):
+    if found is None or found[0].kind != JOB_KIND or not may_see(actor, found[2]):
         raise CallcoachError(Err.JOB_NOT_FOUND, job_id=job_id)
     return found
 
@@ -609,7 +589,7 @@ def record_analysis(
         rubric_version=analysis.rubric_version,
     )
     with db.session_scope(settings.database_url) as session:
-        trainee = _target(session, actor, trainee_username)
+        trainee = visible_user(session, actor, trainee_username)
         job = jobs.get_by_key(session=session, key=key)
         if job is not None and job.status != JobStatus.FAILED:
             assert job.id is not None and job.attempt_id is not None
@@ -676,7 +656,7 @@ def _real_view(
         turns=[_real_turn(turn) for turn in turns],
         audio_path=settings.recordings_dir / recording.path if recording else None,
         scorecard=score.card if score else None,
-        may_correct=trainee is not None and _in_reach(actor, trainee),
+        may_correct=trainee is not None and may_see(actor, trainee),
     )
 
 
@@ -716,7 +696,7 @@ def _correctable(session: Session, actor: CurrentUser, attempt_id: int) -> Attem
     if attempt.kind != AttemptKind.REAL_CALL:
         raise CallcoachError(Err.NOT_A_REAL_CALL, attempt_id=attempt_id)
     trainee = repositories.get_user_by_id(session=session, user_id=attempt.trainee_id)
-    if trainee is None or not _in_reach(actor, trainee):
+    if trainee is None or not may_see(actor, trainee):
         raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
     if attempt.status != AttemptStatus.COMPLETED:
         raise CallcoachError(Err.REAL_CALL_NOT_SCORED, attempt_id=attempt_id, status=attempt.status)

@@ -15,8 +15,7 @@ from sqlmodel import Session
 from scoring.rubric import load_rubric
 from trainer import progress
 from trainer.config import Settings
-from trainer.errors import CallcoachError, Err
-from trainer.services.accounts import CurrentUser
+from trainer.services.accounts import CurrentUser, may_see, visible_user
 from trainer.services.library import practice_library
 from trainer.storage import db, progress_queries, repositories
 from trainer.storage.models import Role, User
@@ -29,7 +28,7 @@ def readiness_for(
     """Where ``username`` stands on the ladder; sentences in ``language`` (the actor's)."""
     library = _practised(settings)
     with db.session_scope(settings.database_url) as session:
-        trainee = _readable_trainee(session, actor, username)
+        trainee = visible_user(session, actor, username)
         found = _readiness(session, [trainee], language or actor.language, library)
     return found[trainee.username]
 
@@ -46,23 +45,9 @@ def team_readiness(
         trainees = [
             user
             for user in repositories.list_users(session=session, team_id=team_id)
-            if user.role == Role.TRAINEE and _may_read(actor, user)
+            if user.role == Role.TRAINEE and may_see(actor, user)
         ]
         return _readiness(session, trainees, actor.language, library)
-
-
-def _readable_trainee(session: Session, actor: CurrentUser, username: str) -> User:
-    user = repositories.get_user(session=session, username=username)
-    if user is None or not _may_read(actor, user):
-        raise CallcoachError(Err.TRAINEE_NOT_FOUND, username=username)
-    return user
-
-
-def _may_read(actor: CurrentUser, user: User) -> bool:
-    if user.id == actor.id or actor.role in (Role.ADMIN, Role.TRAINER):
-        return True
-    same_team = actor.team_id is not None and user.team_id == actor.team_id
-    return actor.role is Role.TEAM_LEAD and same_team
 
 
 def _readiness(
