@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
@@ -14,7 +16,7 @@ from tests.cli_runner import settings_env
 from trainer import services
 from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError
-from trainer.scenario import SCENARIO_DIR
+from trainer.scenario import SCENARIO_DIR, load_library
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
 from trainer.storage import db
@@ -520,3 +522,26 @@ def test_trainees_do_not_get_the_library_page() -> None:
     app.button[0].click().run()
     with pytest.raises(Exception, match="library"):
         app.switch_page("trainer/ui/pages/library.py").run()
+
+
+def test_first_visits_at_once_store_each_builtin_version_once(settings: Settings) -> None:
+    """Several pages opening the library together on a new database do not clash."""
+    db.upgrade(settings.database_url)
+    start = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def visit() -> None:
+        start.wait()
+        try:
+            library.practice_library(settings=settings)
+        except BaseException as error:  # reported by the assert below
+            failures.append(error)
+
+    threads = [threading.Thread(target=visit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with db.session_scope(settings.database_url) as session:
+        versions = session.exec(select(func.count()).select_from(Scenario)).one()
+    assert ([], len(load_library())) == (failures, versions)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.errors import CodedError
@@ -200,12 +201,25 @@ def version_to_practise(
 
 
 def sync_builtin(*, session: Session) -> None:
-    """Store each changed built-in file as a new version, unless a trainer took the key over."""
-    edited = library_queries.edited_keys(session=session)
+    """Store each changed built-in file as a new version, unless a trainer took the key over.
+
+    Call it before anything else in ``session``. It commits in a transaction of its own, so
+    two first visits at the same moment do not clash: the one that loses the race to store a
+    version finds the other's rows on a second look.
+    """
     files = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(SCENARIO_DIR.glob("*.yaml")))
-    for scenario in _builtin(files):
-        if scenario.id not in edited:
-            repositories.library_version(session=session, scenario=scenario)
+    builtin = _builtin(files)
+    for last_try in (False, True):
+        try:
+            with Session(session.get_bind()) as own, own.begin():
+                edited = library_queries.edited_keys(session=own)
+                for scenario in builtin:
+                    if scenario.id not in edited:
+                        repositories.library_version(session=own, scenario=scenario)
+            return
+        except IntegrityError:
+            if last_try:
+                raise
 
 
 @lru_cache(maxsize=1)
