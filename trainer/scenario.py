@@ -269,6 +269,17 @@ def _read(path: Path, *, play: bool = False) -> tuple[Scenario | None, list[Scen
     return _check(text, source=str(path), file=path, play=play)
 
 
+def read_yaml(text: str) -> tuple[yaml.Node | None, Any, tuple[int, str] | None]:
+    """YAML text's node tree (for line numbers), its data, and (line, problem) when the
+    syntax is broken (then the tree and data are None)."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text), None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return None, None, (line, f"not valid YAML: {getattr(error, 'problem', None) or error}")
+
+
 def _check(
     text: str, *, source: str, file: Path | None, play: bool
 ) -> tuple[Scenario | None, list[ScenarioProblem]]:
@@ -277,14 +288,9 @@ def _check(
     ``file`` is where the text lives (its name must match the id, audio lies beside it);
     ``play`` also plays the example call, which needs the language pipelines.
     """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        message = f"not valid YAML: {getattr(error, 'problem', None) or error}"
-        return None, [ScenarioProblem(source, line, "yaml", message)]
+    root, data, broken = read_yaml(text)
+    if broken is not None:
+        return None, [ScenarioProblem(source, broken[0], "yaml", broken[1])]
     if not isinstance(root, yaml.MappingNode):
         return None, [ScenarioProblem(source, 1, "scenario", "must be a mapping of fields")]
     lines = dict(_lines(root))

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from trainer.errors import CallcoachError, Err
+from trainer.scenario import read_yaml
 
 MAX_TEXT_KB = 512  # the largest packaged file (the Russian lexicon) is 23 KB
 
@@ -57,14 +58,9 @@ def check_size(size_bytes: int, *, name: str) -> None:
 
 def parse_yaml(text: str) -> tuple[Any, dict[str, int], list[Problem]]:
     """The data, the line of every dotted key ('criteria.greeting.max'), a syntax problem."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        message = f"not valid YAML: {getattr(error, 'problem', None) or error}"
-        return None, {}, [Problem(line, "yaml", message)]
+    root, data, broken = read_yaml(text)
+    if broken is not None:
+        return None, {}, [Problem(broken[0], "yaml", broken[1])]
     return data, dict(_lines(root)) if root is not None else {}, []
 
 
