@@ -27,6 +27,13 @@ def make_settings(tmp_path: Path, database_url: str | None = None) -> Settings:
     )
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> Settings:
+    """The same tests on both databases."""
+    name = "settings" if request.param == "sqlite" else "pg_settings"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """A migrated SQLite database of its own."""

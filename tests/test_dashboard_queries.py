@@ -44,13 +44,6 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 Row = TypeVar("Row")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> Settings:
-    """The same tests on both databases."""
-    name = "settings" if request.param == "sqlite" else "pg_settings"
-    return request.getfixturevalue(name)  # type: ignore[no-any-return]
-
-
 def at(day: int, hour: int = 10) -> datetime:
     return datetime(2026, 3, day, hour, tzinfo=UTC)
 

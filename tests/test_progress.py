@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -476,6 +477,52 @@ def test_team_readiness_is_each_trainees_readiness(
     assert (expected, one_by_one) == (set(found), found)
 
 
+@pytest.mark.parametrize("collecting", [True, False])
+def test_team_readiness_leaves_the_garbage_collector_as_it_found_it(
+    team: Settings, collecting: bool
+) -> None:
+    """Readiness pauses Python's cycle collector while it works, and only while it works."""
+    (gc.enable if collecting else gc.disable)()
+    try:
+        services.team_readiness(settings=team, actor=_sign_in(team, "lead"), team_id=None)
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("reader", "asked", "expected"),
+    [
+        ("admin", None, {"anna", "boris", "olga"}),
+        ("admin", "South", {"olga"}),
+        ("admin", "Team North", {"anna", "boris"}),
+        ("lead", None, {"anna", "boris"}),
+        ("lead", "Team North", {"anna", "boris"}),
+        ("lead", "South", "E123"),
+        ("oleg", "Team North", "E123"),
+    ],
+)
+def test_admins_pick_a_team_and_leads_see_their_own(
+    team: Settings, reader: str, asked: str | None, expected: set[str] | str
+) -> None:
+    """The team dashboard's scope: an admin any team or all; a lead only their own (E123)."""
+    actor = _sign_in(team, reader)
+    ids = {
+        name: team_id
+        for team_id, name in dashboard.teams(settings=team, actor=services.COMMAND_LINE)
+    }
+    try:
+        view = dashboard.team_dashboard(
+            settings=team, actor=actor, team_id=None if asked is None else ids[asked]
+        )
+        outcome: set[str] | str = set(view.readiness)
+    except CallcoachError as error:
+        outcome = error.code
+    visible = [name for _, name in dashboard.teams(settings=team, actor=actor)]
+    own = {"admin": ["South", "Team North"], "lead": ["Team North"], "oleg": ["South"]}[reader]
+    assert (expected, own) == (outcome, visible)
+
+
 def test_team_csv_carries_readiness(team: Settings) -> None:
     """Each trainee's line says the level held, the next one and how many requirements are met."""
     lead = _sign_in(team, "lead")
@@ -486,9 +533,10 @@ def test_team_csv_carries_readiness(team: Settings) -> None:
     assert ["Trainee", "Agent", f"{met}/{len(readiness.requirements)}", "no"] == anna[-4:]
 
 
-def test_reading_only_the_calls_readiness_needs_changes_nothing(settings: Settings) -> None:
-    """Readiness from the newest calls (older ones only counted) equals it from every call."""
-    db.upgrade(settings.database_url)
+def test_reading_only_the_calls_readiness_needs_changes_nothing(backend: Settings) -> None:
+    """Readiness from the newest calls (older ones only counted) equals it from every call;
+    the calls read are exactly the newest N and the newest M at or above each tier."""
+    settings = backend
     services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
     ladder = progress.load_ladder()
     newest, tiers = ladder.calls_read
@@ -526,6 +574,24 @@ def test_reading_only_the_calls_readiness_needs_changes_nothing(settings: Settin
     assert all(calls.earlier > 0 for calls in some.values())
     assert {i: readiness(every[i]) for i in trainee_ids} == {
         i: readiness(some[i]) for i in trainee_ids
+    }
+    with db.session_scope(settings.database_url) as session:
+        few = progress_queries.scored_calls(
+            session=session, trainee_ids=trainee_ids, newest=3, tiers={3: 4, 4: 2}
+        )
+
+    def expected(calls: progress_queries.TraineeCalls) -> list[int]:
+        """The newest 3, the newest 4 at difficulty 3 or above, the newest 2 at 4 or above."""
+        rows = calls.calls
+        kept = {row.attempt_id for row in rows[-3:]}
+        for difficulty, m in ((3, 4), (4, 2)):
+            hard = [row.attempt_id for row in rows if row.difficulty >= difficulty]
+            kept |= set(hard[-m:])
+        return [row.attempt_id for row in rows if row.attempt_id in kept]
+
+    assert {i: (expected(every[i]), len(every[i].calls)) for i in trainee_ids} == {
+        i: ([row.attempt_id for row in few[i].calls], len(few[i].calls) + few[i].earlier)
+        for i in trainee_ids
     }
 
 

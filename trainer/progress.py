@@ -323,13 +323,13 @@ def evaluate(
     """
     calls = counted(history, ladder)
     signed = {name.casefold() for name in sign_offs}
-    reached = 0
+    reached, found = 0, []  # the level held; the requirements of the next one
     for index, level in enumerate(ladder.levels[1:], start=1):
-        if not all(r.met for r in requirements(level, calls, signed, ladder, earlier)):
+        found = requirements(level, calls, signed, ladder, earlier)
+        if not all(r.met for r in found):
             break
-        reached = index
+        reached, found = index, []
     next_level = ladder.levels[reached + 1] if reached + 1 < len(ladder.levels) else None
-    found = requirements(next_level, calls, signed, ladder, earlier) if next_level else []
     return Readiness(
         language=language,
         current_level=ladder.levels[reached],

@@ -8,6 +8,9 @@ and the overall is recomputed from the corrected criteria with the same weights.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from sqlmodel import Session
@@ -51,6 +54,16 @@ def team_readiness(
 
 
 def _readiness(
+    session: Session,
+    trainees: list[User],
+    language: str,
+    library: list[progress.ScenarioInfo],
+) -> dict[str, progress.Readiness]:
+    with _collector_paused():
+        return _evaluated(session, trainees, language, library)
+
+
+def _evaluated(
     session: Session,
     trainees: list[User],
     language: str,
@@ -135,6 +148,24 @@ def _corrected_overall(row: ScoredCallRow, criteria: progress_queries.Criteria) 
         return row.overall
     earned = sum(weights[name] * score / maximum for name, (score, maximum) in scored.items())
     return round(100 * earned / total, 1)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while readiness builds its many small objects.
+
+    Readiness for 500 trainees makes a few hundred thousand short-lived objects; reference
+    counting frees them as usual, but the collector's passes over them took a third of the
+    time (measured: 0.2-0.45 s of 0.9-1.1 s). It resumes afterwards and collects whatever
+    cycles were made meanwhile. Nested or concurrent pauses leave it on at the end.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _practised(settings: Settings) -> list[progress.ScenarioInfo]:

@@ -11,10 +11,10 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
-from sqlalchemy import Text, and_, cast, func, or_, select, true
+from sqlalchemy import Text, and_, case, cast, func, or_, select, true
 from sqlmodel import Session, col
 
 from trainer.storage.dashboard_queries import AnySelect, is_newest_score
@@ -32,9 +32,11 @@ from trainer.storage.models import (
 CHUNK = 5000  # ids per IN (...) list: well under every database's limit on parameters
 
 
-@dataclass(frozen=True)
-class ScoredCallRow:
-    """One scored call (its newest score) with the facts of its scenario version."""
+class ScoredCallRow(NamedTuple):
+    """One scored call (its newest score) with the facts of its scenario version.
+
+    A named tuple: readiness for every trainee makes tens of thousands of these.
+    """
 
     trainee_id: int
     attempt_id: int
@@ -71,14 +73,18 @@ def scored_calls(
     """Trainee id → their completed, scored calls (the newest score of each), oldest first.
 
     Without ``newest`` every call comes back. With it, each trainee's ``newest`` calls come
-    back, plus at least the newest M calls at each tier difficulty → M of ``tiers`` or above;
+    back, plus the newest M calls at or above each tier difficulty (``tiers``: difficulty → M);
     older calls are only counted. Ranking happens in SQL on narrow rows, so readiness for 500
-    trainees with 100k calls moves about 15k rows, not 100k. ``real_calls=False`` leaves
+    trainees with 100k calls moves about 20k rows, not 100k. ``real_calls=False`` leaves
     uploaded real calls out. A call without a scenario has no difficulty or customer type to
     judge, so it is left out.
     """
     rows = _scored_rows(real_calls).where(col(Attempt.trainee_id).in_(trainee_ids)).subquery()
-    total = func.count().over(partition_by=rows.c.trainee_id)
+    total = func.count().over(  # ordered like the ranking below, so one sort serves both
+        partition_by=rows.c.trainee_id,
+        order_by=(rows.c.started.desc(), rows.c.attempt_id.desc()),
+        rows=(None, None),
+    )
     ranked = select(rows, total.label("total"))
     if newest is not None:
         ranked = _keep_newest(rows, total, newest, tiers or {})
@@ -92,29 +98,29 @@ def scored_calls(
             func.coalesce(col(Attempt.ended_at), col(Attempt.started_at)).label("ended"),
             col(Score.overall),
             cast(col(Score.auto_fail), Text).label("auto_fail"),
-            col(Attempt.kind),
+            cast(col(Attempt.kind), Text).label("kind"),  # plain text: no per-row conversion
             col(Attempt.scenario_id),
         )
         .join(Attempt, col(Attempt.id) == kept.c.attempt_id)
         .join(Score, col(Score.id) == kept.c.score_id)
         .order_by(kept.c.trainee_id, kept.c.started, kept.c.attempt_id)
     )
-    found = session.execute(query).all()
+    found = _plain_rows(session, query)
     versions = _versions(session, {row.scenario_id for row in found})
     calls: dict[int, list[ScoredCallRow]] = {trainee_id: [] for trainee_id in trainee_ids}
     totals: dict[int, int] = dict.fromkeys(trainee_ids, 0)
-    for row in found:
-        version = versions[row.scenario_id]
-        totals[row.trainee_id] = row.total
-        calls[row.trainee_id].append(
+    for trainee_id, attempt_id, score_id, total, ended, overall, auto_fail, kind, scenario in found:
+        version = versions[scenario]
+        totals[trainee_id] = total
+        calls[trainee_id].append(
             ScoredCallRow(
-                trainee_id=row.trainee_id,
-                attempt_id=row.attempt_id,
-                score_id=row.score_id,
-                ended_at=_aware(row.ended),
-                overall=float(row.overall),
-                auto_fail=row.auto_fail not in (None, "[]", "null"),  # JSON text: see below
-                kind=row.kind,
+                trainee_id=trainee_id,
+                attempt_id=attempt_id,
+                score_id=score_id,
+                ended_at=_aware(ended),
+                overall=float(overall),
+                auto_fail=auto_fail not in (None, "[]", "null"),  # JSON text: see below
+                kind=kind,
                 scenario_key=version.key,
                 difficulty=version.difficulty,
                 customer_type=version.customer_type,
@@ -128,26 +134,29 @@ def scored_calls(
 
 
 def _keep_newest(rows: Any, total: Any, newest: int, tiers: Mapping[int, int]) -> AnySelect:
-    """The rows among each trainee's newest, or among the newest per difficulty of a tier.
+    """The rows among each trainee's newest, or among the newest M at a tier's difficulty or above.
 
-    Ranking per exact difficulty (one window) keeps a superset of "the newest M at
-    difficulty d or above" for every tier: each of those is among the newest M of its own
-    difficulty.
+    Every window shares one partition and order (newest first), so the database sorts the
+    calls once: a running count of the calls at difficulty d or above says whether a call is
+    among the newest M of that tier.
     """
-    order = (rows.c.started.desc(), rows.c.attempt_id.desc())
-    recent = func.row_number().over(partition_by=rows.c.trainee_id, order_by=order)
-    per_level = func.row_number().over(
-        partition_by=(rows.c.trainee_id, rows.c.difficulty), order_by=order
-    )
-    ranked = select(
-        rows, total.label("total"), recent.label("recent"), per_level.label("per_level")
-    ).subquery()
+    newest_first = {
+        "partition_by": rows.c.trainee_id,
+        "order_by": (rows.c.started.desc(), rows.c.attempt_id.desc()),
+    }
+    columns = [
+        total.label("total"),
+        func.row_number().over(**newest_first).label("recent"),
+    ]
+    for difficulty in tiers:  # how many calls at this difficulty or above, newest first
+        at_or_above = case((rows.c.difficulty >= difficulty, 1), else_=0)
+        running = func.sum(at_or_above).over(**newest_first, rows=(None, 0))
+        columns.append(running.label(f"tier_{difficulty}"))
+    ranked = select(rows, *columns).subquery()
     keep = [ranked.c.recent <= newest]
-    if tiers:
-        hardest_kept = and_(
-            ranked.c.difficulty >= min(tiers), ranked.c.per_level <= max(tiers.values())
-        )
-        keep.append(hardest_kept)
+    for difficulty, calls in tiers.items():
+        among_newest = ranked.c[f"tier_{difficulty}"] <= calls
+        keep.append(and_(ranked.c.difficulty >= difficulty, among_newest))
     return select(ranked).where(or_(*keep))
 
 
@@ -197,20 +206,33 @@ def criteria(
         query = (
             select(
                 col(CriterionScore.score_id),
-                col(CriterionScore.criterion),
+                cast(col(CriterionScore.criterion), Text),  # plain text: no per-row conversion
                 col(CriterionScore.value),
                 col(CriterionScore.max_value),
-                col(Review.corrected_value),
             )
-            .outerjoin(Review, col(Review.criterion_score_id) == col(CriterionScore.id))
             .where(col(CriterionScore.score_id).in_(chunk))
             .where(true() if names is None else col(CriterionScore.criterion).in_(names))
-            .order_by(col(Review.created_at).nulls_first(), col(Review.id).nulls_first())
         )
-        for score_id, criterion, value, maximum, corrected in session.execute(query):
-            value = value if corrected is None else corrected  # newer corrections come later
+        for score_id, criterion, value, maximum in _plain_rows(session, query):
             found.setdefault(score_id, {})[criterion] = (float(value), float(maximum))
+    for (score_id, criterion), value in _corrections(session).items():
+        if criterion in found.get(score_id, {}):
+            found[score_id][criterion] = (value, found[score_id][criterion][1])
     return found
+
+
+def _corrections(session: Session) -> dict[tuple[int, str], float]:
+    """(score id, criterion) → a team lead's newest corrected value (few: read them all)."""
+    query = (
+        select(
+            col(CriterionScore.score_id),
+            col(CriterionScore.criterion),
+            col(Review.corrected_value),
+        )
+        .join(CriterionScore, col(CriterionScore.id) == col(Review.criterion_score_id))
+        .order_by(col(Review.created_at), col(Review.id))  # newer corrections come later
+    )
+    return {(score_id, name): float(value) for score_id, name, value in _plain_rows(session, query)}
 
 
 def signed_levels(*, session: Session, trainee_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -221,7 +243,7 @@ def signed_levels(*, session: Session, trainee_ids: Sequence[int]) -> dict[int, 
         .order_by(col(SignOff.created_at), col(SignOff.id))
     )
     signed: dict[int, list[str]] = {trainee_id: [] for trainee_id in trainee_ids}
-    for trainee_id, level in session.execute(query):
+    for trainee_id, level in session.connection().execute(query):
         signed[trainee_id].append(level)
     return signed
 
@@ -258,6 +280,15 @@ def _yaml_facts(source_yaml: str) -> tuple[dict[str, float], int, str]:
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _plain_rows(session: Session, query: AnySelect) -> Sequence[Any]:
+    """Every row of a query of columns, run on the session's connection.
+
+    The core result skips the ORM's per-row loading, which for 20k-40k rows of plain columns
+    costs more than the query itself.
+    """
+    return session.connection().execute(query).all()
 
 
 def _aware(value: datetime) -> datetime:
