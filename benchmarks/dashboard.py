@@ -11,7 +11,10 @@ which empties `public`, leaves alone. Every view is timed for one team (seed-lea
 for all trainees: one warm-up, then the median of --runs runs, each in a fresh session.
 Readiness is timed for one trainee (trainer.services.readiness_for), for the team one
 trainee at a time and batched (trainer.services.team_readiness, what the team table uses), and
-batched for everyone. Prints the seconds per view and database, PostgreSQL : SQLite, and the goal.
+batched for everyone. "team page" is everything the team page reads when it opens
+(trainer.services.dashboard.team_dashboard: table, heatmap, customer types and readiness) for
+one team and for all teams at once (an admin's choice). Every figure is the median of --runs
+runs after a warm-up. Prints the seconds per view and database, PostgreSQL : SQLite, the goal.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from sqlmodel import Session, col, select
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings
+from trainer.services import dashboard
 from trainer.storage import dashboard_queries, db, demo_data
 from trainer.storage.models import Attempt, Role, User
 
@@ -148,22 +152,29 @@ def scope(url: str) -> tuple[int, int, list[str], list[str]]:
     return lead.team_id, first, team, [t.username for t in trainees]
 
 
-def readiness_s(settings: Settings, usernames: list[str]) -> float:
-    """Seconds to evaluate readiness for each of these trainees in turn, as the admin."""
-    started = time.perf_counter()
+def median_of(call: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``call`` after one warm-up."""
+    call()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def readiness_one_by_one(settings: Settings, usernames: list[str]) -> None:
+    """Readiness of each of these trainees in turn, as the admin."""
     for username in usernames:
         services.readiness_for(settings=settings, actor=services.COMMAND_LINE, username=username)
-    return time.perf_counter() - started
 
 
-def team_readiness_s(settings: Settings, team_id: int | None) -> float:
-    """Seconds to evaluate readiness for a whole team (None: everyone) in one batch."""
-    started = time.perf_counter()
+def team_readiness(settings: Settings, team_id: int | None) -> None:
+    """Readiness of a whole team (None: everyone) in one batch."""
     services.team_readiness(settings=settings, actor=services.COMMAND_LINE, team_id=team_id)
-    return time.perf_counter() - started
 
 
-def measure(settings: Settings, runs: int, readiness_runs: int) -> dict[str, float]:
+def measure(settings: Settings, runs: int) -> dict[str, float]:
     url = settings.database_url
     team_id, trainee_id, team, everyone = scope(url)
     figures: dict[str, float] = {}
@@ -178,19 +189,21 @@ def measure(settings: Settings, runs: int, readiness_runs: int) -> dict[str, flo
                 return view(session, team_scope, trainee_id)
 
             figures[key] = median_s(url, call, runs)
-    readiness_s(settings, team[:1])  # warm-up: ladder, rubric, scenario library
-    figures["readiness — one trainee"] = min(
-        readiness_s(settings, team[:1]) for _ in range(readiness_runs)
-    )
-    figures[f"readiness — team ({len(team)}) one by one"] = min(
-        readiness_s(settings, team) for _ in range(readiness_runs)
-    )
-    figures[f"readiness — team ({len(team)}) batched"] = min(
-        team_readiness_s(settings, team_id) for _ in range(readiness_runs)
-    )
-    figures[f"readiness — all ({len(everyone)}) batched"] = min(
-        team_readiness_s(settings, None) for _ in range(readiness_runs)
-    )
+    admin = services.COMMAND_LINE
+    timed: dict[str, Callable[[], object]] = {
+        "readiness — one trainee": lambda: readiness_one_by_one(settings, team[:1]),
+        f"readiness — team ({len(team)}) one by one": lambda: readiness_one_by_one(settings, team),
+        f"readiness — team ({len(team)}) batched": lambda: team_readiness(settings, team_id),
+        f"readiness — all ({len(everyone)}) batched": lambda: team_readiness(settings, None),
+        "team page — one team": lambda: dashboard.team_dashboard(
+            settings=settings, actor=admin, team_id=team_id
+        ),
+        "team page — all teams": lambda: dashboard.team_dashboard(
+            settings=settings, actor=admin, team_id=None
+        ),
+    }
+    for name, call in timed.items():
+        figures[name] = median_of(call, runs)
     return figures
 
 
@@ -226,7 +239,7 @@ def main() -> None:
     for name, settings in databases.items():
         console.print(f"{name}: {args.trainees} trainees, {args.attempts:,} attempts …")
         seed_s[name] = seeded(settings, args.trainees, args.attempts)
-    figures = {name: measure(settings, args.runs, 3) for name, settings in databases.items()}
+    figures = {name: measure(settings, args.runs) for name, settings in databases.items()}
     show(figures, seed_s)
     if args.save:
         result: dict[str, Any] = {

@@ -117,6 +117,11 @@ class Err(Enum):
         "The PDF font {path} is missing",
         "run `sudo apt-get install -y fonts-dejavu-core` (or `make run`)",
     )
+    TEAM_NOT_VISIBLE = (
+        "E123",
+        "There is no team {team_id} that you may see",
+        "team leads see their own team only; pick a team from the list",
+    )
     SCORING_FILE_INVALID = (
         "E130",
         "The edited {name} has {count} problem(s): {problems}",

@@ -1,7 +1,8 @@
 """The team-lead dashboard: team table, heatmap, trends, impartiality, exports.
 
-A team lead sees their own team; an admin sees every team. Aggregation happens in SQL
-(`trainer.storage.dashboard_queries`), so a view stays fast at 100k attempts.
+A team lead sees their own team; an admin picks one team or looks at every team at once.
+Aggregation happens in SQL (`trainer.storage.dashboard_queries`), so a view stays fast at
+100k attempts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from trainer import auth
 from trainer.config import Settings
+from trainer.errors import CallcoachError, Err
 from trainer.progress import Readiness
 from trainer.services.accounts import CurrentUser
 from trainer.services.progress import readiness_for, team_readiness
@@ -28,14 +30,32 @@ class TeamDashboard:
     readiness: dict[str, Readiness]  # username → place on the ladder
 
 
-def _scope(actor: CurrentUser) -> int | None:
-    """The team an actor may see; None means all teams (admins)."""
+def _scope(actor: CurrentUser, team_id: int | None = None) -> int | None:
+    """The team an actor looks at: admins any (None: all teams), team leads their own (E123)."""
     auth.require(actor.role, "review team")
-    return None if actor.role is Role.ADMIN else actor.team_id
+    if actor.role is Role.ADMIN:
+        return team_id
+    if team_id not in (None, actor.team_id):
+        raise CallcoachError(Err.TEAM_NOT_VISIBLE, team_id=team_id)
+    return actor.team_id
 
 
-def team_dashboard(*, settings: Settings, actor: CurrentUser) -> TeamDashboard:
-    team_id = _scope(actor)
+def teams(*, settings: Settings, actor: CurrentUser) -> list[tuple[int, str]]:
+    """(id, name) of the teams the actor may look at: all for admins, their own for leads."""
+    auth.require(actor.role, "review team")
+    with db.session_scope(settings.database_url) as session:
+        return [
+            (team.id, team.name)
+            for team in repositories.list_teams(session=session)
+            if team.id is not None and (actor.role is Role.ADMIN or team.id == actor.team_id)
+        ]
+
+
+def team_dashboard(
+    *, settings: Settings, actor: CurrentUser, team_id: int | None = None
+) -> TeamDashboard:
+    """The team table, heatmap, customer types and readiness of one team (admins: or all)."""
+    team_id = _scope(actor, team_id)
     with db.session_scope(settings.database_url) as session:
         trainees = queries.team_overview(session=session, team_id=team_id)
         heatmap = queries.criteria_heatmap(session=session, team_id=team_id)
@@ -83,9 +103,13 @@ CSV_HEADER = (
 )
 
 
-def team_csv(*, settings: Settings, actor: CurrentUser) -> str:
+def team_csv(*, settings: Settings, actor: CurrentUser, team_id: int | None = None) -> str:
     """The team table as CSV."""
-    view = team_dashboard(settings=settings, actor=actor)
+    return view_csv(team_dashboard(settings=settings, actor=actor, team_id=team_id))
+
+
+def view_csv(view: TeamDashboard) -> str:
+    """A team dashboard's table as CSV (what the page's export button gives)."""
     return rows_to_csv(
         CSV_HEADER,
         [_csv_row(row, view.readiness.get(row.username)) for row in view.trainees],

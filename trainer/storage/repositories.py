@@ -56,6 +56,10 @@ def get_or_create_team(*, session: Session, name: str) -> Team:
     return team
 
 
+def list_teams(*, session: Session) -> Sequence[Team]:
+    return session.exec(select(Team).order_by(col(Team.name))).all()
+
+
 def get_team(*, session: Session, team_id: int) -> Team | None:
     return session.get(Team, team_id)
 

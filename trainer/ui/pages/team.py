@@ -1,4 +1,4 @@
-"""Team dashboard for team leads (their team) and admins (everyone)."""
+"""Team dashboard for team leads (their team) and admins (any team, or everyone at once)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,19 @@ from trainer.ui.state import require_user
 settings = get_settings()
 user = require_user()
 st.title(t("team.title"))
-view = dashboard.team_dashboard(settings=settings, actor=user)
+
+
+def chosen_team() -> int | None:
+    """Admins pick a team (the first by default: a page for one team is a page people read),
+    or every team at once; team leads see their own."""
+    if user.role is not services.Role.ADMIN:
+        return user.team_id
+    choices: dict[int | None, str] = dict(dashboard.teams(settings=settings, actor=user))
+    choices[None] = t("team.all")
+    return st.selectbox(t("team.pick"), list(choices), format_func=choices.__getitem__, key="team")
+
+
+view = dashboard.team_dashboard(settings=settings, actor=user, team_id=chosen_team())
 
 
 def team_table() -> None:
@@ -48,7 +60,7 @@ def team_table() -> None:
     )
     st.download_button(
         t("team.csv"),
-        dashboard.team_csv(settings=settings, actor=user),
+        dashboard.view_csv(view),  # from the table already read, not read again
         file_name="team.csv",
         mime="text/csv",
         key="csv",
@@ -104,7 +116,9 @@ def trainee_detail() -> None:
             )
         )
         st.altair_chart(line + pass_line(), use_container_width=True)
-    readiness = services.readiness_for(settings=settings, actor=user, username=username)
+    readiness = view.readiness.get(username) or services.readiness_for(
+        settings=settings, actor=user, username=username
+    )
     show_readiness(readiness)
     if readiness.ready_for_sign_off and readiness.next_level is not None:
         level = readiness.next_level
