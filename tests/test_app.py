@@ -12,6 +12,8 @@ from tests.cli_runner import settings_env
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings, get_settings
+from trainer.scenario import get_scenario
+from trainer.services import practice, review
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
@@ -116,14 +118,19 @@ def test_practice_page_plays_a_typed_turn() -> None:
 
 @pytest.mark.usefixtures("app_env")
 def test_team_dashboard_renders_for_admin(app_env: Settings) -> None:
-    """With seeded history, the team page shows the table, heatmap, types and a trainee."""
+    """With seeded history, the team page shows the table, heatmap, types and a trainee;
+    an admin sees the first team, and every team when they pick "All teams"."""
     admin = services.authenticate(settings=app_env, username="admin", password="callcoach-demo")
     services.seed_history(settings=app_env, actor=admin, trainees=6, attempts=60)
     app = sign_in("admin")
     app.switch_page("trainer/ui/pages/team.py").run()
     assert [] == list(app.exception)
-    assert "Team dashboard" == app.title[0].value
-    assert 6 <= len(app.dataframe[0].value)
+    one_team = len(app.dataframe[0].value)
+    picker = app.selectbox(key="team")
+    picker.select_index(len(picker.options) - 1).run()
+    assert [] == list(app.exception)
+    assert ("Team dashboard", "All teams") == (app.title[0].value, picker.options[-1])
+    assert 6 <= len(app.dataframe[0].value) > one_team
 
 
 @pytest.mark.usefixtures("app_env")
@@ -136,3 +143,32 @@ def test_review_page_lists_own_calls_for_a_trainee() -> None:
         "trainee" in [box.key for box in app.selectbox],
         app.info[0].value,
     )
+
+
+@pytest.mark.slow
+def test_hand_score_form_starts_blank_and_saves_what_was_scored(app_env: Settings) -> None:
+    """Calibration: each criterion says what its scores mean, nothing is pre-filled from the
+    automatic score, an empty form saves nothing, and only the criteria scored are saved."""
+    anna = services.authenticate(settings=app_env, username="anna", password=services.DEMO_PASSWORD)
+    view = practice.start_practice(settings=app_env, actor=anna, scenario_id="late-delivery")
+    for answer in get_scenario("late-delivery").example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=app_env, actor=anna, attempt_id=view.attempt_id, text=answer
+            )
+    app = sign_in("lead")
+    app.switch_page("trainer/ui/pages/review.py")
+    app.session_state["review_attempt_id"] = view.attempt_id
+    app.run()
+    hand = [box for box in app.number_input if box.key.startswith("hand_")]
+    greeting = next(box for box in hand if box.label.startswith("Greeting"))
+    assert ([None] * len(hand), True) == ([box.value for box in hand], "**0**" in greeting.help)
+    save = next(button for button in app.button if button.label == "Save hand scores")
+    save.click().run()
+    assert "Nothing to save" in app.warning[0].value
+    greeting = next(box for box in app.number_input if box.label.startswith("Greeting"))
+    greeting.set_value(3.0)
+    next(button for button in app.button if button.label == "Save hand scores").click().run()
+    admin = services.authenticate(settings=app_env, username="admin", password="callcoach-demo")
+    table = review.calibration(settings=app_env, actor=admin)
+    assert [("greeting", 1)] == [(row.criterion, row.pairs) for row in table]

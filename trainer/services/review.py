@@ -7,17 +7,19 @@ automatic value and a history of corrections (who, when, why); the newest one co
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
+from scoring.rubric import Criterion
 from trainer import auth
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services.accounts import CurrentUser
 from trainer.services.practice import readable_attempt
+from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import db, repositories, reviews
 from trainer.storage.models import (
     CriterionScore,
@@ -199,6 +201,11 @@ def sign_offs(*, settings: Settings, actor: CurrentUser, username: str) -> list[
         trainee = _trainee_in_reach(session, actor, username, allow_self=True)
         assert trainee.id is not None
         return [row.level for row in reviews.sign_offs_of(session=session, trainee_id=trainee.id)]
+
+
+def rubric_criteria(*, settings: Settings) -> Mapping[str, Criterion]:
+    """The criteria of the rubric in use: titles and what each score means, per language."""
+    return rubric_in_use(settings).criteria
 
 
 def hand_score(

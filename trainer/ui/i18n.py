@@ -152,6 +152,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Оценить вручную (калибровка)",
     },
     "review.hand_save": {"en": "Save hand scores", "ru": "Сохранить ручные оценки"},
+    "review.hand_how": {
+        "en": (
+            "Score what you heard against the rubric; the ⓘ of each criterion says what each "
+            "score means. Leave a criterion blank to skip it."
+        ),
+        "ru": (
+            "Оцените то, что услышали, по критериям; ⓘ у каждого критерия объясняет, что "
+            "значит каждый балл. Пустой критерий не сохраняется."
+        ),
+    },
+    "review.hand_blank": {"en": "not scored", "ru": "без оценки"},
+    "review.hand_none": {
+        "en": "Nothing to save: score at least one criterion.",
+        "ru": "Сохранять нечего: оцените хотя бы один критерий.",
+    },
     "review.saved": {"en": "Saved.", "ru": "Сохранено."},
     "progress.level": {"en": "Your level: **{level}**", "ru": "Ваш уровень: **{level}**"},
     "progress.next": {"en": "Next: **{level}**", "ru": "Следующий: **{level}**"},
@@ -167,6 +182,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.team": {"en": "Team", "ru": "Команда"},
     "team.title": {"en": "Team dashboard", "ru": "Панель команды"},
     "team.table": {"en": "Trainees", "ru": "Стажёры"},
+    "team.pick": {"en": "Team", "ru": "Команда"},
+    "team.all": {"en": "All teams", "ru": "Все команды"},
     "team.heatmap": {
         "en": "Criteria by trainee (recent calls, %)",
         "ru": "Критерии по стажёрам (последние звонки, %)",

@@ -18,6 +18,7 @@ from trainer.ui.state import require_user
 settings = get_settings()
 user = require_user()
 leads = user.role in (services.Role.TEAM_LEAD, services.Role.ADMIN)
+criteria = review.rubric_criteria(settings=settings)  # titles and anchors of the rubric in use
 
 
 def choose_trainee() -> str:
@@ -85,11 +86,19 @@ def criteria_review(attempt_id: int) -> None:
         hand_score_form(attempt_id, views)
 
 
+def title(name: str) -> str:
+    """A criterion's title in the reader's language (its key when the rubric lacks it)."""
+    criterion = criteria.get(name)
+    return criterion.title_in(user.language) if criterion else name.replace("_", " ")
+
+
 def criterion_state(view: review.CriterionView) -> None:
     st.markdown(
-        f"**{view.criterion.replace('_', ' ')}** — "
+        f"**{title(view.criterion)}** — "
         + t("review.automatic", value=view.automatic, maximum=view.max_value)
     )
+    if (criterion := criteria.get(view.criterion)) is not None:
+        st.caption(f"*{escape(criterion.anchor_for(int(view.current), user.language))}*")
     for fix in view.corrections:
         when = fix.at.strftime("%Y-%m-%d")
         st.caption(
@@ -164,17 +173,33 @@ def dispute_form(view: review.CriterionView) -> None:
             )
 
 
-def hand_input(view: review.CriterionView) -> float:
-    label = view.criterion.replace("_", " ")
-    return float(
-        st.number_input(label, 0.0, view.max_value, view.automatic, 1.0, key=f"hand_{view.id}")
+def hand_input(view: review.CriterionView) -> float | None:
+    """Blank to start with: a hand score copied from the automatic one measures nothing."""
+    criterion = criteria.get(view.criterion)
+    anchors = criterion.anchors_in(user.language) if criterion else {}
+    meaning = "\n".join(f"- **{level}**: {text}" for level, text in sorted(anchors.items()))
+    value = st.number_input(
+        f"{title(view.criterion)} (0–{view.max_value:g})",
+        min_value=0.0,
+        max_value=view.max_value,
+        value=None,
+        step=1.0,
+        placeholder=t("review.hand_blank"),
+        help=meaning or None,
+        key=f"hand_{view.id}",
     )
+    return None if value is None else float(value)
 
 
 def hand_score_form(attempt_id: int, views: list[review.CriterionView]) -> None:
     with st.form("hand_score"), st.expander(t("review.hand_score")):
-        values = {view.criterion: hand_input(view) for view in views}
+        st.caption(t("review.hand_how"))
+        typed = {view.criterion: hand_input(view) for view in views}
+        values = {name: value for name, value in typed.items() if value is not None}
         if st.form_submit_button(t("review.hand_save")):
+            if not values:
+                st.warning(t("review.hand_none"))
+                return
             run(
                 lambda: review.hand_score(
                     settings=settings, actor=user, attempt_id=attempt_id, values=values
