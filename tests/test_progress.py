@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from trainer.errors import CallcoachError
 from trainer.progress import Ladder, Readiness, Requirement, ScenarioInfo, ScoredAttempt
 from trainer.scenario import SCENARIO_DIR, get_scenario
 from trainer.services import dashboard, practice
+from trainer.services.library import practice_library
 from trainer.storage import db, progress_queries, repositories
 from trainer.storage.models import (
     Attempt,
@@ -26,6 +28,7 @@ from trainer.storage.models import (
     Review,
     Role,
     Score,
+    SignOff,
     User,
 )
 
@@ -539,7 +542,7 @@ def test_reading_only_the_calls_readiness_needs_changes_nothing(backend: Setting
     settings = backend
     services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
     ladder = progress.load_ladder()
-    newest, tiers = ladder.calls_read
+    newest, tiers = ladder.calls_read.newest, ladder.calls_read.tiers
     with db.session_scope(settings.database_url) as session:
         ids = list(session.exec(select(User.id).where(User.role == Role.TRAINEE)).all())
         assert all(isinstance(i, int) for i in ids)
@@ -661,3 +664,68 @@ def test_cli_progress_json(settings: Settings) -> None:
     )
     assert ((False, 2, 2), (False, 0, 0)) == (requirements["attempts"], requirements["sign_off"])
     assert set() == practised & set(report["recommendation"]["scenarios"])
+
+
+def test_readiness_in_two_rounds_equals_readiness_from_every_call(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trainees judged on the first level are read with that level's calls, the others again in
+    full; both give what evaluating every call gives."""
+    db.upgrade(settings.database_url)
+    services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
+    ladder = progress.load_ladder()
+    agent = ladder.levels[1].model_copy(
+        update={
+            "min_attempts": 1,
+            "min_average": 0,
+            "stage_minimums": {},
+            "max_spread": None,
+            "impartiality": None,
+            "tier": None,
+            "no_auto_fail": False,
+        }
+    )  # only the sign-off decides, so half the trainees are judged on the next level
+    lenient = ladder.model_copy(update={"levels": [ladder.levels[0], agent, *ladder.levels[2:]]})
+    monkeypatch.setattr(progress, "load_ladder", lambda *_: lenient)
+    with db.session_scope(settings.database_url) as session:
+        trainees = session.exec(select(User).where(User.role == Role.TRAINEE)).all()
+        ids = [trainee.id for trainee in trainees if trainee.id is not None]
+        for trainee_id in ids[::2]:
+            session.add(SignOff(trainee_id=trainee_id, level="Agent", signed_by_id=trainee_id))
+    found = services.team_readiness(settings=settings, actor=services.COMMAND_LINE, team_id=None)
+    with db.session_scope(settings.database_url) as session:
+        every = progress_queries.scored_calls(session=session, trainee_ids=ids, real_calls=False)
+        criteria = progress_queries.criteria(
+            session=session, score_ids=[row.score_id for c in every.values() for row in c.calls]
+        )
+        signed = progress_queries.signed_levels(session=session, trainee_ids=ids)
+        names = {trainee.id: trainee.username for trainee in trainees}
+        languages = {trainee.id: trainee.language for trainee in trainees}
+    library = [ScenarioInfo.of(s) for s in practice_library(settings=settings)]
+    expected = {
+        names[i]: replace(
+            progress.evaluate(
+                [
+                    ScoredAttempt(
+                        attempt_id=row.attempt_id,
+                        ended_at=row.ended_at,
+                        overall=row.overall,
+                        scenario=row.scenario_key,
+                        difficulty=row.difficulty,
+                        customer_type=row.customer_type,
+                        criteria=criteria.get(row.score_id, {}),
+                        auto_fail=row.auto_fail,
+                        kind=row.kind,
+                    )
+                    for row in every[i].calls
+                ],
+                lenient,
+                signed[i],
+                [s for s in library if s.language == languages[i]] or library,
+            ),
+            trainee=names[i],
+        )
+        for i in ids
+    }
+    judged = {lenient.level_judged(readiness) for readiness in found.values()}
+    assert ({1, 2}, expected) == (judged, found)

@@ -103,25 +103,46 @@ class Ladder(_Strict):
         return next((level for level in self.levels if level.name == name), None)
 
     @property
-    def longest_window(self) -> int:
-        """How many of the newest counted calls any level reads criterion by criterion."""
-        return max(level.window for level in self.levels)
+    def calls_read(self) -> CallsRead:
+        """The calls evaluation reads to judge every level."""
+        return self.calls_read_up_to(len(self.levels) - 1)
 
-    @property
-    def calls_read(self) -> tuple[int, dict[int, int]]:
-        """Which counted calls evaluation reads beyond their number: (the newest N, and per
-        tier difficulty the newest M calls at that difficulty or above). Older calls only
-        count (``evaluate(..., earlier=...)``), so a store may leave them out."""
+    def calls_read_up_to(self, highest: int) -> CallsRead:
+        """The calls evaluation reads to judge the levels up to ``levels[highest]``.
+
+        A trainee whose readiness looks no higher (:func:`level_judged`) gets the same
+        readiness from these calls as from every call, so a store may leave the rest out.
+        """
+        levels = self.levels[: highest + 1]
         newest = max(
             max(level.window, level.impartiality.over_last if level.impartiality else 0)
-            for level in self.levels
+            for level in levels
         )
         tiers: dict[int, int] = {}
-        for level in self.levels:
+        for level in levels:
             if level.tier is not None:
                 tier = level.tier
                 tiers[tier.difficulty] = max(tiers.get(tier.difficulty, 0), tier.of_last)
-        return newest, tiers
+        return CallsRead(newest, tiers, max(level.window for level in levels))
+
+    def level_judged(self, readiness: Readiness) -> int:
+        """The index of the highest level ``readiness`` was judged against (the next one)."""
+        judged = readiness.next_level or readiness.current_level
+        return [level.name for level in self.levels].index(judged.name)
+
+
+@dataclass(frozen=True)
+class CallsRead:
+    """Which counted calls evaluation reads beyond their number.
+
+    The newest ``newest`` calls, and per tier difficulty the newest M calls at that difficulty
+    or above (``tiers``: difficulty → M); of the newest ``window`` it reads each stage's score.
+    Older calls only count (``evaluate(..., earlier=...)``).
+    """
+
+    newest: int
+    tiers: dict[int, int]
+    window: int
 
 
 def load_ladder(path: Path = DEFAULT_LADDER) -> Ladder:

@@ -69,18 +69,46 @@ def _evaluated(
     language: str,
     library: list[progress.ScenarioInfo],
 ) -> dict[str, progress.Readiness]:
+    """Readiness in two rounds: most trainees are judged against the first level with
+    requirements, which reads fewer calls; whoever is judged higher is read again in full."""
     ladder = progress.load_ladder()
+    corrected = progress_queries.corrected_scores(session=session)
+    found: dict[str, progress.Readiness] = {}
+    pending = trainees
+    for highest in sorted({1, len(ladder.levels) - 1}):
+        evaluated = _evaluated_up_to(
+            session, pending, language, library, ladder, corrected, ladder.calls_read_up_to(highest)
+        )
+        found |= {
+            name: readiness
+            for name, readiness in evaluated.items()
+            if ladder.level_judged(readiness) <= highest
+        }
+        pending = [trainee for trainee in pending if trainee.username not in found]
+    return {trainee.username: found[trainee.username] for trainee in trainees}
+
+
+def _evaluated_up_to(
+    session: Session,
+    trainees: list[User],
+    language: str,
+    library: list[progress.ScenarioInfo],
+    ladder: progress.Ladder,
+    corrected: set[int],
+    read: progress.CallsRead,
+) -> dict[str, progress.Readiness]:
+    """Readiness from the calls ``read`` names: right for whoever is judged no higher."""
+    if not trainees:
+        return {}
     ids = [trainee.id for trainee in trainees if trainee.id is not None]
-    newest, tiers = ladder.calls_read
     found = progress_queries.scored_calls(
         session=session,
         trainee_ids=ids,
         real_calls=ladder.count_real_calls,
-        newest=newest,
-        tiers=tiers,
+        newest=read.newest,
+        tiers=read.tiers,
     )
-    corrected = progress_queries.corrected_scores(session=session)
-    histories = _histories(session, found, corrected, ladder.longest_window)
+    histories = _histories(session, found, corrected, read.window)
     signed = progress_queries.signed_levels(session=session, trainee_ids=ids)
     in_language = {code: _in_language(library, code) for code in {t.language for t in trainees}}
     readiness = {}
