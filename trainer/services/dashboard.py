@@ -23,11 +23,19 @@ from trainer.storage.models import Role, utcnow
 
 
 @dataclass(frozen=True)
-class TeamDashboard:
+class TeamTable:
+    """The team table: a row and a place on the ladder per trainee (what the page shows first)."""
+
     trainees: list[queries.TraineeRow]
+    readiness: dict[str, Readiness]  # username → place on the ladder
+
+
+@dataclass(frozen=True)
+class TeamDashboard(TeamTable):
+    """Everything the team page shows for a team."""
+
     heatmap: list[queries.HeatCell]
     customer_types: list[queries.TypeRow]
-    readiness: dict[str, Readiness]  # username → place on the ladder
 
 
 def _scope(actor: CurrentUser, team_id: int | None = None) -> int | None:
@@ -54,14 +62,40 @@ def teams(*, settings: Settings, actor: CurrentUser) -> list[tuple[int, str]]:
 def team_dashboard(
     *, settings: Settings, actor: CurrentUser, team_id: int | None = None
 ) -> TeamDashboard:
-    """The team table, heatmap, customer types and readiness of one team (admins: or all)."""
+    """The team table, heatmap and customer types of one team (admins: or all teams)."""
+    table = team_table(settings=settings, actor=actor, team_id=team_id)
+    return TeamDashboard(
+        trainees=table.trainees,
+        readiness=table.readiness,
+        heatmap=team_heatmap(settings=settings, actor=actor, team_id=team_id),
+        customer_types=team_customer_types(settings=settings, actor=actor, team_id=team_id),
+    )
+
+
+def team_table(*, settings: Settings, actor: CurrentUser, team_id: int | None = None) -> TeamTable:
+    """Each trainee's calls, averages, trend, last activity and readiness."""
     team_id = _scope(actor, team_id)
     with db.session_scope(settings.database_url) as session:
         trainees = queries.team_overview(session=session, team_id=team_id)
-        heatmap = queries.criteria_heatmap(session=session, team_id=team_id)
-        customer_types = queries.customer_type_breakdown(session=session, team_id=team_id)
-    readiness = team_readiness(settings=settings, actor=actor, team_id=team_id)
-    return TeamDashboard(trainees, heatmap, customer_types, readiness)
+    return TeamTable(trainees, team_readiness(settings=settings, actor=actor, team_id=team_id))
+
+
+def team_heatmap(
+    *, settings: Settings, actor: CurrentUser, team_id: int | None = None
+) -> list[queries.HeatCell]:
+    """Trainees × criteria: the mean percent over each trainee's newest calls."""
+    team_id = _scope(actor, team_id)
+    with db.session_scope(settings.database_url) as session:
+        return queries.criteria_heatmap(session=session, team_id=team_id)
+
+
+def team_customer_types(
+    *, settings: Settings, actor: CurrentUser, team_id: int | None = None
+) -> list[queries.TypeRow]:
+    """Calls and mean score per customer type: the impartiality breakdown."""
+    team_id = _scope(actor, team_id)
+    with db.session_scope(settings.database_url) as session:
+        return queries.customer_type_breakdown(session=session, team_id=team_id)
 
 
 def readiness_summary(readiness: Readiness | None) -> str:
@@ -108,7 +142,7 @@ def team_csv(*, settings: Settings, actor: CurrentUser, team_id: int | None = No
     return view_csv(team_dashboard(settings=settings, actor=actor, team_id=team_id))
 
 
-def view_csv(view: TeamDashboard) -> str:
+def view_csv(view: TeamTable) -> str:
     """A team dashboard's table as CSV (what the page's export button gives)."""
     return rows_to_csv(
         CSV_HEADER,

@@ -184,6 +184,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "team.table": {"en": "Trainees", "ru": "Стажёры"},
     "team.pick": {"en": "Team", "ru": "Команда"},
     "team.all": {"en": "All teams", "ru": "Все команды"},
+    "team.reading": {"en": "Reading the team's calls…", "ru": "Читаем звонки команды…"},
     "team.heatmap": {
         "en": "Criteria by trainee (recent calls, %)",
         "ru": "Критерии по стажёрам (последние звонки, %)",

@@ -1,4 +1,8 @@
-"""Team dashboard for team leads (their team) and admins (any team, or everyone at once)."""
+"""Team dashboard for team leads (their team) and admins (any team, or everyone at once).
+
+Each part is read just before it is drawn, so the team table shows while the heatmap and the
+customer types are still being read.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,9 @@ def chosen_team() -> int | None:
     return st.selectbox(t("team.pick"), list(choices), format_func=choices.__getitem__, key="team")
 
 
-view = dashboard.team_dashboard(settings=settings, actor=user, team_id=chosen_team())
+team_id = chosen_team()
+with st.spinner(t("team.reading")):
+    view = dashboard.team_table(settings=settings, actor=user, team_id=team_id)
 
 
 def team_table() -> None:
@@ -68,8 +74,12 @@ def team_table() -> None:
 
 
 def heatmap() -> None:
+    with st.spinner(t("team.reading")):
+        cells = dashboard.team_heatmap(settings=settings, actor=user, team_id=team_id)
+    if not cells:
+        return
     st.markdown(f"#### {t('team.heatmap')}")
-    frame = pd.DataFrame([vars(cell) for cell in view.heatmap])
+    frame = pd.DataFrame([vars(cell) for cell in cells])
     chart = (
         alt.Chart(frame)
         .mark_rect()
@@ -91,8 +101,12 @@ def heatmap() -> None:
 
 
 def customer_types() -> None:
+    with st.spinner(t("team.reading")):
+        rows = dashboard.team_customer_types(settings=settings, actor=user, team_id=team_id)
+    if not rows:
+        return
     st.markdown(f"#### {t('team.types')}")
-    frame = pd.DataFrame([vars(row) for row in view.customer_types])
+    frame = pd.DataFrame([vars(row) for row in rows])
     st.bar_chart(frame, x="customer_type", y="mean_overall", horizontal=True, y_label="")
 
 
@@ -154,9 +168,7 @@ if not view.trainees:
     st.info(t("team.empty"))
 else:
     team_table()
-    if view.heatmap:
-        heatmap()
-    if view.customer_types:
-        customer_types()
+    heatmap()
+    customer_types()
     trainee_detail()
 calibration()
