@@ -7,6 +7,7 @@ Aggregation happens in SQL (`trainer.storage.dashboard_queries`), so a view stay
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from trainer import auth
@@ -73,11 +74,17 @@ def team_dashboard(
 
 
 def team_table(*, settings: Settings, actor: CurrentUser, team_id: int | None = None) -> TeamTable:
-    """Each trainee's calls, averages, trend, last activity and readiness."""
+    """Each trainee's calls, averages, trend, last activity and readiness.
+
+    Readiness is read on a thread of its own meanwhile: both wait mostly on the database,
+    which works on them side by side (each thread has its own connection).
+    """
     team_id = _scope(actor, team_id)
-    with db.session_scope(settings.database_url) as session:
-        trainees = queries.team_overview(session=session, team_id=team_id)
-    return TeamTable(trainees, team_readiness(settings=settings, actor=actor, team_id=team_id))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        readiness = pool.submit(team_readiness, settings=settings, actor=actor, team_id=team_id)
+        with db.session_scope(settings.database_url) as session:
+            trainees = queries.team_overview(session=session, team_id=team_id)
+        return TeamTable(trainees, readiness.result())
 
 
 def team_heatmap(
