@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from scoring.rubric import DEFAULT_RUBRIC
 from tests.cli_runner import run_cli
 from tests.conftest import make_settings
 from trainer import progress, services
@@ -18,8 +19,9 @@ from trainer.config import Settings
 from trainer.errors import CallcoachError
 from trainer.progress import Ladder, Readiness, Requirement, ScenarioInfo, ScoredAttempt
 from trainer.scenario import SCENARIO_DIR, get_scenario
-from trainer.services import dashboard, practice
+from trainer.services import dashboard, practice, scoring_files
 from trainer.services.library import practice_library
+from trainer.services.scoring_files import ScoringFile
 from trainer.storage import db, progress_queries, repositories
 from trainer.storage.models import (
     Attempt,
@@ -729,3 +731,36 @@ def test_readiness_in_two_rounds_equals_readiness_from_every_call(
     }
     judged = {lenient.level_judged(readiness) for readiness in found.values()}
     assert ({1, 2}, expected) == (judged, found)
+
+
+def test_a_corrected_call_is_weighed_by_the_rubric_in_use(settings: Settings) -> None:
+    """A correction recomputes the overall with the weights of the edited rubric, if any."""
+    services.seed_demo(settings=settings)
+    score_id = _stored_score(settings, greeting=10.0)
+    packaged = DEFAULT_RUBRIC.read_text(encoding="utf-8")
+    edited = packaged.replace('version: "1.2"', 'version: "1.2-heavy-greeting"', 1).replace(
+        "    weight: 12\n", "    weight: 36\n", 1
+    )  # the first criterion, greeting: 12 → 36
+    admin = _sign_in(settings, "admin")
+    assert scoring_files.save_scoring_file(
+        settings=settings, actor=admin, file=ScoringFile.RUBRIC, text=edited
+    )
+    lead = _sign_in(settings, "lead")
+    with db.session_scope(settings.database_url) as session:
+        greeting = session.exec(
+            select(CriterionScore).where(
+                CriterionScore.score_id == score_id, CriterionScore.criterion == "greeting"
+            )
+        ).one()
+        session.add(
+            Review(
+                criterion_score_id=greeting.id or 0,
+                reviewer_id=lead.id,
+                corrected_value=0.0,
+                comment="no greeting at all",
+            )
+        )
+    found = services.readiness_for(settings=settings, actor=lead, username="anna")
+    average = next(r.value for r in found.requirements if r.key == "average")
+    # greeting 0 of weight 36; needs discovery 12, solution offer 30, follow-up 12 in full
+    assert round(100 * 54 / 90, 1) == average  # the packaged weights would give 81.8

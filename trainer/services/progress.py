@@ -11,15 +11,15 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
-from scoring.rubric import load_rubric
 from trainer import progress
 from trainer.config import Settings
 from trainer.services.accounts import CurrentUser, may_see, visible_user
 from trainer.services.library import practice_library
+from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import db, progress_queries, repositories
 from trainer.storage.models import Role, User
 from trainer.storage.progress_queries import ScoredCallRow
@@ -29,10 +29,10 @@ def readiness_for(
     *, settings: Settings, actor: CurrentUser, username: str, language: str | None = None
 ) -> progress.Readiness:
     """Where ``username`` stands on the ladder; sentences in ``language`` (the actor's)."""
-    library = _practised(settings)
+    reference = _reference(settings)
     with db.session_scope(settings.database_url) as session:
         trainee = visible_user(session, actor, username)
-        found = _readiness(session, [trainee], language or actor.language, library)
+        found = _readiness(session, [trainee], language or actor.language, reference)
     return found[trainee.username]
 
 
@@ -43,31 +43,31 @@ def team_readiness(
 
     One set of queries for the whole team, so the team table stays fast with many trainees.
     """
-    library = _practised(settings)
+    reference = _reference(settings)
     with db.session_scope(settings.database_url) as session:
         trainees = [
             user
             for user in repositories.list_users(session=session, team_id=team_id)
             if user.role == Role.TRAINEE and may_see(actor, user)
         ]
-        return _readiness(session, trainees, actor.language, library)
+        return _readiness(session, trainees, actor.language, reference)
 
 
 def _readiness(
     session: Session,
     trainees: list[User],
     language: str,
-    library: list[progress.ScenarioInfo],
+    reference: _Reference,
 ) -> dict[str, progress.Readiness]:
     with _collector_paused():
-        return _evaluated(session, trainees, language, library)
+        return _evaluated(session, trainees, language, reference)
 
 
 def _evaluated(
     session: Session,
     trainees: list[User],
     language: str,
-    library: list[progress.ScenarioInfo],
+    reference: _Reference,
 ) -> dict[str, progress.Readiness]:
     """Readiness in two rounds: most trainees are judged against the first level with
     requirements, which reads fewer calls; whoever is judged higher is read again in full."""
@@ -76,9 +76,8 @@ def _evaluated(
     found: dict[str, progress.Readiness] = {}
     pending = trainees
     for highest in sorted({1, len(ladder.levels) - 1}):
-        evaluated = _evaluated_up_to(
-            session, pending, language, library, ladder, corrected, ladder.calls_read_up_to(highest)
-        )
+        read = ladder.calls_read_up_to(highest)
+        evaluated = _evaluated_up_to(session, pending, language, reference, ladder, corrected, read)
         found |= {
             name: readiness
             for name, readiness in evaluated.items()
@@ -92,7 +91,7 @@ def _evaluated_up_to(
     session: Session,
     trainees: list[User],
     language: str,
-    library: list[progress.ScenarioInfo],
+    reference: _Reference,
     ladder: progress.Ladder,
     corrected: set[int],
     read: progress.CallsRead,
@@ -108,9 +107,11 @@ def _evaluated_up_to(
         newest=read.newest,
         tiers=read.tiers,
     )
-    histories = _histories(session, found, corrected, read.window)
+    histories = _histories(session, found, corrected, read.window, reference.weights)
     signed = progress_queries.signed_levels(session=session, trainee_ids=ids)
-    in_language = {code: _in_language(library, code) for code in {t.language for t in trainees}}
+    in_language = {
+        code: _in_language(reference.library, code) for code in {t.language for t in trainees}
+    }
     readiness = {}
     for trainee in trainees:
         assert trainee.id is not None
@@ -131,6 +132,7 @@ def _histories(
     found: dict[int, progress_queries.TraineeCalls],
     corrected: set[int],
     window: int,
+    weights: dict[str, float],
 ) -> dict[int, list[progress.ScoredAttempt]]:
     """Trainee id → scored calls; criteria read only where readiness looks at them.
 
@@ -143,16 +145,19 @@ def _histories(
         session=session, score_ids=recent, names=progress.STAGES
     ) | progress_queries.criteria(session=session, score_ids=kept & corrected)
     return {
-        trainee_id: [_scored(row, criteria, corrected) for row in calls.calls]
+        trainee_id: [_scored(row, criteria, corrected, weights) for row in calls.calls]
         for trainee_id, calls in found.items()
     }
 
 
 def _scored(
-    row: ScoredCallRow, criteria: dict[int, progress_queries.Criteria], corrected: set[int]
+    row: ScoredCallRow,
+    criteria: dict[int, progress_queries.Criteria],
+    corrected: set[int],
+    weights: dict[str, float],
 ) -> progress.ScoredAttempt:
     found = criteria.get(row.score_id, {})
-    overall = _corrected_overall(row, found) if row.score_id in corrected else row.overall
+    overall = _corrected_overall(row, found, weights) if row.score_id in corrected else row.overall
     return progress.ScoredAttempt(
         attempt_id=row.attempt_id,
         ended_at=row.ended_at,
@@ -166,10 +171,13 @@ def _scored(
     )
 
 
-def _corrected_overall(row: ScoredCallRow, criteria: progress_queries.Criteria) -> float:
+def _corrected_overall(
+    row: ScoredCallRow, criteria: progress_queries.Criteria, rubric_weights: dict[str, float]
+) -> float:
     """The overall as scoring computes it (weighted % of each criterion's max), corrected."""
-    weights = {name: c.weight for name, c in load_rubric().criteria.items()}
-    weights |= {k: v for k, v in row.scenario_weights.items() if k in weights}
+    weights = rubric_weights | {
+        k: v for k, v in row.scenario_weights.items() if k in rubric_weights
+    }
     scored = {name: points for name, points in criteria.items() if name in weights}
     total = sum(weights[name] for name in scored)
     if not total:
@@ -194,6 +202,20 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What readiness reads besides the calls: scenarios to recommend, the rubric's weights."""
+
+    library: list[progress.ScenarioInfo]
+    weights: dict[str, float]  # criterion → weight in the overall, of the rubric in use
+
+
+def _reference(settings: Settings) -> _Reference:
+    rubric = rubric_in_use(settings)
+    weights = {name: criterion.weight for name, criterion in rubric.criteria.items()}
+    return _Reference(_practised(settings), weights)
 
 
 def _practised(settings: Settings) -> list[progress.ScenarioInfo]:
