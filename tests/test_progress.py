@@ -444,25 +444,11 @@ def test_correction_counts_instead_of_automatic_value(team: Settings) -> None:
     """A team lead's newest correction replaces the automatic criterion and overall."""
     score_id = _stored_score(team, greeting=2.0)
     lead = _sign_in(team, "lead")
-    with db.session_scope(team.database_url) as session:
-        greeting = session.exec(
-            select(CriterionScore).where(
-                CriterionScore.score_id == score_id, CriterionScore.criterion == "greeting"
-            )
-        ).one()
-        for value in (5.0, 10.0):
-            session.add(
-                Review(
-                    criterion_score_id=greeting.id,
-                    reviewer_id=lead.id,
-                    corrected_value=value,
-                    comment="heard it",
-                )
-            )
+    greeting_id = _correct_greeting(team, score_id, lead, 5.0, 10.0)
     found = services.readiness_for(settings=team, actor=lead, username="anna")
     values = {r.key: r.value for r in found.requirements}
     with db.session_scope(team.database_url) as session:
-        kept = session.get(CriterionScore, greeting.id)
+        kept = session.get(CriterionScore, greeting_id)
     assert (100.0, 100.0, 2.0) == (values["stage:greeting"], values["average"], kept and kept.value)
 
 
@@ -559,20 +545,7 @@ def test_reading_only_the_calls_readiness_needs_changes_nothing(backend: Setting
         )
 
     def readiness(calls: progress_queries.TraineeCalls) -> Readiness:
-        history = [
-            ScoredAttempt(
-                attempt_id=row.attempt_id,
-                ended_at=row.ended_at,
-                overall=row.overall,
-                scenario=row.scenario_key,
-                difficulty=row.difficulty,
-                customer_type=row.customer_type,
-                criteria=criteria.get(row.score_id, {}),
-                auto_fail=row.auto_fail,
-                kind=row.kind,
-            )
-            for row in calls.calls
-        ]
+        history = _history(calls, criteria)
         return progress.evaluate(history, ladder, [], [], earlier=calls.earlier)
 
     assert all(len(calls.calls) > newest for calls in every.values())
@@ -598,6 +571,49 @@ def test_reading_only_the_calls_readiness_needs_changes_nothing(backend: Setting
         i: ([row.attempt_id for row in few[i].calls], len(few[i].calls) + few[i].earlier)
         for i in trainee_ids
     }
+
+
+def _correct_greeting(
+    settings: Settings, score_id: int, lead: services.CurrentUser, *values: float
+) -> int:
+    """The lead corrects the greeting of a score to each value in turn; its criterion id."""
+    with db.session_scope(settings.database_url) as session:
+        greeting = session.exec(
+            select(CriterionScore).where(
+                CriterionScore.score_id == score_id, CriterionScore.criterion == "greeting"
+            )
+        ).one()
+        assert greeting.id is not None
+        for value in values:
+            session.add(
+                Review(
+                    criterion_score_id=greeting.id,
+                    reviewer_id=lead.id,
+                    corrected_value=value,
+                    comment="heard it",
+                )
+            )
+        return greeting.id
+
+
+def _history(
+    calls: progress_queries.TraineeCalls, criteria: dict[int, progress_queries.Criteria]
+) -> list[ScoredAttempt]:
+    """A trainee's stored calls as evaluation reads them."""
+    return [
+        ScoredAttempt(
+            attempt_id=row.attempt_id,
+            ended_at=row.ended_at,
+            overall=row.overall,
+            scenario=row.scenario_key,
+            difficulty=row.difficulty,
+            customer_type=row.customer_type,
+            criteria=criteria.get(row.score_id, {}),
+            auto_fail=row.auto_fail,
+            kind=row.kind,
+        )
+        for row in calls.calls
+    ]
 
 
 def _stored_score(settings: Settings, *, greeting: float) -> int:
@@ -707,20 +723,7 @@ def test_readiness_in_two_rounds_equals_readiness_from_every_call(
     expected = {
         names[i]: replace(
             progress.evaluate(
-                [
-                    ScoredAttempt(
-                        attempt_id=row.attempt_id,
-                        ended_at=row.ended_at,
-                        overall=row.overall,
-                        scenario=row.scenario_key,
-                        difficulty=row.difficulty,
-                        customer_type=row.customer_type,
-                        criteria=criteria.get(row.score_id, {}),
-                        auto_fail=row.auto_fail,
-                        kind=row.kind,
-                    )
-                    for row in every[i].calls
-                ],
+                _history(every[i], criteria),
                 lenient,
                 signed[i],
                 [s for s in library if s.language == languages[i]] or library,
@@ -746,20 +749,7 @@ def test_a_corrected_call_is_weighed_by_the_rubric_in_use(settings: Settings) ->
         settings=settings, actor=admin, file=ScoringFile.RUBRIC, text=edited
     )
     lead = _sign_in(settings, "lead")
-    with db.session_scope(settings.database_url) as session:
-        greeting = session.exec(
-            select(CriterionScore).where(
-                CriterionScore.score_id == score_id, CriterionScore.criterion == "greeting"
-            )
-        ).one()
-        session.add(
-            Review(
-                criterion_score_id=greeting.id or 0,
-                reviewer_id=lead.id,
-                corrected_value=0.0,
-                comment="no greeting at all",
-            )
-        )
+    _correct_greeting(settings, score_id, lead, 0.0)
     found = services.readiness_for(settings=settings, actor=lead, username="anna")
     average = next(r.value for r in found.requirements if r.key == "average")
     # greeting 0 of weight 36; needs discovery 12, solution offer 30, follow-up 12 in full
