@@ -84,6 +84,20 @@ def test_each_role_gets_its_home(username: str, title: str, role: str) -> None:
 
 
 @pytest.mark.usefixtures("app_env")
+def test_the_language_picked_is_the_language_of_readiness() -> None:
+    """An English-speaking trainee who picks Russian reads their level and requirements in it."""
+    app = sign_in("anna")
+    app.selectbox(key="language").select("ru").run()
+    assert [] == list(app.exception)
+    texts = [block.value for block in app.markdown]
+    assert ("Ваш уровень: **Стажёр**" in texts, "Здравствуйте, Anna Smith") == (
+        True,
+        app.title[0].value,
+    )
+    assert any(text.startswith(":red[✘] Оценённых звонков") for text in texts)
+
+
+@pytest.mark.usefixtures("app_env")
 def test_wrong_password_shows_coded_error() -> None:
     """A wrong password keeps the form and shows E104."""
     app = sign_in("anna", "not-the-password")
@@ -172,3 +186,6 @@ def test_hand_score_form_starts_blank_and_saves_what_was_scored(app_env: Setting
     admin = services.authenticate(settings=app_env, username="admin", password="callcoach-demo")
     table = review.calibration(settings=app_env, actor=admin)
     assert [("greeting", 1)] == [(row.criterion, row.pairs) for row in table]
+    app.selectbox(key="language").select("ru").run()
+    labels = [box.label for box in app.number_input if box.key.startswith("hand_")]
+    assert "Приветствие (0–10)" in labels

@@ -154,12 +154,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.hand_save": {"en": "Save hand scores", "ru": "Сохранить ручные оценки"},
     "review.hand_how": {
         "en": (
-            "Score what you heard against the rubric; the ⓘ of each criterion says what each "
-            "score means. Leave a criterion blank to skip it."
+            "Score what you heard against the rubric; the question mark by each criterion says "
+            "what each score means. Leave a criterion blank to skip it."
         ),
         "ru": (
-            "Оцените то, что услышали, по критериям; ⓘ у каждого критерия объясняет, что "
-            "значит каждый балл. Пустой критерий не сохраняется."
+            "Оцените то, что услышали, по критериям; знак вопроса у каждого критерия "
+            "объясняет, что значит каждый балл. Пустой критерий не сохраняется."
         ),
     },
     "review.hand_blank": {"en": "not scored", "ru": "без оценки"},

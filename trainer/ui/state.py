@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from trainer.services import CurrentUser
+from trainer.ui.i18n import LANGUAGES
 
 DEFAULTS: dict[str, object] = {
     "user": None,  # CurrentUser once signed in
@@ -34,12 +37,15 @@ def current_user() -> CurrentUser | None:
 
 
 def require_user() -> CurrentUser:
-    """The signed-in user; pages behind sign-in call this (navigation never shows them else)."""
+    """The signed-in user, speaking the language picked in the sidebar (so what services word
+    for them, readiness included, follows the picker); pages behind sign-in call this
+    (navigation never shows them else)."""
     user = current_user()
     if user is None:
         st.stop()
     assert user is not None
-    return user
+    picked = st.session_state.get("language")
+    return replace(user, language=picked) if picked in LANGUAGES else user
 
 
 def sign_in(user: CurrentUser) -> None:
