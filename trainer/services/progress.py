@@ -72,12 +72,14 @@ def _evaluated(
     """Readiness in two rounds: most trainees are judged against the first level with
     requirements, which reads fewer calls; whoever is judged higher is read again in full."""
     ladder = progress.load_ladder()
-    corrected = progress_queries.corrected_scores(session=session)
+    corrections = progress_queries.corrections(session=session)
     found: dict[str, progress.Readiness] = {}
     pending = trainees
     for highest in sorted({1, len(ladder.levels) - 1}):
         read = ladder.calls_read_up_to(highest)
-        evaluated = _evaluated_up_to(session, pending, language, reference, ladder, corrected, read)
+        evaluated = _evaluated_up_to(
+            session, pending, language, reference, ladder, corrections, read
+        )
         found |= {
             name: readiness
             for name, readiness in evaluated.items()
@@ -93,7 +95,7 @@ def _evaluated_up_to(
     language: str,
     reference: _Reference,
     ladder: progress.Ladder,
-    corrected: set[int],
+    corrections: progress_queries.Corrections,
     read: progress.CallsRead,
 ) -> dict[str, progress.Readiness]:
     """Readiness from the calls ``read`` names: right for whoever is judged no higher."""
@@ -107,7 +109,7 @@ def _evaluated_up_to(
         newest=read.newest,
         tiers=read.tiers,
     )
-    histories = _histories(session, found, corrected, read.window, reference.weights)
+    histories = _histories(session, found, corrections, read.window, reference.weights)
     signed = progress_queries.signed_levels(session=session, trainee_ids=ids)
     in_language = {
         code: _in_language(reference.library, code) for code in {t.language for t in trainees}
@@ -130,7 +132,7 @@ def _evaluated_up_to(
 def _histories(
     session: Session,
     found: dict[int, progress_queries.TraineeCalls],
-    corrected: set[int],
+    corrections: progress_queries.Corrections,
     window: int,
     weights: dict[str, float],
 ) -> dict[int, list[progress.ScoredAttempt]]:
@@ -139,11 +141,14 @@ def _histories(
     Those are the four stages of the newest ``window`` calls (stage minimums, the weakest
     stage) and every criterion of a corrected call (its overall is recomputed from them).
     """
+    corrected = {score_id for score_id, _ in corrections}
     recent = {row.score_id for calls in found.values() for row in calls.calls[-window:]} - corrected
     kept = {row.score_id for calls in found.values() for row in calls.calls}
     criteria = progress_queries.criteria(
-        session=session, score_ids=recent, names=progress.STAGES
-    ) | progress_queries.criteria(session=session, score_ids=kept & corrected)
+        session=session, score_ids=recent, names=progress.STAGES, corrected=corrections
+    ) | progress_queries.criteria(
+        session=session, score_ids=kept & corrected, corrected=corrections
+    )
     return {
         trainee_id: [_scored(row, criteria, corrected, weights) for row in calls.calls]
         for trainee_id, calls in found.items()

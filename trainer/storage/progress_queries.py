@@ -186,19 +186,20 @@ def _scored_rows(real_calls: bool) -> AnySelect:
     return query if real_calls else query.where(col(Attempt.kind) != AttemptKind.REAL_CALL)
 
 
-def corrected_scores(*, session: Session) -> set[int]:
-    """The score ids where a team lead corrected a criterion (few: read them all)."""
-    corrected = select(col(Review.criterion_score_id))
-    query = select(col(CriterionScore.score_id)).where(col(CriterionScore.id).in_(corrected))
-    return set(session.execute(query.distinct()).scalars())
+Corrections = dict[tuple[int, str], float]  # (score id, criterion) → newest corrected value
 
 
 def criteria(
-    *, session: Session, score_ids: Iterable[int], names: Collection[str] | None = None
+    *,
+    session: Session,
+    score_ids: Iterable[int],
+    names: Collection[str] | None = None,
+    corrected: Corrections | None = None,
 ) -> dict[int, Criteria]:
     """Score id → criterion → (value, max), a team lead's newest correction applied.
 
-    ``names`` limits the criteria read (all when None).
+    ``names`` limits the criteria read (all when None); ``corrected`` are the corrections
+    when the caller has read them already (:func:`corrections`).
     """
     found: dict[int, Criteria] = {}
     ordered = sorted(set(score_ids))
@@ -215,13 +216,14 @@ def criteria(
         )
         for score_id, criterion, value, maximum in _plain_rows(session, query):
             found.setdefault(score_id, {})[criterion] = (float(value), float(maximum))
-    for (score_id, criterion), value in _corrections(session).items():
+    corrected = corrections(session=session) if corrected is None else corrected
+    for (score_id, criterion), value in corrected.items():
         if criterion in found.get(score_id, {}):
             found[score_id][criterion] = (value, found[score_id][criterion][1])
     return found
 
 
-def _corrections(session: Session) -> dict[tuple[int, str], float]:
+def corrections(*, session: Session) -> Corrections:
     """(score id, criterion) → a team lead's newest corrected value (few: read them all)."""
     query = (
         select(
