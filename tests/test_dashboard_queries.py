@@ -23,9 +23,11 @@ from trainer.storage.dashboard_queries import (
     TypeRow,
     criteria_heatmap,
     customer_type_breakdown,
+    heatmap_of,
     score_trend,
     team_attempts,
     team_overview,
+    team_rows,
 )
 from trainer.storage.demo_data import SeedCounts
 from trainer.storage.models import (
@@ -167,6 +169,17 @@ def test_criteria_heatmap(history: tuple[Session, History]) -> None:
         HeatCell(h.boris, "boris", "greeting", 30.0, 1),
     ]
     assert expected == criteria_heatmap(session=session, team_id=h.north.id)
+
+
+def test_heatmap_from_the_tables_scores_keeps_to_the_team(history: tuple[Session, History]) -> None:
+    """The page's heatmap reuses the table's newest scores; another team's scope reads none."""
+    session, h = history
+    rows, newest = team_rows(session=session, team_id=h.north.id)
+    assert (rows, criteria_heatmap(session=session, team_id=h.north.id), []) == (
+        team_overview(session=session, team_id=h.north.id),
+        heatmap_of(session=session, team_id=h.north.id, newest=newest),
+        heatmap_of(session=session, team_id=h.south.id, newest=newest),
+    )
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ class TeamTable:
 
     trainees: list[queries.TraineeRow]
     readiness: dict[str, Readiness]  # username → place on the ladder
+    newest: queries.NewestScores  # the scores behind the heatmap, found with the table
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,18 @@ def teams(*, settings: Settings, actor: CurrentUser) -> list[tuple[int, str]]:
 def team_dashboard(
     *, settings: Settings, actor: CurrentUser, team_id: int | None = None
 ) -> TeamDashboard:
-    """The team table, heatmap and customer types of one team (admins: or all teams)."""
-    table = team_table(settings=settings, actor=actor, team_id=team_id)
-    return TeamDashboard(
-        trainees=table.trainees,
-        readiness=table.readiness,
-        heatmap=team_heatmap(settings=settings, actor=actor, team_id=team_id),
-        customer_types=team_customer_types(settings=settings, actor=actor, team_id=team_id),
-    )
+    """The team table, heatmap and customer types of one team (admins: or all teams), as the
+    team page reads them: the customer types meanwhile, on a thread of their own."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        types = pool.submit(team_customer_types, settings=settings, actor=actor, team_id=team_id)
+        table = team_table(settings=settings, actor=actor, team_id=team_id)
+        return TeamDashboard(
+            trainees=table.trainees,
+            readiness=table.readiness,
+            newest=table.newest,
+            heatmap=team_heatmap(settings=settings, actor=actor, team_id=team_id, table=table),
+            customer_types=types.result(),
+        )
 
 
 def team_table(*, settings: Settings, actor: CurrentUser, team_id: int | None = None) -> TeamTable:
@@ -83,17 +88,26 @@ def team_table(*, settings: Settings, actor: CurrentUser, team_id: int | None = 
     with ThreadPoolExecutor(max_workers=1) as pool:
         readiness = pool.submit(team_readiness, settings=settings, actor=actor, team_id=team_id)
         with db.session_scope(settings.database_url) as session:
-            trainees = queries.team_overview(session=session, team_id=team_id)
-        return TeamTable(trainees, readiness.result())
+            trainees, newest = queries.team_rows(session=session, team_id=team_id)
+        return TeamTable(trainees, readiness.result(), newest)
 
 
 def team_heatmap(
-    *, settings: Settings, actor: CurrentUser, team_id: int | None = None
+    *,
+    settings: Settings,
+    actor: CurrentUser,
+    team_id: int | None = None,
+    table: TeamTable | None = None,
 ) -> list[queries.HeatCell]:
-    """Trainees × criteria: the mean percent over each trainee's newest calls."""
+    """Trainees × criteria: the mean percent over each trainee's newest calls.
+
+    With the team's ``table`` its calls are not ranked again (the team's scope still applies).
+    """
     team_id = _scope(actor, team_id)
     with db.session_scope(settings.database_url) as session:
-        return queries.criteria_heatmap(session=session, team_id=team_id)
+        if table is None:
+            return queries.criteria_heatmap(session=session, team_id=team_id)
+        return queries.heatmap_of(session=session, team_id=team_id, newest=table.newest)
 
 
 def team_customer_types(

@@ -34,6 +34,8 @@ TREND_LENGTH = 10  # overall scores in a team-table sparkline
 RECENT_LENGTH = 5  # attempts in the "last 5" average
 HEATMAP_ATTEMPTS = 20  # a trainee's newest scored attempts behind each heatmap cell
 AnySelect = Select[*tuple[Any, ...]]
+NewestScores = dict[int, tuple[int, ...]]  # trainee id → score ids of their newest scored calls
+CHUNK = 5000  # ids per IN (...) list: well under every database's limit on parameters
 
 
 @dataclass(frozen=True)
@@ -95,37 +97,66 @@ def team_overview(
     *, session: Session, team_id: int | None, since: datetime | None = None
 ) -> list[TraineeRow]:
     """Every trainee of the team (or all), with scored attempts since `since`; by username."""
+    return team_rows(session=session, team_id=team_id, since=since)[0]
+
+
+def team_rows(
+    *, session: Session, team_id: int | None, since: datetime | None = None
+) -> tuple[list[TraineeRow], NewestScores]:
+    """The team table, and each trainee's newest scores behind the heatmap (one ranking)."""
     ranked = _ranked(_scored(team_id=team_id, since=since)).subquery()
-    recent = select(ranked).where(ranked.c.recent <= TREND_LENGTH)
+    recent = select(ranked).where(ranked.c.recent <= max(TREND_LENGTH, HEATMAP_ATTEMPTS))
     by_trainee: dict[int, list[Any]] = {}
     for row in session.execute(recent.order_by(ranked.c.trainee_id, ranked.c.recent.desc())):
         by_trainee.setdefault(row.trainee_id, []).append(row)
-    return [
-        _trainee_row(trainee, by_trainee.get(trainee.id, []))
+    rows = [
+        _trainee_row(trainee, by_trainee.get(trainee.id, [])[-TREND_LENGTH:])
         for trainee in session.execute(_trainees_with_activity(team_id))
     ]
+    newest = {
+        trainee: tuple(row.score_id for row in calls[-HEATMAP_ATTEMPTS:])
+        for trainee, calls in by_trainee.items()
+    }
+    return rows, newest
 
 
 def criteria_heatmap(*, session: Session, team_id: int | None) -> list[HeatCell]:
     """Trainee × criterion mean percent over each trainee's newest scored attempts."""
-    ranked = _ranked(_scored(team_id=team_id)).subquery()
-    percent = col(CriterionScore.value) * 100.0 / col(CriterionScore.max_value)
-    query = (
-        select(
-            ranked.c.trainee_id,
-            ranked.c.username,
-            col(CriterionScore.criterion),
-            func.avg(percent),
-            func.count(),
-        )
-        .join(CriterionScore, col(CriterionScore.score_id) == ranked.c.score_id)
-        .where(ranked.c.recent <= HEATMAP_ATTEMPTS)
-        .group_by(ranked.c.trainee_id, ranked.c.username, col(CriterionScore.criterion))
-        .order_by(ranked.c.username, col(CriterionScore.criterion))
+    return heatmap_of(
+        session=session, team_id=team_id, newest=team_rows(session=session, team_id=team_id)[1]
     )
+
+
+def heatmap_of(*, session: Session, team_id: int | None, newest: NewestScores) -> list[HeatCell]:
+    """The heatmap over scores :func:`team_rows` found; trainees outside the team are left out.
+
+    Summed per chunk of score ids and added up here, so any number of trainees fits.
+    """
+    percent = col(CriterionScore.value) * 100.0 / col(CriterionScore.max_value)
+    ids = sorted(score_id for scores in newest.values() for score_id in scores)
+    totals: dict[tuple[str, int, str], list[float]] = {}
+    for chunk in (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)):
+        query = (
+            select(
+                col(User.username),
+                col(User.id),
+                col(CriterionScore.criterion),
+                func.sum(percent),
+                func.count(),
+            )
+            .join(Score, col(Score.id) == col(CriterionScore.score_id))
+            .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
+            .join(User, col(User.id) == col(Attempt.trainee_id))
+            .where(col(CriterionScore.score_id).in_(chunk), *_trainee_filter(team_id, None))
+            .group_by(col(User.username), col(User.id), col(CriterionScore.criterion))
+        )
+        for username, trainee_id, criterion, summed, count in session.execute(query):
+            found = totals.setdefault((username, trainee_id, criterion), [0.0, 0])
+            found[0] += float(summed)
+            found[1] += count
     return [
-        HeatCell(trainee_id, username, criterion, _mean(mean), count)
-        for trainee_id, username, criterion, mean, count in session.execute(query)
+        HeatCell(trainee_id, username, criterion, _mean(summed / count), int(count))
+        for (username, trainee_id, criterion), (summed, count) in sorted(totals.items())
     ]
 
 

@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import Text, and_, case, cast, func, or_, select, true
 from sqlmodel import Session, col
 
-from trainer.storage.dashboard_queries import AnySelect, is_newest_score
+from trainer.storage.dashboard_queries import CHUNK, AnySelect, is_newest_score
 from trainer.storage.models import (
     Attempt,
     AttemptKind,
@@ -28,8 +28,6 @@ from trainer.storage.models import (
     Score,
     SignOff,
 )
-
-CHUNK = 5000  # ids per IN (...) list: well under every database's limit on parameters
 
 
 class ScoredCallRow(NamedTuple):
