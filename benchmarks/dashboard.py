@@ -11,10 +11,9 @@ which empties `public`, leaves alone. Every view is timed for one team (seed-lea
 for all trainees: one warm-up, then the median of --runs runs, each in a fresh session.
 Readiness is timed for one trainee (trainer.services.readiness_for), for the team one
 trainee at a time and batched (trainer.services.team_readiness, what the team table uses), and
-batched for everyone. "team page" is what the team page reads when it opens, for one team and
-for all teams at once (an admin's choice): "table shown" until the team table with readiness is
-drawn (trainer.services.dashboard.team_table), "complete" with the heatmap and the customer
-types too (team_dashboard); the page draws each part as soon as it is read. Every figure is the
+batched for everyone. "team page" is everything the team page reads when it opens
+(trainer.services.dashboard.team_dashboard: table, readiness, heatmap, customer types, read side
+by side) for one team and for all teams at once (an admin's choice). Every figure is the
 median of --runs runs after a warm-up. Prints the seconds per view and database, PostgreSQL :
 SQLite, and the goal.
 """
@@ -197,16 +196,10 @@ def measure(settings: Settings, runs: int) -> dict[str, float]:
         f"readiness — team ({len(team)}) one by one": lambda: readiness_one_by_one(settings, team),
         f"readiness — team ({len(team)}) batched": lambda: team_readiness(settings, team_id),
         f"readiness — all ({len(everyone)}) batched": lambda: team_readiness(settings, None),
-        "team page, table shown — one team": lambda: dashboard.team_table(
+        "team page — one team": lambda: dashboard.team_dashboard(
             settings=settings, actor=admin, team_id=team_id
         ),
-        "team page, table shown — all teams": lambda: dashboard.team_table(
-            settings=settings, actor=admin, team_id=None
-        ),
-        "team page, complete — one team": lambda: dashboard.team_dashboard(
-            settings=settings, actor=admin, team_id=team_id
-        ),
-        "team page, complete — all teams": lambda: dashboard.team_dashboard(
+        "team page — all teams": lambda: dashboard.team_dashboard(
             settings=settings, actor=admin, team_id=None
         ),
     }

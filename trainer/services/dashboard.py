@@ -24,18 +24,11 @@ from trainer.storage.models import Role, utcnow
 
 
 @dataclass(frozen=True)
-class TeamTable:
-    """The team table: a row and a place on the ladder per trainee (what the page shows first)."""
+class TeamDashboard:
+    """Everything the team page shows for a team."""
 
     trainees: list[queries.TraineeRow]
     readiness: dict[str, Readiness]  # username → place on the ladder
-    newest: queries.NewestScores  # the scores behind the heatmap, found with the table
-
-
-@dataclass(frozen=True)
-class TeamDashboard(TeamTable):
-    """Everything the team page shows for a team."""
-
     heatmap: list[queries.HeatCell]
     customer_types: list[queries.TypeRow]
 
@@ -64,50 +57,21 @@ def teams(*, settings: Settings, actor: CurrentUser) -> list[tuple[int, str]]:
 def team_dashboard(
     *, settings: Settings, actor: CurrentUser, team_id: int | None = None
 ) -> TeamDashboard:
-    """The team table, heatmap and customer types of one team (admins: or all teams), as the
-    team page reads them: the customer types meanwhile, on a thread of their own."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        types = pool.submit(team_customer_types, settings=settings, actor=actor, team_id=team_id)
-        table = team_table(settings=settings, actor=actor, team_id=team_id)
-        return TeamDashboard(
-            trainees=table.trainees,
-            readiness=table.readiness,
-            newest=table.newest,
-            heatmap=team_heatmap(settings=settings, actor=actor, team_id=team_id, table=table),
-            customer_types=types.result(),
-        )
+    """The team table, heatmap, customer types and readiness of one team (admins: or all).
 
-
-def team_table(*, settings: Settings, actor: CurrentUser, team_id: int | None = None) -> TeamTable:
-    """Each trainee's calls, averages, trend, last activity and readiness.
-
-    Readiness is read on a thread of its own meanwhile: both wait mostly on the database,
-    which works on them side by side (each thread has its own connection).
+    Readiness and the customer types are read on threads of their own while the table's calls
+    and then the heatmap (over the scores the table ranked) are read: each waits mostly on the
+    database, which works on them side by side, so the page waits for the slowest part rather
+    than for all of them in turn.
     """
     team_id = _scope(actor, team_id)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         readiness = pool.submit(team_readiness, settings=settings, actor=actor, team_id=team_id)
+        types = pool.submit(team_customer_types, settings=settings, actor=actor, team_id=team_id)
         with db.session_scope(settings.database_url) as session:
             trainees, newest = queries.team_rows(session=session, team_id=team_id)
-        return TeamTable(trainees, readiness.result(), newest)
-
-
-def team_heatmap(
-    *,
-    settings: Settings,
-    actor: CurrentUser,
-    team_id: int | None = None,
-    table: TeamTable | None = None,
-) -> list[queries.HeatCell]:
-    """Trainees × criteria: the mean percent over each trainee's newest calls.
-
-    With the team's ``table`` its calls are not ranked again (the team's scope still applies).
-    """
-    team_id = _scope(actor, team_id)
-    with db.session_scope(settings.database_url) as session:
-        if table is None:
-            return queries.criteria_heatmap(session=session, team_id=team_id)
-        return queries.heatmap_of(session=session, team_id=team_id, newest=table.newest)
+            heatmap = queries.heatmap_of(session=session, team_id=team_id, newest=newest)
+        return TeamDashboard(trainees, readiness.result(), heatmap, types.result())
 
 
 def team_customer_types(
@@ -163,7 +127,7 @@ def team_csv(*, settings: Settings, actor: CurrentUser, team_id: int | None = No
     return view_csv(team_dashboard(settings=settings, actor=actor, team_id=team_id))
 
 
-def view_csv(view: TeamTable) -> str:
+def view_csv(view: TeamDashboard) -> str:
     """A team dashboard's table as CSV (what the page's export button gives)."""
     return rows_to_csv(
         CSV_HEADER,

@@ -1,12 +1,6 @@
-"""Team dashboard for team leads (their team) and admins (any team, or everyone at once).
-
-Each part is drawn as soon as it is read: the team table first, while the heatmap is read
-after it and the customer types on a thread from the start.
-"""
+"""Team dashboard for team leads (their team) and admins (any team, or everyone at once)."""
 
 from __future__ import annotations
-
-from concurrent.futures import ThreadPoolExecutor
 
 import altair as alt
 import pandas as pd
@@ -35,15 +29,8 @@ def chosen_team() -> int | None:
     return st.selectbox(t("team.pick"), list(choices), format_func=choices.__getitem__, key="team")
 
 
-team_id = chosen_team()
-# The customer types need nothing else: they are read on a thread meanwhile.
-reading = ThreadPoolExecutor(max_workers=1)
-types = reading.submit(
-    dashboard.team_customer_types, settings=settings, actor=user, team_id=team_id
-)
-reading.shutdown(wait=False)  # the thread ends with its query
 with st.spinner(t("team.reading")):
-    view = dashboard.team_table(settings=settings, actor=user, team_id=team_id)
+    view = dashboard.team_dashboard(settings=settings, actor=user, team_id=chosen_team())
 
 
 def team_table() -> None:
@@ -82,12 +69,8 @@ def team_table() -> None:
 
 
 def heatmap() -> None:
-    with st.spinner(t("team.reading")):
-        cells = dashboard.team_heatmap(settings=settings, actor=user, team_id=team_id, table=view)
-    if not cells:
-        return
     st.markdown(f"#### {t('team.heatmap')}")
-    frame = pd.DataFrame([vars(cell) for cell in cells])
+    frame = pd.DataFrame([vars(cell) for cell in view.heatmap])
     chart = (
         alt.Chart(frame)
         .mark_rect()
@@ -109,12 +92,8 @@ def heatmap() -> None:
 
 
 def customer_types() -> None:
-    with st.spinner(t("team.reading")):
-        rows = types.result()
-    if not rows:
-        return
     st.markdown(f"#### {t('team.types')}")
-    frame = pd.DataFrame([vars(row) for row in rows])
+    frame = pd.DataFrame([vars(row) for row in view.customer_types])
     st.bar_chart(frame, x="customer_type", y="mean_overall", horizontal=True, y_label="")
 
 
@@ -176,7 +155,9 @@ if not view.trainees:
     st.info(t("team.empty"))
 else:
     team_table()
-    heatmap()
-    customer_types()
+    if view.heatmap:
+        heatmap()
+    if view.customer_types:
+        customer_types()
     trainee_detail()
 calibration()
