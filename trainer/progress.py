@@ -102,11 +102,6 @@ class Ladder(_Strict):
     def level(self, name: str) -> Level | None:
         return next((level for level in self.levels if level.name == name), None)
 
-    @property
-    def calls_read(self) -> CallsRead:
-        """The calls evaluation reads to judge every level."""
-        return self.calls_read_up_to(len(self.levels) - 1)
-
     def calls_read_up_to(self, highest: int) -> CallsRead:
         """The calls evaluation reads to judge the levels up to ``levels[highest]``.
 
@@ -340,7 +335,7 @@ def evaluate(
     ``sign_offs`` are the level names a team lead signed off (any case); ``scenarios`` are
     the ones recommendations may pick from; ``language`` is that of the sentences.
     ``earlier`` is the number of older counted calls left out of ``history`` (see
-    :attr:`Ladder.calls_read`): they count toward the minimum number of calls only.
+    :meth:`Ladder.calls_read_up_to`): they count toward the minimum number of calls only.
     """
     calls = counted(history, ladder)
     signed = {name.casefold() for name in sign_offs}

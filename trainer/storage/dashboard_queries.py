@@ -11,6 +11,7 @@ weeks starting on Monday. Indexes behind these: ``ix_attempt_trainee_started``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -144,7 +145,7 @@ def heatmap_of(*, session: Session, team_id: int | None, newest: NewestScores) -
     )
     percent = col(CriterionScore.value) * 100.0 / col(CriterionScore.max_value)
     totals: dict[tuple[str, int, str], list[float]] = {}
-    for chunk in (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)):
+    for chunk in in_chunks(ids):
         query = (
             select(
                 col(Attempt.trainee_id),
@@ -232,6 +233,11 @@ def team_attempts(
 
 
 # Building blocks
+
+
+def in_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """``ids`` in pieces of at most CHUNK, for ``IN (...)`` lists."""
+    return (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK))
 
 
 def _trainee_filter(team_id: int | None, trainee_id: int | None) -> list[ColumnElement[bool]]:

@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import Text, and_, case, cast, func, or_, select, true
 from sqlmodel import Session, col
 
-from trainer.storage.dashboard_queries import CHUNK, AnySelect, is_newest_score
+from trainer.storage.dashboard_queries import AnySelect, in_chunks, is_newest_score
 from trainer.storage.models import (
     Attempt,
     AttemptKind,
@@ -201,7 +201,7 @@ def criteria(
     """
     found: dict[int, Criteria] = {}
     ordered = sorted(set(score_ids))
-    for chunk in (ordered[start : start + CHUNK] for start in range(0, len(ordered), CHUNK)):
+    for chunk in in_chunks(ordered):
         query = (
             select(
                 col(CriterionScore.score_id),
@@ -243,7 +243,7 @@ def signed_levels(*, session: Session, trainee_ids: Sequence[int]) -> dict[int, 
         .order_by(col(SignOff.created_at), col(SignOff.id))
     )
     signed: dict[int, list[str]] = {trainee_id: [] for trainee_id in trainee_ids}
-    for trainee_id, level in session.connection().execute(query):
+    for trainee_id, level in _plain_rows(session, query):
         signed[trainee_id].append(level)
     return signed
 
