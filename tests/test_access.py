@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
+from tests.conftest import make_settings
 from tests.test_calls import audio_bytes, text_analysis
 from trainer import services
 from trainer.config import Settings
@@ -21,7 +23,7 @@ from trainer.errors import CallcoachError, Err
 from trainer.services import access, calls, dashboard, review
 from trainer.services.access import Action
 from trainer.storage import db, repositories
-from trainer.storage.models import Role, Score
+from trainer.storage.models import Attempt, Job, Role, Score, User
 
 PASSWORD = "callcoach-demo"
 # username → (role, team); dora and gone are deactivated after they are made
@@ -116,8 +118,6 @@ def signed(ids: dict[str, int], name: str) -> services.CurrentUser:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[str, int]]:
     """One SQLite database with PEOPLE, for the policy table (it writes nothing)."""
-    from tests.conftest import make_settings
-
     settings = make_settings(tmp_path_factory.mktemp("access"))
     db.upgrade(settings.database_url)
     people = make_people(settings)
@@ -314,3 +314,239 @@ def test_every_service_asks_the_policy(town: Town, actor: str) -> None:
     found = {action: outcome(run, town, who) for action, run in SERVICE_OF.items()}
     assert expected == {action: found[action] == "ok" for action in Action}
     assert set() == {code for code in found.values() if code != "ok"} - REFUSALS
+
+
+# -- the holes this policy closed (each failed before it) -----------------------------------
+
+
+@pytest.mark.slow
+def test_a_lead_without_a_team_sees_no_team(town: Town) -> None:
+    """Dashboard, CSV, user list, team list and calibration of a lead with no team are empty."""
+    lone, settings = town.people["lone"], town.settings
+    view = dashboard.team_dashboard(settings=settings, actor=lone)
+    assert ([], {}, [], [], [], [], ["username"]) == (
+        view.trainees,
+        view.readiness,
+        view.heatmap,
+        services.list_users(settings=settings, actor=lone),
+        dashboard.teams(settings=settings, actor=lone),
+        review.calibration(settings=settings, actor=lone),
+        [
+            line.split(",")[0]
+            for line in dashboard.team_csv(settings=settings, actor=lone).splitlines()
+        ],
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("service", "code"),
+    [
+        (lambda t, who: dashboard.trainee_trend(settings=t.settings, actor=who, username="nina"), "E121"),
+        (lambda t, who: review.recent_attempts(settings=t.settings, actor=who, username="nina"), "E121"),
+        (lambda t, who: review.sign_off(settings=t.settings, actor=who, username="nina", level="Agent"), "E121"),
+        (lambda t, who: review.correct_criterion(
+            settings=t.settings, actor=who, criterion_score_id=t.greeting("nina"), value=9, comment="x"
+        ), "E112"),
+        (lambda t, who: calls.real_call(settings=t.settings, actor=who, attempt_id=t.calls["nina"]), "E112"),
+    ],
+)  # fmt: skip
+def test_a_lead_without_a_team_cannot_reach_trainees_without_one(
+    town: Town, service: ServiceCall, code: str
+) -> None:
+    """No team is not the same team: nina (no team) is hidden from lone (no team)."""
+    assert code == outcome(service, town, town.people["lone"])
+
+
+@pytest.mark.slow
+def test_a_trainee_cannot_relabel_or_rescore_their_own_call(town: Town) -> None:
+    """anna's own call offers no speaker swap, and swapping anyway is refused; one score stays."""
+    anna, settings, attempt_id = town.people["anna"], town.settings, town.calls["anna"]
+    view = calls.real_call(settings=settings, actor=anna, attempt_id=attempt_id)
+    refused = outcome(SERVICE_OF[Action.RELABEL_SPEAKERS], town, anna)
+    assert (False, "E105", 1) == (
+        view is not None and view.may_correct,
+        refused,
+        scores_of(settings, attempt_id),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "service",
+    [
+        lambda t, who: review.sign_off(settings=t.settings, actor=who, username="lena", level="Agent"),
+        lambda t, who: review.correct_criterion(
+            settings=t.settings, actor=who, criterion_score_id=t.greeting("lena"), value=9, comment="x"
+        ),
+        lambda t, who: review.hand_score(
+            settings=t.settings, actor=who, attempt_id=t.calls["lena"], values={"greeting": 9}
+        ),
+        lambda t, who: calls.set_turn_speaker(
+            settings=t.settings, actor=who, attempt_id=t.calls["lena"], position=0, speaker="customer"
+        ),
+    ],
+)  # fmt: skip
+def test_a_lead_does_not_review_or_sign_off_themself(town: Town, service: ServiceCall) -> None:
+    """lena's own call (from before she led) and her own level are someone else's to judge."""
+    assert ("E125", 1) == (
+        outcome(service, town, town.people["lena"]),
+        scores_of(town.settings, town.calls["lena"]),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("Agent", ["Agent"]),
+        ("senior agent", ["Senior Agent"]),
+        ("Trainee", "E126"),  # the first level takes no sign-off
+        ("Grand Vizier", "E126"),
+    ],
+)
+def test_sign_off_takes_only_a_ladder_level(
+    town: Town, level: str, expected: list[str] | str
+) -> None:
+    """A sign-off names a ladder level that asks for one, stored as the ladder spells it."""
+    lena, settings = town.people["lena"], town.settings
+    try:
+        review.sign_off(settings=settings, actor=lena, username="anna", level=level)
+    except CallcoachError as error:
+        assert expected == error.code
+    else:
+        assert expected == review.sign_offs(settings=settings, actor=lena, username="anna")
+
+
+@pytest.mark.slow
+def test_the_same_file_for_another_trainee_is_another_call(town: Town) -> None:
+    """boris sending anna's failed file queues a call of his own; anna's job stays as it was."""
+    settings, data = town.settings, audio_bytes(seconds=3.0)
+    [first] = calls.upload_calls(
+        settings=settings,
+        actor=town.people["anna"],
+        trainee_username="anna",
+        files=[("a.wav", data)],
+    )
+    claimed = calls.claim_call_job(settings=settings, worker="w1")
+    assert claimed is not None
+    calls.fail_call_job(settings=settings, claimed=claimed, error="bad audio", retry=False)
+    [second] = calls.upload_calls(
+        settings=settings,
+        actor=town.people["boris"],
+        trainee_username="boris",
+        files=[("b.wav", data)],
+    )
+    anna_jobs = calls.list_call_jobs(settings=settings, actor=town.people["anna"])
+    assert ("queued", True, ["failed"]) == (
+        second.outcome,
+        second.job_id != first.job_id and second.attempt_id != first.attempt_id,
+        [job.status for job in anna_jobs if job.job_id == first.job_id],
+    )
+
+
+@pytest.mark.slow
+def test_calibration_keeps_to_the_team(town: Town) -> None:
+    """A lead's agreement table pools their team's hand scores; trainers and admins all."""
+    settings = town.settings
+    review.hand_score(
+        settings=settings,
+        actor=town.people["sam"],
+        attempt_id=town.calls["carl"],
+        values={"greeting": 5},
+    )
+    pairs = {
+        name: [row.pairs for row in review.calibration(settings=settings, actor=town.people[name])]
+        for name in ("lena", "sam", "tina", "alex")
+    }
+    assert {"lena": [1], "sam": [1], "tina": [2], "alex": [2]} == pairs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, ["anna", "boris"]),
+        ({"team_id": "South"}, ["carl"]),
+        ({"role": "trainee"}, "E105"),
+        ({"is_active": False}, "E124"),
+    ],
+)
+def test_account_changes_count_at_the_next_action(
+    town: Town, change: dict[str, object], expected: list[str] | str
+) -> None:
+    """lena stays signed in while an admin moves, demotes or deactivates her: it counts at once."""
+    if change.get("team_id"):
+        change = {"team_id": town.teams[str(change["team_id"])]}
+    set_account(town.settings, "lena", **change)
+    try:
+        view = dashboard.team_dashboard(settings=town.settings, actor=town.people["lena"])
+    except CallcoachError as error:
+        assert expected == error.code
+    else:
+        assert expected == [row.username for row in view.trainees]
+
+
+def _migrate(settings: Settings, revision: str, *, down: bool = False) -> None:
+    from alembic import command
+
+    config = db.alembic_config(settings.database_url)
+    with db.get_engine(settings.database_url).begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def _job_keys(settings: Settings) -> list[str]:
+    with db.session_scope(settings.database_url) as session:
+        return [job.key for job in session.exec(select(Job).order_by(col(Job.id))).all()]
+
+
+def test_migration_gives_old_upload_jobs_their_trainee(backend: Settings, tmp_path: Path) -> None:
+    """0006 appends the trainee to the keys of jobs uploaded before; a downgrade takes it off."""
+    settings = make_settings(tmp_path, backend.database_url)
+    _migrate(settings, "base", down=True)
+    _migrate(settings, "0005")
+    with db.session_scope(settings.database_url) as session:
+        anna = User(username="anna", display_name="Anna", role="trainee", password_hash="x")
+        session.add(anna)
+        session.flush()
+        attempt = Attempt(trainee_id=anna.id, kind="real-call")
+        session.add(attempt)
+        session.flush()
+        session.add(
+            Job(kind="analyse-call", key="analyse-call:abc:fw:base:1", attempt_id=attempt.id)
+        )
+        session.add(Job(kind="other", key="other:abc"))
+        anna_id = anna.id
+    _migrate(settings, "head")
+    upgraded = _job_keys(settings)
+    _migrate(settings, "0005", down=True)
+    assert (
+        [f"analyse-call:abc:fw:base:1:for:{anna_id}", "other:abc"],
+        ["analyse-call:abc:fw:base:1", "other:abc"],
+    ) == (
+        upgraded,
+        _job_keys(settings),
+    )
+
+
+def policy_table() -> str:
+    """RULES as a Markdown table: one line per action, one column per role."""
+    roles = list(Role)
+    lines = [
+        "| action | " + " | ".join(role.value for role in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for action, row in access.RULES.items():
+        cells = [
+            ", ".join(g.value for g in access.Grant if g in row.get(role, set())) or "—"
+            for role in roles
+        ]
+        lines.append(f"| {action.value} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def test_readme_shows_the_policy() -> None:
+    """README's security model shows RULES as they are (regenerate it with policy_table())."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert policy_table() in readme

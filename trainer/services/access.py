@@ -21,9 +21,10 @@ from typing import Protocol
 from sqlmodel import Session
 
 from trainer import auth
+from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.scope import Reach, Scope
-from trainer.storage import repositories
+from trainer.storage import db, repositories
 from trainer.storage.models import Attempt, Role, User
 
 
@@ -45,7 +46,7 @@ class Action(StrEnum):
 class Grant(StrEnum):
     SELF = "self"
     TEAM = "own team"
-    ANYONE = "anyone"
+    ANYONE = "anyone else"
 
 
 SELF, TEAM, ANYONE = Grant.SELF, Grant.TEAM, Grant.ANYONE
@@ -141,6 +142,12 @@ def permitted(session: Session, signed: Signed, permission: str) -> Actor:
     actor = current(session, signed)
     auth.require(actor.role, permission)
     return actor
+
+
+def require_permission(settings: Settings, signed: Signed, permission: str) -> Actor:
+    """:func:`permitted`, in a session of its own: for services that check before they read."""
+    with db.session_scope(settings.database_url) as session:
+        return permitted(session, signed, permission)
 
 
 def grants(actor: Actor, action: Action) -> frozenset[Grant]:
