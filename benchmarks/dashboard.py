@@ -40,6 +40,7 @@ from sqlmodel import Session, col, select
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings
+from trainer.scope import Scope
 from trainer.services import dashboard
 from trainer.storage import dashboard_queries, db, demo_data
 from trainer.storage.models import Attempt, Role, User
@@ -51,15 +52,26 @@ SEED = 1
 console = Console()
 
 View = Callable[[Session, int | None, int], object]
+
+
+def _scope(team: int | None) -> Scope:
+    """One team, or (None) every team: the admin's choice on the team page."""
+    return Scope.everyone() if team is None else Scope.team(team)
+
+
 VIEWS: dict[str, View] = {
-    "team table": lambda s, team, _t: dashboard_queries.team_overview(session=s, team_id=team),
+    "team table": lambda s, team, _t: dashboard_queries.team_overview(
+        session=s, scope=_scope(team)
+    ),
     "criteria heatmap": lambda s, team, _t: dashboard_queries.criteria_heatmap(
-        session=s, team_id=team
+        session=s, scope=_scope(team)
     ),
     "customer types": lambda s, team, _t: dashboard_queries.customer_type_breakdown(
-        session=s, team_id=team
+        session=s, scope=_scope(team)
     ),
-    "newest attempts": lambda s, team, _t: dashboard_queries.team_attempts(session=s, team_id=team),
+    "newest attempts": lambda s, team, _t: dashboard_queries.team_attempts(
+        session=s, scope=_scope(team)
+    ),
     "trend of a trainee (week)": lambda s, _team, trainee: dashboard_queries.score_trend(
         session=s, trainee_id=trainee
     ),

@@ -14,6 +14,7 @@ from tests.cli_runner import run_cli
 from trainer import services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
+from trainer.scope import Scope
 from trainer.services.accounts import CurrentUser
 from trainer.storage import db
 from trainer.storage.dashboard_queries import (
@@ -139,24 +140,26 @@ def test_team_overview(history: tuple[Session, History]) -> None:
         TraineeRow(h.boris, "boris", "Boris", h.north.id, 1, 30.0, 30.0, (30.0,), at(3)),
         TraineeRow(h.dana, "dana", "Dana", h.north.id, 0, None, None, (), None),
     ]
-    assert expected == team_overview(session=session, team_id=h.north.id)
+    assert expected == team_overview(session=session, scope=Scope.team(h.north.id))
 
 
 def test_team_overview_since(history: tuple[Session, History]) -> None:
     """`since` keeps the calls started from then on."""
     session, h = history
-    rows = team_overview(session=session, team_id=h.north.id, since=at(4))
+    rows = team_overview(session=session, scope=Scope.team(h.north.id), since=at(4))
     assert [(2, 80.0, (70.0, 90.0)), (0, None, ())] == [
         (row.attempts, row.average, row.trend) for row in rows if row.username in ("anna", "boris")
     ]
 
 
 def test_team_overview_scopes(history: tuple[Session, History]) -> None:
-    """A team sees its own trainees only; no team means every team."""
+    """A team scope keeps its own trainees, everyone every team's, nobody none."""
     session, h = history
-    south = [row.username for row in team_overview(session=session, team_id=h.south.id)]
-    everyone = [row.username for row in team_overview(session=session, team_id=None)]
-    assert (["carl"], ["anna", "boris", "carl", "dana"]) == (south, everyone)
+    found = [
+        [row.username for row in team_overview(session=session, scope=scope)]
+        for scope in (Scope.team(h.south.id), Scope.everyone(), Scope.nobody(), Scope.team(None))
+    ]
+    assert [["carl"], ["anna", "boris", "carl", "dana"], [], []] == found
 
 
 def test_criteria_heatmap(history: tuple[Session, History]) -> None:
@@ -168,17 +171,17 @@ def test_criteria_heatmap(history: tuple[Session, History]) -> None:
         HeatCell(h.boris, "boris", "empathy", 20.0, 1),
         HeatCell(h.boris, "boris", "greeting", 30.0, 1),
     ]
-    assert expected == criteria_heatmap(session=session, team_id=h.north.id)
+    assert expected == criteria_heatmap(session=session, scope=Scope.team(h.north.id))
 
 
 def test_heatmap_from_the_tables_scores_keeps_to_the_team(history: tuple[Session, History]) -> None:
     """The page's heatmap reuses the table's newest scores; another team's scope reads none."""
     session, h = history
-    rows, newest = team_rows(session=session, team_id=h.north.id)
-    assert (rows, criteria_heatmap(session=session, team_id=h.north.id), []) == (
-        team_overview(session=session, team_id=h.north.id),
-        heatmap_of(session=session, team_id=h.north.id, newest=newest),
-        heatmap_of(session=session, team_id=h.south.id, newest=newest),
+    rows, newest = team_rows(session=session, scope=Scope.team(h.north.id))
+    assert (rows, criteria_heatmap(session=session, scope=Scope.team(h.north.id)), []) == (
+        team_overview(session=session, scope=Scope.team(h.north.id)),
+        heatmap_of(session=session, scope=Scope.team(h.north.id), newest=newest),
+        heatmap_of(session=session, scope=Scope.team(h.south.id), newest=newest),
     )
 
 
@@ -212,16 +215,16 @@ def test_customer_type_breakdown(history: tuple[Session, History]) -> None:
         [TypeRow("key_account", 2, 60.0), TypeRow("new", 3, 76.7)],
         [TypeRow("key_account", 1, 90.0), TypeRow("new", 2, 65.0)],
     ) == (
-        customer_type_breakdown(session=session, team_id=h.north.id),
-        customer_type_breakdown(session=session, team_id=None),
-        customer_type_breakdown(session=session, team_id=h.north.id, trainee_id=h.anna),
+        customer_type_breakdown(session=session, scope=Scope.team(h.north.id)),
+        customer_type_breakdown(session=session, scope=Scope.everyone()),
+        customer_type_breakdown(session=session, scope=Scope.team(h.north.id), trainee_id=h.anna),
     )
 
 
 def test_team_attempts(history: tuple[Session, History]) -> None:
     """Newest first, any status, the newest score's overall; other teams left out."""
     session, h = history
-    rows = team_attempts(session=session, team_id=h.north.id, limit=5)
+    rows = team_attempts(session=session, scope=Scope.team(h.north.id), limit=5)
     expected = [
         ("anna", "late-delivery", "practice", "completed", None, False, at(12)),
         ("anna", "late-delivery", "practice", "in-progress", None, None, at(11)),
@@ -239,7 +242,7 @@ def test_team_attempts(history: tuple[Session, History]) -> None:
 def test_team_attempts_of_one_trainee(history: tuple[Session, History]) -> None:
     """A trainee filter keeps that trainee's calls."""
     session, h = history
-    rows = team_attempts(session=session, team_id=None, trainee_id=h.carl)
+    rows = team_attempts(session=session, scope=Scope.everyone(), trainee_id=h.carl)
     assert [("carl", "Late-Delivery", 100.0)] == [
         (r.username, r.scenario_title, r.overall) for r in rows
     ]
@@ -273,9 +276,9 @@ def test_seed_is_the_same_on_both_databases(settings: Settings, pg_settings: Set
         with Session(db.get_engine(current.database_url)) as session:
             views.append(
                 (
-                    team_overview(session=session, team_id=None),
-                    criteria_heatmap(session=session, team_id=None),
-                    customer_type_breakdown(session=session, team_id=None),
+                    team_overview(session=session, scope=Scope.everyone()),
+                    criteria_heatmap(session=session, scope=Scope.everyone()),
+                    customer_type_breakdown(session=session, scope=Scope.everyone()),
                 )
             )
     assert views[0] == views[1]
@@ -285,7 +288,7 @@ def test_seeded_trainees_improve(settings: Settings) -> None:
     """Learning curves: the newest calls score higher than the first ones, on average."""
     seed(settings)
     with Session(db.get_engine(settings.database_url)) as session:
-        rows = team_overview(session=session, team_id=None)
+        rows = team_overview(session=session, scope=Scope.everyone())
         first = session.exec(
             select(func.avg(Score.overall)).join(Attempt).where(col(Attempt.started_at) < at(31))
         ).one()

@@ -11,11 +11,12 @@ from trainer.storage.models import Role
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
 
-# Which roles may do what. Services check these; the UI only hides what they refuse.
+# Which roles may use which part of the app at all. Services check these (through
+# services/access.py, with the role the account has now); what one person may do to
+# another's calls and progress is the table RULES in trainer/services/access.py.
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "manage users": frozenset({Role.ADMIN}),
     "author scenarios": frozenset({Role.TRAINER, Role.ADMIN}),
-    "review team": frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     "practise": frozenset({Role.TRAINEE, Role.TRAINER, Role.TEAM_LEAD, Role.ADMIN}),
 }
 

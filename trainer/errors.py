@@ -122,6 +122,21 @@ class Err(Enum):
         "There is no team {team_id} that you may see",
         "team leads see their own team only; pick a team from the list",
     )
+    ACCOUNT_INACTIVE = (
+        "E124",
+        "Your account is deactivated or no longer exists",
+        "sign in again; if that fails, ask an admin to reactivate the account",
+    )
+    NOT_ON_OWN_WORK = (
+        "E125",
+        "Nobody may {action} on their own calls or progress",
+        "ask your team lead or an admin to do it",
+    )
+    UNKNOWN_LEVEL = (
+        "E126",
+        "'{level}' is not a level of the career ladder that takes a sign-off",
+        "sign off one of: {choices}",
+    )
     SCORING_FILE_INVALID = (
         "E130",
         "The edited {name} has {count} problem(s): {problems}",

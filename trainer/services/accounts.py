@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
 from trainer import auth
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
+from trainer.scope import Scope
+from trainer.services import access
 from trainer.storage import db, repositories
 from trainer.storage.models import Role, User
 
@@ -27,7 +27,7 @@ class CurrentUser:
 
 # Whoever runs the `callcoach` command already holds the database: they act as an admin.
 COMMAND_LINE = CurrentUser(
-    id=0,
+    id=access.COMMAND_LINE_ID,
     username="command-line",
     display_name="command line",
     role=Role.ADMIN,
@@ -112,14 +112,10 @@ def authenticate_sso(*, settings: Settings, identity: str) -> CurrentUser:
 
 
 def list_users(*, settings: Settings, actor: CurrentUser) -> list[CurrentUser]:
-    """Every account (admins) or the actor's team (team leads)."""
-    if actor.role is Role.ADMIN:
-        team_id = None
-    else:
-        auth.require(actor.role, "review team")
-        team_id = actor.team_id
+    """Every account (admins) or the actor's team (team leads; none without a team)."""
     with db.session_scope(settings.database_url) as session:
-        return [_current(u) for u in repositories.list_users(session=session, team_id=team_id)]
+        scope = access.team_scope(access.current(session, actor), None)
+        return [_current(u) for u in repositories.list_users(session=session, scope=scope)]
 
 
 DEMO_PASSWORD = "callcoach-demo"
@@ -137,7 +133,8 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
 def seed_demo(*, settings: Settings) -> list[tuple[str, str]]:
     """Create the demo accounts that are missing; returns (username, role) of all of them."""
     with db.session_scope(settings.database_url) as session:
-        existing = {u.username for u in repositories.list_users(session=session)}
+        everyone = repositories.list_users(session=session, scope=Scope.everyone())
+        existing = {u.username for u in everyone}
     for username, display_name, role, language in DEMO_ACCOUNTS:
         if username not in existing:
             create_user(
@@ -150,20 +147,3 @@ def seed_demo(*, settings: Settings) -> list[tuple[str, str]]:
                 language=language,
             )
     return [(username, role) for username, _, role, _ in DEMO_ACCOUNTS]
-
-
-def may_see(actor: CurrentUser, user: User) -> bool:
-    """Whether ``actor`` may see ``user``'s calls and progress: their own, a team lead their
-    team's, trainers and admins everyone's."""
-    if user.id == actor.id or actor.role in (Role.ADMIN, Role.TRAINER):
-        return True
-    same_team = actor.team_id is not None and user.team_id == actor.team_id
-    return actor.role is Role.TEAM_LEAD and same_team
-
-
-def visible_user(session: Session, actor: CurrentUser, username: str) -> User:
-    """The account ``actor`` may see, or "no such trainee" (E121): existence is not revealed."""
-    user = repositories.get_user(session=session, username=username)
-    if user is None or not may_see(actor, user):
-        raise CallcoachError(Err.TRAINEE_NOT_FOUND, username=username)
-    return user

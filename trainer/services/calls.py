@@ -10,9 +10,13 @@ the rubric version). Uploading it again adds no second call: the upload answers 
 uploaded" and links the call it became (a failed one is queued again). After a change of
 model or rubric the key is new, and the file is scored again as a call of its own.
 
-Who may upload for whom: a trainee for themself, a team lead for their team, trainers and
-admins for anyone. The same people may correct who spoke in a turn; that rescores the call
-(a new score; the earlier one is kept).
+The same file is one call per trainee: the processing key names the trainee too, so an
+upload never finds, links or re-queues another trainee's call, nor says who sent it.
+
+Who may upload for whom, and who may correct who spoke in a turn (which rescores the call:
+a new score, the earlier one kept), is the access policy's (``services/access.py``): a
+trainee uploads for themself but never relabels their own call; a team lead works on their
+team's; trainers and admins on anyone's.
 """
 
 from __future__ import annotations
@@ -42,9 +46,10 @@ from trainer.call_analysis import (
 )
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
-from trainer.services import scoring_files
-from trainer.services.accounts import CurrentUser, may_see, visible_user
-from trainer.services.practice import criterion_rows, readable_attempt, score_row
+from trainer.services import access, scoring_files
+from trainer.services.access import Action
+from trainer.services.accounts import CurrentUser
+from trainer.services.practice import criterion_rows, score_row
 from trainer.storage import db, jobs, recording_store, repositories
 from trainer.storage.models import (
     Attempt,
@@ -53,7 +58,6 @@ from trainer.storage.models import (
     Job,
     JobStatus,
     Recording,
-    Role,
     Transcript,
     Turn,
     User,
@@ -190,18 +194,14 @@ class RealCallView(_SpeakerFacts):
 def upload_targets(*, settings: Settings, actor: CurrentUser) -> list[UploadTarget]:
     """The trainees this user may upload calls for (a trainee: only themself)."""
     with db.session_scope(settings.database_url) as session:
-        if actor.role is Role.TRAINEE:
-            own = repositories.get_user_by_id(session=session, user_id=actor.id)
-            return [UploadTarget(own.username, own.display_name)] if own else []
-        team = actor.team_id if actor.role is Role.TEAM_LEAD else None
-        if actor.role is Role.TEAM_LEAD and team is None:
-            return []
-        users = repositories.list_users(session=session, team_id=team)
-    return [
-        UploadTarget(user.username, user.display_name)
-        for user in users
-        if user.role == Role.TRAINEE and user.is_active
-    ]
+        who = access.current(session, actor)
+        scope = access.scope(who, Action.UPLOAD_FOR)
+        users = repositories.list_users(session=session, scope=scope)
+        return [
+            UploadTarget(user.username, user.display_name)
+            for user in users
+            if access.may(who, Action.UPLOAD_FOR, user)
+        ]
 
 
 def upload_calls(
@@ -225,11 +225,11 @@ def upload_calls(
         channels = transcription.parse_channels(",".join(channels))
     choice = transcription.choose(settings, None, None, language)
     with db.session_scope(settings.database_url) as session:
-        visible_user(session, actor, trainee_username)  # refuse before the slow part
+        _upload_target(session, actor, trainee_username)  # refuse before the slow part
     checked = [_checked(settings, name, data) for name, data in files]
     version = scoring_files.rubric_in_use(settings).version
     with db.session_scope(settings.database_url) as session:
-        trainee = visible_user(session, actor, trainee_username)
+        trainee = _upload_target(session, actor, trainee_username)
         request = {
             "channels": list(channels) if channels else None,
             "language": choice.language,
@@ -242,6 +242,21 @@ def upload_calls(
             _queue(session, settings, trainee, name, data, found, request)
             for (name, data), found in zip(files, checked, strict=True)
         ]
+
+
+def _upload_target(session: Session, actor: CurrentUser, username: str) -> User:
+    return access.subject(session, access.current(session, actor), Action.UPLOAD_FOR, username)
+
+
+def _job_key(trainee: User, sha256: str, request: dict[str, Any]) -> str:
+    """The processing key of the file for this trainee: one call per file per trainee."""
+    key = processing_key(
+        sha256,
+        engine=request["engine"],
+        model=request["model"],
+        rubric_version=request["rubric_version"],
+    )
+    return f"{key}:for:{trainee.id}"
 
 
 def _checked(settings: Settings, name: str, data: bytes) -> tuple[str, float]:
@@ -266,12 +281,7 @@ def _queue(
     request: dict[str, Any],
 ) -> UploadResult:
     sha256 = hashlib.sha256(data).hexdigest()
-    key = processing_key(
-        sha256,
-        engine=request["engine"],
-        model=request["model"],
-        rubric_version=request["rubric_version"],
-    )
+    key = _job_key(trainee, sha256, request)
     existing = jobs.get_by_key(session=session, key=key)
     if existing is not None:
         return _again(session, existing, name, sha256)
@@ -340,11 +350,8 @@ def list_call_jobs(
 def _visible_jobs(
     session: Session, actor: CurrentUser, limit: int
 ) -> Sequence[tuple[Job, Attempt, User]]:
-    if actor.role in (Role.TRAINER, Role.ADMIN):
-        return jobs.list_jobs(session=session, kind=JOB_KIND, limit=limit)
-    if actor.role is Role.TEAM_LEAD and actor.team_id is not None:
-        return jobs.list_jobs(session=session, kind=JOB_KIND, team_id=actor.team_id, limit=limit)
-    return jobs.list_jobs(session=session, kind=JOB_KIND, trainee_id=actor.id, limit=limit)
+    scope = access.scope(access.current(session, actor), Action.READ_CALL)
+    return jobs.list_jobs(session=session, kind=JOB_KIND, scope=scope, limit=limit)
 
 
 def _job_view(job: Job, attempt: Attempt, trainee: User) -> CallJobView:
@@ -371,18 +378,20 @@ def _job_view(job: Job, attempt: Attempt, trainee: User) -> CallJobView:
 def retry_job(*, settings: Settings, actor: CurrentUser, job_id: int) -> CallJobView:
     """A failed upload job back in the queue, with all its starts again."""
     with db.session_scope(settings.database_url) as session:
-        job, attempt, trainee = _visible_job(session, actor, job_id)
+        job, attempt, trainee = _retryable_job(session, actor, job_id)
         if job.status != JobStatus.FAILED:
             raise CallcoachError(Err.JOB_NOT_FAILED, job_id=job_id, status=job.status)
         _requeue(session, job)
         return _job_view(job, attempt, trainee)
 
 
-def _visible_job(session: Session, actor: CurrentUser, job_id: int) -> tuple[Job, Attempt, User]:
-    """The upload job, if `actor` may see it; else 'not found' (its existence stays hidden)."""
+def _retryable_job(session: Session, actor: CurrentUser, job_id: int) -> tuple[Job, Attempt, User]:
+    """The upload job, if `actor` may upload it again; else 'not found' (E151) or why not."""
     found = jobs.job_with_owner(session=session, job_id=job_id)
-    if found is None or found[0].kind != JOB_KIND or not may_see(actor, found[2]):
-        raise CallcoachError(Err.JOB_NOT_FOUND, job_id=job_id)
+    hidden = CallcoachError(Err.JOB_NOT_FOUND, job_id=job_id)
+    if found is None or found[0].kind != JOB_KIND:
+        raise hidden
+    access.check(access.current(session, actor), Action.UPLOAD_FOR, found[2], hidden)
     return found
 
 
@@ -582,14 +591,9 @@ def record_analysis(
     a call stored (or queued) before under the same key is returned, not stored again.
     """
     data = source if isinstance(source, bytes) else source.read_bytes()
-    key = processing_key(
-        analysis.sha256,
-        engine=analysis.engine,
-        model=analysis.model,
-        rubric_version=analysis.rubric_version,
-    )
     with db.session_scope(settings.database_url) as session:
-        trainee = visible_user(session, actor, trainee_username)
+        trainee = _upload_target(session, actor, trainee_username)
+        key = _job_key(trainee, analysis.sha256, _provenance(analysis))
         job = jobs.get_by_key(session=session, key=key)
         if job is not None and job.status != JobStatus.FAILED:
             assert job.id is not None and job.attempt_id is not None
@@ -630,14 +634,15 @@ def _provenance(analysis: CallAnalysis) -> dict[str, Any]:
 def real_call(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> RealCallView | None:
     """An uploaded call as whoever may read it sees it; None for a practice call."""
     with db.session_scope(settings.database_url) as session:
-        attempt = readable_attempt(session, actor, attempt_id)
+        who = access.current(session, actor)
+        attempt = access.attempt(session, who, Action.READ_CALL, attempt_id)
         if attempt.kind != AttemptKind.REAL_CALL:
             return None
-        return _real_view(session, settings, actor, attempt)
+        return _real_view(session, settings, who, attempt)
 
 
 def _real_view(
-    session: Session, settings: Settings, actor: CurrentUser, attempt: Attempt
+    session: Session, settings: Settings, actor: access.Actor, attempt: Attempt
 ) -> RealCallView:
     assert attempt.id is not None
     job = jobs.job_of_attempt(session=session, attempt_id=attempt.id)
@@ -656,7 +661,7 @@ def _real_view(
         turns=[_real_turn(turn) for turn in turns],
         audio_path=settings.recordings_dir / recording.path if recording else None,
         scorecard=score.card if score else None,
-        may_correct=trainee is not None and may_see(actor, trainee),
+        may_correct=trainee is not None and access.may(actor, Action.RELABEL_SPEAKERS, trainee),
     )
 
 
@@ -678,7 +683,8 @@ def set_turn_speaker(
     if speaker not in transcription.SPEAKERS:
         raise CallcoachError(Err.UNKNOWN_SPEAKER, speaker=speaker)
     with db.session_scope(settings.database_url) as session:
-        attempt = _correctable(session, actor, attempt_id)
+        who = access.current(session, actor)
+        attempt = _correctable(session, who, attempt_id)
         turns = list(repositories.turns_of(session=session, attempt_id=attempt_id))
         turn = next((turn for turn in turns if turn.position == position), None)
         if turn is None:
@@ -688,16 +694,14 @@ def set_turn_speaker(
             turn.details = {**turn.details, "speaker_set_by": actor.username}
             session.add(turn)
             _rescore(session, settings, attempt, turns)
-        return _real_view(session, settings, actor, attempt)
+        return _real_view(session, settings, who, attempt)
 
 
-def _correctable(session: Session, actor: CurrentUser, attempt_id: int) -> Attempt:
-    attempt = readable_attempt(session, actor, attempt_id)
+def _correctable(session: Session, actor: access.Actor, attempt_id: int) -> Attempt:
+    """A scored real call whose speakers ``actor`` may relabel (never their own)."""
+    attempt = access.attempt(session, actor, Action.RELABEL_SPEAKERS, attempt_id)
     if attempt.kind != AttemptKind.REAL_CALL:
         raise CallcoachError(Err.NOT_A_REAL_CALL, attempt_id=attempt_id)
-    trainee = repositories.get_user_by_id(session=session, user_id=attempt.trainee_id)
-    if trainee is None or not may_see(actor, trainee):
-        raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
     if attempt.status != AttemptStatus.COMPLETED:
         raise CallcoachError(Err.REAL_CALL_NOT_SCORED, attempt_id=attempt_id, status=attempt.status)
     return attempt

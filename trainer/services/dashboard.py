@@ -10,17 +10,18 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from trainer import auth
 from trainer.config import Settings
-from trainer.errors import CallcoachError, Err
 from trainer.progress import Readiness
+from trainer.scope import Scope
+from trainer.services import access
+from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
-from trainer.services.progress import readiness_for, team_readiness
+from trainer.services.progress import readiness_for, readiness_in
 from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, trainee_pdf
 from trainer.services.review import recent_attempts
 from trainer.storage import dashboard_queries as queries
 from trainer.storage import db, repositories
-from trainer.storage.models import Role, utcnow
+from trainer.storage.models import utcnow
 
 
 @dataclass(frozen=True)
@@ -33,24 +34,21 @@ class TeamDashboard:
     customer_types: list[queries.TypeRow]
 
 
-def _scope(actor: CurrentUser, team_id: int | None = None) -> int | None:
-    """The team an actor looks at: admins any (None: all teams), team leads their own (E123)."""
-    auth.require(actor.role, "review team")
-    if actor.role is Role.ADMIN:
-        return team_id
-    if team_id not in (None, actor.team_id):
-        raise CallcoachError(Err.TEAM_NOT_VISIBLE, team_id=team_id)
-    return actor.team_id
+def _scope(settings: Settings, actor: CurrentUser, team_id: int | None = None) -> Scope:
+    """Whose rows a team view shows: a team the actor leads (E123 for another), or (None)
+    all they lead — every team for admins, their own for team leads, nobody without one."""
+    with db.session_scope(settings.database_url) as session:
+        return access.team_scope(access.current(session, actor), team_id)
 
 
 def teams(*, settings: Settings, actor: CurrentUser) -> list[tuple[int, str]]:
     """(id, name) of the teams the actor may look at: all for admins, their own for leads."""
-    auth.require(actor.role, "review team")
     with db.session_scope(settings.database_url) as session:
+        reach = access.team_scope(access.current(session, actor), None)
         return [
             (team.id, team.name)
             for team in repositories.list_teams(session=session)
-            if team.id is not None and (actor.role is Role.ADMIN or team.id == actor.team_id)
+            if team.id is not None and reach.covers(user_id=None, team_id=team.id)
         ]
 
 
@@ -64,13 +62,13 @@ def team_dashboard(
     database, which works on them side by side, so the page waits for the slowest part rather
     than for all of them in turn.
     """
-    team_id = _scope(actor, team_id)
+    scope = _scope(settings, actor, team_id)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        readiness = pool.submit(team_readiness, settings=settings, actor=actor, team_id=team_id)
-        types = pool.submit(team_customer_types, settings=settings, actor=actor, team_id=team_id)
+        readiness = pool.submit(readiness_in, settings=settings, actor=actor, scope=scope)
+        types = pool.submit(_customer_types, settings, scope)
         with db.session_scope(settings.database_url) as session:
-            trainees, newest = queries.team_rows(session=session, team_id=team_id)
-            heatmap = queries.heatmap_of(session=session, team_id=team_id, newest=newest)
+            trainees, newest = queries.team_rows(session=session, scope=scope)
+            heatmap = queries.heatmap_of(session=session, scope=scope, newest=newest)
         return TeamDashboard(trainees, readiness.result(), heatmap, types.result())
 
 
@@ -78,9 +76,12 @@ def team_customer_types(
     *, settings: Settings, actor: CurrentUser, team_id: int | None = None
 ) -> list[queries.TypeRow]:
     """Calls and mean score per customer type: the impartiality breakdown."""
-    team_id = _scope(actor, team_id)
+    return _customer_types(settings, _scope(settings, actor, team_id))
+
+
+def _customer_types(settings: Settings, scope: Scope) -> list[queries.TypeRow]:
     with db.session_scope(settings.database_url) as session:
-        return queries.customer_type_breakdown(session=session, team_id=team_id)
+        return queries.customer_type_breakdown(session=session, scope=scope)
 
 
 def readiness_summary(readiness: Readiness | None) -> str:
@@ -99,12 +100,11 @@ def readiness_summary(readiness: Readiness | None) -> str:
 def trainee_trend(
     *, settings: Settings, actor: CurrentUser, username: str
 ) -> list[queries.TrendPoint]:
-    """Weekly mean score of one trainee of the actor's team."""
-    team_id = _scope(actor)
+    """Weekly mean score of one trainee whose progress the actor may read (else E121)."""
     with db.session_scope(settings.database_url) as session:
-        trainee = repositories.get_user(session=session, username=username)
-        if trainee is None or trainee.id is None or team_id not in (None, trainee.team_id):
-            return []
+        who = access.current(session, actor)
+        trainee = access.subject(session, who, Action.READ_PROGRESS, username)
+        assert trainee.id is not None
         return queries.score_trend(session=session, trainee_id=trainee.id)
 
 
@@ -154,6 +154,8 @@ def _csv_row(row: queries.TraineeRow, readiness: Readiness | None) -> tuple[obje
 
 def trainee_report(*, settings: Settings, actor: CurrentUser, username: str) -> bytes:
     """One trainee's progress report as PDF, in the actor's language."""
+    with db.session_scope(settings.database_url) as session:
+        access.subject(session, access.current(session, actor), Action.EXPORT, username)
     readiness = readiness_for(settings=settings, actor=actor, username=username)
     attempts = recent_attempts(settings=settings, actor=actor, username=username, limit=30)
     level = readiness.current_level.title(readiness.language)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from trainer import auth
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
+from trainer.services import access
 from trainer.services.accounts import DEMO_PASSWORD, CurrentUser
 from trainer.storage import db, demo_data
 from trainer.storage.demo_data import SeedCounts, SeedPlan
@@ -31,7 +32,7 @@ def seed_history(
     Every account's password is DEMO_PASSWORD. `now` (default: today, midnight UTC) is
     where the history ends; with the same counts, seed and `now` the rows are the same.
     """
-    auth.require(actor.role, "manage users")
+    access.require_permission(settings, actor, "manage users")
     plan = _plan(trainees, attempts, teams, seed, now)
     password_hash = auth.hash_password(DEMO_PASSWORD)
     with db.session_scope(settings.database_url) as session:

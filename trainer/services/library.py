@@ -29,6 +29,7 @@ from trainer.scenario import (
     load_scenario_text,
     validate_scenario_text,
 )
+from trainer.services import access
 from trainer.services.accounts import CurrentUser
 from trainer.services.edits import EditRejectedError, Problem, check_size
 from trainer.storage import db, library_queries, repositories
@@ -73,7 +74,7 @@ class CustomerLine:
 
 def list_library(*, settings: Settings, actor: CurrentUser) -> list[LibraryEntry]:
     """Every scenario key with its newest version, enabled or not (trainers and admins)."""
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     with db.session_scope(settings.database_url) as session:
         sync_builtin(session=session)
         rows = library_queries.newest_versions(session=session)
@@ -113,7 +114,7 @@ def save_scenario(*, settings: Settings, actor: CurrentUser, text: str) -> Saved
 
     Invalid YAML raises EditRejectedError (E501) with every problem and stores nothing.
     """
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     problems = check_scenario(text)
     if problems:
         raise EditRejectedError(Err.SCENARIO_INVALID, problems)
@@ -145,7 +146,7 @@ def _stored(scenario: Scenario, text: str, sha256: str, author_id: int) -> Store
 
 def set_enabled(*, settings: Settings, actor: CurrentUser, key: str, enabled: bool) -> bool:
     """Show a scenario to trainees again, or hide it from practice (every version)."""
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     with db.session_scope(settings.database_url) as session:
         sync_builtin(session=session)
         if not library_queries.set_enabled(session=session, key=key, enabled=enabled):
@@ -155,7 +156,7 @@ def set_enabled(*, settings: Settings, actor: CurrentUser, key: str, enabled: bo
 
 def customer_lines(*, settings: Settings, actor: CurrentUser, key: str) -> list[CustomerLine]:
     """Every customer line of the newest version, rendered to audio (cached by content)."""
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     with db.session_scope(settings.database_url) as session:
         _, scenario = version_to_practise(session=session, actor=actor, key=key)
     lines = [(name, node.say, node.audio) for name, node in scenario.nodes.items()]
@@ -195,7 +196,7 @@ def version_to_practise(
     row = repositories.newest_version(session=session, key=key)
     if row is None:
         raise _not_found(session, key)
-    if not row.enabled and actor.role not in auth.PERMISSIONS[AUTHOR]:
+    if not row.enabled and access.current(session, actor).role not in auth.PERMISSIONS[AUTHOR]:
         raise CallcoachError(Err.SCENARIO_DISABLED, scenario=key)
     return row, parsed(row.source_yaml, f"{row.key} v{row.version}")
 

@@ -20,11 +20,12 @@ from sqlmodel import Session
 from scoring.errors import CodedError
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Utterance, Word
-from trainer import audio, auth, simulator, transcription, voice
+from trainer import audio, simulator, transcription, voice
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.scenario import Scenario, load_scenario_text
-from trainer.services import library, scoring_files
+from trainer.services import access, library, scoring_files
+from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.storage import db, recording_store, repositories
 from trainer.storage.models import (
@@ -32,7 +33,6 @@ from trainer.storage.models import (
     AttemptStatus,
     CriterionScore,
     Recording,
-    Role,
     Score,
     Speaker,
     Turn,
@@ -90,8 +90,8 @@ class CallView:
 
 def list_scenarios(*, settings: Settings, actor: CurrentUser) -> list[ScenarioCard]:
     """The enabled library with this user's attempts and best score per scenario."""
-    auth.require(actor.role, "practise")
     with db.session_scope(settings.database_url) as session:
+        access.permitted(session, actor, "practise")
         done = repositories.attempts_per_scenario(session=session, trainee_id=actor.id)
     return [
         ScenarioCard(scenario, *done.get(scenario.id, (0, None)))
@@ -101,8 +101,8 @@ def list_scenarios(*, settings: Settings, actor: CurrentUser) -> list[ScenarioCa
 
 def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) -> CallView:
     """Open a new call on the scenario's newest version; the customer speaks first."""
-    auth.require(actor.role, "practise")
     with db.session_scope(settings.database_url) as session:
+        access.permitted(session, actor, "practise")
         version, scenario = library.version_to_practise(
             session=session, actor=actor, key=scenario_id
         )
@@ -144,6 +144,7 @@ def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread
 def current_practice(*, settings: Settings, actor: CurrentUser) -> CallView | None:
     """The call this user left in progress (browser refresh, crash), to resume it."""
     with db.session_scope(settings.database_url) as session:
+        access.current(session, actor)
         attempt = repositories.open_attempt(session=session, trainee_id=actor.id)
     if attempt is None or attempt.id is None:
         return None
@@ -211,7 +212,8 @@ def abandon_practice(*, settings: Settings, actor: CurrentUser, attempt_id: int)
 def get_call(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
     """One attempt as its trainee (or a trainer, their team lead, an admin) may see it."""
     with db.session_scope(settings.database_url) as session:
-        attempt = readable_attempt(session, actor, attempt_id)
+        who = access.current(session, actor)
+        attempt = access.attempt(session, who, Action.READ_CALL, attempt_id)
         scenario = _scenario_of(session, attempt)
         turns = repositories.turns_of(session=session, attempt_id=attempt_id)
         recordings = repositories.recordings_by_id(
@@ -449,28 +451,13 @@ def _customer_audio(
 
 
 def _own_open_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> Attempt:
+    access.current(session, actor)  # a deactivated trainee stops at their next answer
     attempt = repositories.get_attempt(session=session, attempt_id=attempt_id)
     if attempt is None or attempt.trainee_id != actor.id:
         raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise CallcoachError(Err.ATTEMPT_FINISHED, attempt_id=attempt_id)
     return attempt
-
-
-def readable_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> Attempt:
-    """Trainees read their own attempts; team leads their team's; trainers and admins all.
-
-    Someone else's attempt answers "not found", so its existence is not revealed either.
-    """
-    attempt = repositories.get_attempt(session=session, attempt_id=attempt_id)
-    if attempt is None:
-        raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
-    if attempt.trainee_id == actor.id or actor.role in (Role.ADMIN, Role.TRAINER):
-        return attempt
-    trainee = repositories.get_user_by_id(session=session, user_id=attempt.trainee_id)
-    if actor.role is Role.TEAM_LEAD and trainee is not None and trainee.team_id == actor.team_id:
-        return attempt
-    raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=attempt_id)
 
 
 def _refuse_when_waiting(turns: Sequence[Turn]) -> None:

@@ -17,7 +17,10 @@ from sqlmodel import Session
 
 from trainer import progress
 from trainer.config import Settings
-from trainer.services.accounts import CurrentUser, may_see, visible_user
+from trainer.scope import Scope
+from trainer.services import access
+from trainer.services.access import Action
+from trainer.services.accounts import CurrentUser
 from trainer.services.library import practice_library
 from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import db, progress_queries, repositories
@@ -31,7 +34,8 @@ def readiness_for(
     """Where ``username`` stands on the ladder; sentences in ``language`` (the actor's)."""
     reference = _reference(settings)
     with db.session_scope(settings.database_url) as session:
-        trainee = visible_user(session, actor, username)
+        who = access.current(session, actor)
+        trainee = access.subject(session, who, Action.READ_PROGRESS, username)
         found = _readiness(session, [trainee], language or actor.language, reference)
     return found[trainee.username]
 
@@ -39,16 +43,26 @@ def readiness_for(
 def team_readiness(
     *, settings: Settings, actor: CurrentUser, team_id: int | None
 ) -> dict[str, progress.Readiness]:
-    """Username → readiness for every trainee of a team (``None``: every team) the actor reads.
+    """Username → readiness for every trainee of team ``team_id`` whose progress the actor
+    reads (``None``: of every trainee they read, whichever team)."""
+    scope = Scope.everyone() if team_id is None else Scope.team(team_id)
+    return readiness_in(settings=settings, actor=actor, scope=scope)
+
+
+def readiness_in(
+    *, settings: Settings, actor: CurrentUser, scope: Scope
+) -> dict[str, progress.Readiness]:
+    """Username → readiness for every trainee in ``scope`` whose progress the actor reads.
 
     One set of queries for the whole team, so the team table stays fast with many trainees.
     """
     reference = _reference(settings)
     with db.session_scope(settings.database_url) as session:
+        who = access.current(session, actor)
         trainees = [
             user
-            for user in repositories.list_users(session=session, team_id=team_id)
-            if user.role == Role.TRAINEE and may_see(actor, user)
+            for user in repositories.list_users(session=session, scope=scope)
+            if user.role == Role.TRAINEE and access.may(who, Action.READ_PROGRESS, user)
         ]
         return _readiness(session, trainees, actor.language, reference)
 

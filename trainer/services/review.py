@@ -14,11 +14,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from scoring.rubric import Criterion
-from trainer import auth
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
+from trainer.progress import load_ladder
+from trainer.services import access
+from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
-from trainer.services.practice import readable_attempt
 from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import db, repositories, reviews
 from trainer.storage.models import (
@@ -27,9 +28,7 @@ from trainer.storage.models import (
     DisputeStatus,
     HandScore,
     Review,
-    Role,
     SignOff,
-    User,
     utcnow,
 )
 
@@ -98,7 +97,9 @@ def recent_attempts(
 ) -> list[AttemptRow]:
     """A trainee's newest attempts, for themselves or whoever leads their team."""
     with db.session_scope(settings.database_url) as session:
-        trainee = _trainee_in_reach(session, actor, username, allow_self=True)
+        trainee = access.subject(
+            session, access.current(session, actor), Action.READ_CALL, username
+        )
         assert trainee.id is not None
         rows = reviews.recent_attempts(session=session, trainee_id=trainee.id, limit=limit)
     return [
@@ -113,7 +114,7 @@ def criteria_of_attempt(
 ) -> list[CriterionView]:
     """The criteria of an attempt's newest score, as whoever may read the attempt sees them."""
     with db.session_scope(settings.database_url) as session:
-        readable_attempt(session, actor, attempt_id)
+        access.attempt(session, access.current(session, actor), Action.READ_CALL, attempt_id)
         score = repositories.latest_score(session=session, attempt_id=attempt_id)
         if score is None or score.id is None:
             return []
@@ -126,7 +127,7 @@ def correct_criterion(
 ) -> CriterionView:
     """A team lead's corrected value with a required comment; the automatic value stays."""
     with db.session_scope(settings.database_url) as session:
-        criterion = _reviewable(session, actor, criterion_score_id)
+        criterion = _criterion(session, actor, Action.CORRECT, criterion_score_id)
         _check_value(criterion, value)
         if not comment.strip():
             raise CallcoachError(Err.COMMENT_REQUIRED)
@@ -139,10 +140,7 @@ def dispute_criterion(
 ) -> CriterionView:
     """The trainee objects to one criterion of their own call, with a reason."""
     with db.session_scope(settings.database_url) as session:
-        found = reviews.criterion_with_owner(session=session, criterion_score_id=criterion_score_id)
-        if found is None or found[2].id != actor.id:
-            raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=criterion_score_id)
-        criterion = found[0]
+        criterion = _criterion(session, actor, Action.DISPUTE, criterion_score_id)
         if not reason.strip():
             raise CallcoachError(Err.REASON_REQUIRED)
         if _views(session, [criterion])[0].open_dispute is not None:
@@ -169,7 +167,7 @@ def resolve_dispute(
         dispute = session.get(Dispute, dispute_id)
         if dispute is None or dispute.status != DisputeStatus.OPEN:
             raise CallcoachError(Err.DISPUTE_NOT_OPEN, dispute_id=dispute_id)
-        criterion = _reviewable(session, actor, dispute.criterion_score_id)
+        criterion = _criterion(session, actor, Action.CORRECT, dispute.criterion_score_id)
         new_value = _decided_value(criterion, decision, value)
         if not comment.strip():
             raise CallcoachError(Err.COMMENT_REQUIRED)
@@ -186,19 +184,22 @@ def resolve_dispute(
 def sign_off(
     *, settings: Settings, actor: CurrentUser, username: str, level: str, comment: str = ""
 ) -> None:
-    """A team lead confirms a trainee's promotion to `level`."""
+    """A team lead confirms a trainee's promotion to `level`, a ladder level that takes one."""
+    named = _sign_off_level(level)
     with db.session_scope(settings.database_url) as session:
-        trainee = _trainee_in_reach(session, actor, username)
+        who = access.current(session, actor)
+        trainee = access.subject(session, who, Action.SIGN_OFF, username)
         assert trainee.id is not None
         session.add(
-            SignOff(trainee_id=trainee.id, level=level, signed_by_id=actor.id, comment=comment)
+            SignOff(trainee_id=trainee.id, level=named, signed_by_id=who.id, comment=comment)
         )
 
 
 def sign_offs(*, settings: Settings, actor: CurrentUser, username: str) -> list[str]:
     """The levels signed off for a trainee, oldest first."""
     with db.session_scope(settings.database_url) as session:
-        trainee = _trainee_in_reach(session, actor, username, allow_self=True)
+        who = access.current(session, actor)
+        trainee = access.subject(session, who, Action.READ_PROGRESS, username)
         assert trainee.id is not None
         return [row.level for row in reviews.sign_offs_of(session=session, trainee_id=trainee.id)]
 
@@ -212,9 +213,8 @@ def hand_score(
     *, settings: Settings, actor: CurrentUser, attempt_id: int, values: dict[str, float]
 ) -> None:
     """Calibration: score an attempt by hand; kept apart from corrections."""
-    auth.require(actor.role, "review team")
     with db.session_scope(settings.database_url) as session:
-        readable_attempt(session, actor, attempt_id)
+        access.attempt(session, access.current(session, actor), Action.CORRECT, attempt_id)
         score = repositories.latest_score(session=session, attempt_id=attempt_id)
         assert score is not None and score.id is not None
         for criterion in reviews.criteria_of_score(session=session, score_id=score.id):
@@ -232,11 +232,13 @@ def hand_score(
 
 
 def calibration(*, settings: Settings, actor: CurrentUser) -> list[Agreement]:
-    """Agreement between hand scores and automatic scores, per criterion."""
-    if actor.role not in (Role.TRAINER, Role.ADMIN):
-        auth.require(actor.role, "review team")
+    """Agreement between hand scores and automatic scores, per criterion, over the calls the
+    actor calibrates: a team lead their team's, trainers and admins everyone's."""
     with db.session_scope(settings.database_url) as session:
-        pairs = reviews.hand_scores_with_automatic(session=session)
+        who = access.current(session, actor)
+        access.require_grant(who, Action.CALIBRATION)
+        scope = access.scope(who, Action.CALIBRATION)
+        pairs = reviews.hand_scores_with_automatic(session=session, scope=scope)
     by_criterion: dict[str, list[tuple[float, float]]] = {}
     for hand, automatic in pairs:
         by_criterion.setdefault(hand.criterion, []).append((hand.value, automatic.value))
@@ -303,29 +305,26 @@ def _check_value(criterion: CriterionScore, value: float) -> None:
         )
 
 
-def _reviewable(session: Session, actor: CurrentUser, criterion_score_id: int) -> CriterionScore:
-    """The criterion, if `actor` leads the trainee's team (or is an admin)."""
-    auth.require(actor.role, "review team")
+def _criterion(
+    session: Session, actor: CurrentUser, action: Action, criterion_score_id: int
+) -> CriterionScore:
+    """The criterion score, if the actor may do ``action`` to its call (else E112 or why)."""
+    who = access.current(session, actor)
     found = reviews.criterion_with_owner(session=session, criterion_score_id=criterion_score_id)
-    if found is None or not _leads(actor, found[2]):
-        raise CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=criterion_score_id)
+    hidden = CallcoachError(Err.ATTEMPT_NOT_FOUND, attempt_id=criterion_score_id)
+    if found is None:
+        raise hidden
+    access.check(who, action, found[2], hidden)
     return found[0]
 
 
-def _leads(actor: CurrentUser, trainee: User) -> bool:
-    return actor.role is Role.ADMIN or (
-        actor.role is Role.TEAM_LEAD and trainee.team_id == actor.team_id
-    )
-
-
-def _trainee_in_reach(
-    session: Session, actor: CurrentUser, username: str, *, allow_self: bool = False
-) -> User:
-    trainee = repositories.get_user(session=session, username=username)
-    mine = allow_self and trainee is not None and trainee.id == actor.id
-    if trainee is None or not (mine or _leads(actor, trainee)):
-        raise CallcoachError(Err.TRAINEE_NOT_FOUND, username=username)
-    return trainee
+def _sign_off_level(level: str) -> str:
+    """The ladder's name for ``level`` (any case), if that level takes a sign-off (E126)."""
+    takes = [rung.name for rung in load_ladder().levels if rung.sign_off]
+    named = next((name for name in takes if name.casefold() == level.strip().casefold()), None)
+    if named is None:
+        raise CallcoachError(Err.UNKNOWN_LEVEL, level=level, choices=", ".join(takes))
+    return named
 
 
 def _views(session: Session, rows: list[CriterionScore]) -> list[CriterionView]:

@@ -24,9 +24,9 @@ from pydantic import ValidationError
 from scoring.errors import ScoringError
 from scoring.lexicon import LEXICON_DIR, Lexicon, LexiconFile, lexicon_problems, load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, Rubric, load_rubric, rubric_problems
-from trainer import auth
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
+from trainer.services import access
 from trainer.services.accounts import CurrentUser
 from trainer.services.edits import EditRejectedError, Problem, at_line, check_size, parse_yaml
 
@@ -78,7 +78,7 @@ class ScoringFileView:
 def read_scoring_file(
     *, settings: Settings, actor: CurrentUser, file: ScoringFile
 ) -> ScoringFileView:
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     path = in_use_path(settings, file)
     text = path.read_text(encoding="utf-8")
     return ScoringFileView(file, text, path != file.packaged, tuple(_earlier(settings, file)))
@@ -190,7 +190,7 @@ def save_scoring_file(
     *, settings: Settings, actor: CurrentUser, file: ScoringFile, text: str
 ) -> bool:
     """Validate and save an edit (False when it changes nothing); keeps the copy it replaces."""
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     problems = check_scoring_file(settings=settings, file=file, text=text)
     if problems:
         raise EditRejectedError(Err.SCORING_FILE_INVALID, problems, name=file.value)
@@ -211,13 +211,13 @@ def restore_default(*, settings: Settings, actor: CurrentUser, file: ScoringFile
 
     False when the packaged file was in use already.
     """
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     return _keep_copy(settings.data_dir / file.relative, move=True)
 
 
 def earlier_copy(*, settings: Settings, actor: CurrentUser, file: ScoringFile, name: str) -> str:
     """The text of an earlier copy, to load into the editor and save again."""
-    auth.require(actor.role, AUTHOR)
+    access.require_permission(settings, actor, AUTHOR)
     if name not in {copy.name for copy in _earlier(settings, file)}:
         raise CallcoachError(Err.SAVED_COPY_NOT_FOUND, copy=name, name=file.value)
     return (_history(settings, file) / name).read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """The team-lead dashboard's aggregates, computed in SQL (same results on SQLite and PostgreSQL).
 
-Only trainees (role ``trainee``) are counted; ``team_id=None`` means every team. A *scored
+Only trainees (role ``trainee``) are counted, of the ``Scope`` the caller names. A *scored
 attempt* is a completed attempt whose newest score is scorable; its overall score is the
 automatic one (a team lead's corrections stay in ``review``). Means are rounded to one
 decimal. Timestamps come back timezone-aware (UTC); day and week buckets are UTC dates,
@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from trainer.scope import Scope
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,
@@ -30,6 +31,7 @@ from trainer.storage.models import (
     Score,
     User,
 )
+from trainer.storage.repositories import in_scope
 
 TREND_LENGTH = 10  # overall scores in a team-table sparkline
 RECENT_LENGTH = 5  # attempts in the "last 5" average
@@ -95,24 +97,24 @@ class AttemptRow:
 
 
 def team_overview(
-    *, session: Session, team_id: int | None, since: datetime | None = None
+    *, session: Session, scope: Scope, since: datetime | None = None
 ) -> list[TraineeRow]:
-    """Every trainee of the team (or all), with scored attempts since `since`; by username."""
-    return team_rows(session=session, team_id=team_id, since=since)[0]
+    """Every trainee in scope, with scored attempts since `since`; by username."""
+    return team_rows(session=session, scope=scope, since=since)[0]
 
 
 def team_rows(
-    *, session: Session, team_id: int | None, since: datetime | None = None
+    *, session: Session, scope: Scope, since: datetime | None = None
 ) -> tuple[list[TraineeRow], NewestScores]:
     """The team table, and each trainee's newest scores behind the heatmap (one ranking)."""
-    ranked = _ranked(_scored(team_id=team_id, since=since)).subquery()
+    ranked = _ranked(_scored(scope=scope, since=since)).subquery()
     recent = select(ranked).where(ranked.c.recent <= max(TREND_LENGTH, HEATMAP_ATTEMPTS))
     by_trainee: dict[int, list[Any]] = {}
     for row in session.execute(recent.order_by(ranked.c.trainee_id, ranked.c.recent.desc())):
         by_trainee.setdefault(row.trainee_id, []).append(row)
     rows = [
         _trainee_row(trainee, by_trainee.get(trainee.id, [])[-TREND_LENGTH:])
-        for trainee in session.execute(_trainees_with_activity(team_id))
+        for trainee in session.execute(_trainees_with_activity(scope))
     ]
     newest = {
         trainee: tuple(row.score_id for row in calls[-HEATMAP_ATTEMPTS:])
@@ -121,15 +123,15 @@ def team_rows(
     return rows, newest
 
 
-def criteria_heatmap(*, session: Session, team_id: int | None) -> list[HeatCell]:
+def criteria_heatmap(*, session: Session, scope: Scope) -> list[HeatCell]:
     """Trainee × criterion mean percent over each trainee's newest scored attempts."""
     return heatmap_of(
-        session=session, team_id=team_id, newest=team_rows(session=session, team_id=team_id)[1]
+        session=session, scope=scope, newest=team_rows(session=session, scope=scope)[1]
     )
 
 
-def heatmap_of(*, session: Session, team_id: int | None, newest: NewestScores) -> list[HeatCell]:
-    """The heatmap over scores :func:`team_rows` found; trainees outside the team are left out.
+def heatmap_of(*, session: Session, scope: Scope, newest: NewestScores) -> list[HeatCell]:
+    """The heatmap over scores :func:`team_rows` found; trainees outside ``scope`` left out.
 
     The team's trainees are read first, so the query starts from the score ids (an index
     lookup each) rather than from every call of the team. Summed per chunk of ids and added
@@ -137,7 +139,7 @@ def heatmap_of(*, session: Session, team_id: int | None, newest: NewestScores) -
     """
     names = dict(
         session.execute(
-            select(col(User.id), col(User.username)).where(*_trainee_filter(team_id, None))
+            select(col(User.id), col(User.username)).where(*_trainee_filter(scope, None))
         ).all()
     )
     ids = sorted(
@@ -173,7 +175,7 @@ def score_trend(
 ) -> list[TrendPoint]:
     """Mean overall score and number of scored attempts per day or week, oldest first."""
     dialect = session.get_bind().dialect.name
-    scored = _scored(team_id=None, trainee_id=trainee_id).subquery()
+    scored = _scored(scope=Scope.only(trainee_id)).subquery()
     bucketed = select(
         _bucket(scored.c.started_at, bucket, dialect).label("start"), scored.c.overall
     ).subquery()
@@ -189,10 +191,10 @@ def score_trend(
 
 
 def customer_type_breakdown(
-    *, session: Session, team_id: int | None, trainee_id: int | None = None
+    *, session: Session, scope: Scope, trainee_id: int | None = None
 ) -> list[TypeRow]:
     """Scored attempts and mean overall per customer type of the scenario, by type."""
-    scored = _scored(team_id=team_id, trainee_id=trainee_id).subquery()
+    scored = _scored(scope=scope, trainee_id=trainee_id).subquery()
     customer_type = col(Scenario.customer_type)
     query = (
         select(customer_type, func.count(), func.avg(scored.c.overall))
@@ -205,7 +207,7 @@ def customer_type_breakdown(
 
 
 def team_attempts(
-    *, session: Session, team_id: int | None, trainee_id: int | None = None, limit: int = 50
+    *, session: Session, scope: Scope, trainee_id: int | None = None, limit: int = 50
 ) -> list[AttemptRow]:
     """The newest attempts of any status, newest first, with their newest score if any."""
     query = (
@@ -225,7 +227,7 @@ def team_attempts(
         .join(User, col(User.id) == col(Attempt.trainee_id))
         .outerjoin(Scenario, col(Scenario.id) == col(Attempt.scenario_id))
         .outerjoin(Score, and_(col(Score.attempt_id) == col(Attempt.id), is_newest_score()))
-        .where(*_trainee_filter(team_id, trainee_id))
+        .where(*_trainee_filter(scope, trainee_id))
         .order_by(col(Attempt.started_at).desc(), col(Attempt.id).desc())
         .limit(limit)
     )
@@ -240,10 +242,9 @@ def in_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     return (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK))
 
 
-def _trainee_filter(team_id: int | None, trainee_id: int | None) -> list[ColumnElement[bool]]:
-    conditions = [col(User.role) == Role.TRAINEE.value]
-    if team_id is not None:
-        conditions.append(col(User.team_id) == team_id)
+def _trainee_filter(scope: Scope, trainee_id: int | None) -> list[ColumnElement[bool]]:
+    """The trainees in ``scope`` (and of them ``trainee_id`` alone, when given)."""
+    conditions = [col(User.role) == Role.TRAINEE.value, *in_scope(scope)]
     if trainee_id is not None:
         conditions.append(col(User.id) == trainee_id)
     return conditions
@@ -263,7 +264,7 @@ def is_newest_score() -> ColumnElement[bool]:
 
 
 def _scored(
-    *, team_id: int | None, since: datetime | None = None, trainee_id: int | None = None
+    *, scope: Scope, since: datetime | None = None, trainee_id: int | None = None
 ) -> AnySelect:
     """One row per scored attempt of the chosen trainees."""
     query = (
@@ -279,7 +280,7 @@ def _scored(
         .join(User, col(User.id) == col(Attempt.trainee_id))
         .join(Score, col(Score.attempt_id) == col(Attempt.id))
         .where(
-            *_trainee_filter(team_id, trainee_id),
+            *_trainee_filter(scope, trainee_id),
             col(Attempt.status) == AttemptStatus.COMPLETED.value,
             col(Score.scorable).is_(True),
             col(Score.overall).is_not(None),
@@ -303,7 +304,7 @@ def _ranked(scored: AnySelect) -> AnySelect:
     )
 
 
-def _trainees_with_activity(team_id: int | None) -> AnySelect:
+def _trainees_with_activity(scope: Scope) -> AnySelect:
     last_start = (
         select(func.max(col(Attempt.started_at)))
         .where(col(Attempt.trainee_id) == col(User.id))
@@ -317,7 +318,7 @@ def _trainees_with_activity(team_id: int | None) -> AnySelect:
             col(User.team_id),
             last_start.label("last"),
         )
-        .where(*_trainee_filter(team_id, None))
+        .where(*_trainee_filter(scope, None))
         .order_by(User.username)
     )
 

@@ -19,7 +19,9 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from trainer.scope import Scope
 from trainer.storage.models import Attempt, Job, JobStatus, User, utcnow
+from trainer.storage.repositories import in_scope
 
 CANDIDATES = 8  # jobs looked at per claim: others may win the first few
 LEASE_RAN_OUT = "a worker stopped while working on it (killed or crashed) {attempts} time(s)"
@@ -226,21 +228,16 @@ def list_jobs(
     *,
     session: Session,
     kind: str,
-    trainee_id: int | None = None,
-    team_id: int | None = None,
+    scope: Scope,
     limit: int = 100,
 ) -> Sequence[tuple[Job, Attempt, User]]:
-    """Newest jobs of a kind with their attempt and trainee; optionally one trainee or team."""
+    """Newest jobs of a kind with their attempt and trainee, of the trainees in ``scope``."""
     query = (
         select(Job, Attempt, User)
         .join(Attempt, col(Attempt.id) == col(Job.attempt_id))
         .join(User, col(User.id) == col(Attempt.trainee_id))
-        .where(col(Job.kind) == kind)
+        .where(col(Job.kind) == kind, *in_scope(scope))
     )
-    if trainee_id is not None:
-        query = query.where(col(Attempt.trainee_id) == trainee_id)
-    if team_id is not None:
-        query = query.where(col(User.team_id) == team_id)
     query = query.order_by(col(Job.created_at).desc(), col(Job.id).desc()).limit(limit)
     return [(job, attempt, user) for job, attempt, user in session.exec(query).all()]
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import false, func
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from trainer.scenario import SCENARIO_DIR
 from trainer.scenario import Scenario as LibraryScenario
+from trainer.scope import Reach, Scope
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,
@@ -34,10 +36,19 @@ def get_user_casefolded(*, session: Session, username: str) -> User | None:
     return session.exec(query).first()
 
 
-def list_users(*, session: Session, team_id: int | None = None) -> Sequence[User]:
-    query = select(User).order_by(User.username)
-    if team_id is not None:
-        query = query.where(User.team_id == team_id)
+def in_scope(scope: Scope) -> list[ColumnElement[bool]]:
+    """WHERE conditions on ``User`` keeping the accounts ``scope`` covers."""
+    if scope.reach is Reach.EVERYONE:
+        return []
+    if scope.reach is Reach.TEAM:
+        return [col(User.team_id) == scope.id]
+    if scope.reach is Reach.ONLY:
+        return [col(User.id) == scope.id]
+    return [false()]
+
+
+def list_users(*, session: Session, scope: Scope) -> Sequence[User]:
+    query = select(User).where(*in_scope(scope)).order_by(User.username)
     return session.exec(query).all()
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from trainer.scope import Scope
 from trainer.storage.models import (
     Attempt,
     CriterionScore,
@@ -21,6 +22,7 @@ from trainer.storage.models import (
 from trainer.storage.models import (
     Scenario as ScenarioRow,
 )
+from trainer.storage.repositories import in_scope
 
 
 def criterion_with_owner(
@@ -59,29 +61,26 @@ def disputes_of(*, session: Session, criterion_ids: list[int]) -> Sequence[Dispu
     return session.exec(query.order_by(col(Dispute.created_at), col(Dispute.id))).all()
 
 
-def open_disputes(*, session: Session, team_id: int | None) -> Sequence[tuple[Dispute, User]]:
-    """Disputes waiting for an answer, with the trainee; team None means every team."""
-    query = (
-        select(Dispute, User)
-        .join(User, col(User.id) == col(Dispute.trainee_id))
-        .where(Dispute.status == "open")
-    )
-    if team_id is not None:
-        query = query.where(User.team_id == team_id)
-    return [(d, u) for d, u in session.exec(query.order_by(col(Dispute.created_at))).all()]
-
-
 def sign_offs_of(*, session: Session, trainee_id: int) -> Sequence[SignOff]:
     query = select(SignOff).where(SignOff.trainee_id == trainee_id)
     return session.exec(query.order_by(col(SignOff.created_at))).all()
 
 
-def hand_scores_with_automatic(*, session: Session) -> Sequence[tuple[HandScore, CriterionScore]]:
-    """Every hand-score beside the automatic score of the same criterion."""
-    query = select(HandScore, CriterionScore).join(
-        CriterionScore,
-        (col(CriterionScore.score_id) == col(HandScore.score_id))
-        & (col(CriterionScore.criterion) == col(HandScore.criterion)),
+def hand_scores_with_automatic(
+    *, session: Session, scope: Scope
+) -> Sequence[tuple[HandScore, CriterionScore]]:
+    """Hand-scores of calls of the trainees in ``scope``, each beside the automatic score."""
+    query = (
+        select(HandScore, CriterionScore)
+        .join(
+            CriterionScore,
+            (col(CriterionScore.score_id) == col(HandScore.score_id))
+            & (col(CriterionScore.criterion) == col(HandScore.criterion)),
+        )
+        .join(Score, col(Score.id) == col(HandScore.score_id))
+        .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
+        .join(User, col(User.id) == col(Attempt.trainee_id))
+        .where(*in_scope(scope))
     )
     return [(hand, auto) for hand, auto in session.exec(query).all()]
 

@@ -21,9 +21,10 @@ st.title(t("team.title"))
 
 def chosen_team() -> int | None:
     """Admins pick a team (the first by default: a page for one team is a page people read),
-    or every team at once; team leads see their own."""
+    or every team at once; team leads see their own (None: the team the database has them in
+    now, not the one they had when they signed in)."""
     if user.role is not services.Role.ADMIN:
-        return user.team_id
+        return None
     choices: dict[int | None, str] = dict(dashboard.teams(settings=settings, actor=user))
     choices[None] = t("team.all")
     return st.selectbox(t("team.pick"), list(choices), format_func=choices.__getitem__, key="team")
