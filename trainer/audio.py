@@ -72,13 +72,9 @@ def measure_audio(
     """
     limits = settings or get_settings()
     with _opened(path, limits, name) as (container, found_name):
-        if not container.streams.audio:
-            raise CallcoachError(Err.AUDIO_NO_STREAM, name=found_name)
-        stream = container.streams.audio[0]
-        codec = _codec_name(stream, found_name)
+        stream, codec = _audio_stream(container, found_name)
         samples = _decode_frames(container, stream, found_name, limits.max_audio_s, keep=False)[1]
-        if samples == 0:
-            raise CallcoachError(Err.AUDIO_NO_SAMPLES, name=found_name)
+        _require_samples(samples, found_name)
         return codec, samples / SAMPLE_RATE
 
 
@@ -150,15 +146,24 @@ def _reason(error: Exception) -> str:
 
 
 def _decode(container: Any, name: str, max_audio_s: float) -> Audio:
+    stream, codec = _audio_stream(container, name)
+    channels, _, warnings = _decode_frames(container, stream, name, max_audio_s, keep=True)
+    _require_samples(channels.shape[1], name)
+    warnings = warnings or _cut_short(container, channels.shape[1] / SAMPLE_RATE)
+    return Audio(channels, name, int(stream.rate or 0), codec, tuple(warnings))
+
+
+def _audio_stream(container: Any, name: str) -> tuple[Any, str]:
+    """The first audio stream and its codec's name (E302/E303 when there is none)."""
     if not container.streams.audio:
         raise CallcoachError(Err.AUDIO_NO_STREAM, name=name)
     stream = container.streams.audio[0]
-    codec = _codec_name(stream, name)
-    channels, _, warnings = _decode_frames(container, stream, name, max_audio_s, keep=True)
-    if channels.shape[1] == 0:
+    return stream, _codec_name(stream, name)
+
+
+def _require_samples(count: int, name: str) -> None:
+    if count == 0:
         raise CallcoachError(Err.AUDIO_NO_SAMPLES, name=name)
-    warnings = warnings or _cut_short(container, channels.shape[1] / SAMPLE_RATE)
-    return Audio(channels, name, int(stream.rate or 0), codec, tuple(warnings))
 
 
 def _cut_short(container: Any, decoded_s: float) -> list[str]:
