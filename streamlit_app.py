@@ -7,6 +7,7 @@ import streamlit as st
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
+from trainer.ui.errors import shown_errors
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.state import current_user, init_state, sign_out
 
@@ -54,4 +55,5 @@ else:
             f"{PAGES}/library.py", title=t("nav.library"), icon=":material/library_books:"
         )
         pages.append(library)
-st.navigation(pages).run()
+with shown_errors():  # every page: coded errors as messages, the rest with a reference
+    st.navigation(pages).run()

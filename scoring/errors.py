@@ -65,6 +65,21 @@ class ScoreErr(Enum):
         "Scenario requirements are invalid: {problems}",
         "fix the scenario's scoring section (customer_name, forbidden_promises, weights, ...)",
     )
+    TRANSCRIPT_UNREADABLE = (
+        "E430",
+        "{source} cannot be read: {reason}",
+        "check the path, and give a UTF-8 text or JSON transcript",
+    )
+    TRANSCRIPT_TOO_LARGE = (
+        "E431",
+        "{source} is over the {limit_mb} MB limit for a transcript",
+        "a call's transcript is well under 1 MB: check that this is the right file",
+    )
+    UTTERANCE_TOO_LONG = (
+        "E432",
+        "A turn is {length:,} characters long, over the {limit:,} characters one turn may have",
+        "split the text into the turns of the call ('Agent:' / 'Customer:' lines)",
+    )
     MODEL_MISSING = (
         "E420",
         "The {language} language pipeline cannot be loaded: {reason}",

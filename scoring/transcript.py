@@ -6,6 +6,7 @@ Everything becomes a list of :class:`Utterance` with speaker ``agent`` or ``cust
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,10 +92,20 @@ def parse_text(text: str, *, source: str = "transcript") -> list[Utterance]:
 def parse_json(text: str, *, source: str = "transcript") -> Transcript:
     """Parse turn JSON or the transcribe output."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise ScoringError(ScoreErr.TRANSCRIPT_NOT_JSON, source=source, reason=error) from error
+    except ValueError as error:
+        raise ScoringError(ScoreErr.TRANSCRIPT_NOT_JSON, source=source, reason=error) from None
+    except RecursionError:
+        reason = "it is nested too deeply"
+        raise ScoringError(ScoreErr.TRANSCRIPT_NOT_JSON, source=source, reason=reason) from None
     return parse_mapping(data, source=source)
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (and would make the scorecard's JSON invalid)."""
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def parse_mapping(data: Any, *, source: str = "transcript") -> Transcript:
@@ -153,10 +164,32 @@ def _continues(previous: Utterance, segment: Utterance) -> bool:
 
 def read_transcript(path: Path) -> Transcript:
     """Read a transcript file: JSON when it parses as such or ends in .json, else text."""
-    text = path.read_text(encoding="utf-8-sig")
+    text = _read_text(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         return parse_json(text, source=str(path))
     return Transcript(parse_text(text, source=str(path)))
+
+
+MAX_TRANSCRIPT_MB = 16  # a 90-minute call's transcribe output with word times is about 1 MB
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; no more than the limit is read, and unreadable files are coded."""
+    source = str(path)
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_TRANSCRIPT_MB * 1024 * 1024 + 1)
+        if len(data) > MAX_TRANSCRIPT_MB * 1024 * 1024:
+            raise ScoringError(
+                ScoreErr.TRANSCRIPT_TOO_LARGE, source=source, limit_mb=MAX_TRANSCRIPT_MB
+            )
+        return data.decode("utf-8-sig")
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise ScoringError(ScoreErr.TRANSCRIPT_UNREADABLE, source=source, reason=reason) from None
+    except UnicodeDecodeError as error:
+        reason = f"it is not UTF-8 text ({error.reason} at byte {error.start})"
+        raise ScoringError(ScoreErr.TRANSCRIPT_UNREADABLE, source=source, reason=reason) from None
 
 
 def _turn(raw: Any, index: int, source: str, default: str | None) -> Utterance:
@@ -174,7 +207,8 @@ def _turn(raw: Any, index: int, source: str, default: str | None) -> Utterance:
 
 
 def _seconds(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return float(value) if number and math.isfinite(value) else None  # 1e999 parses as inf
 
 
 def _is_timed_word(item: Any) -> bool:
@@ -187,7 +221,20 @@ def _word(item: dict[str, Any]) -> Word:
     return Word(word=str(item.get("word", "")).strip(), start=item["start"], end=item["end"])
 
 
+# One turn at most; spaCy refuses texts over 1,000,000 characters, and 100,000 is over an
+# hour of speech.
+MAX_UTTERANCE_CHARS = 100_000
+
+
+def check_length(text: str) -> None:
+    """Refuse a turn too long to analyse (E432) before any pipeline sees it."""
+    if len(text) > MAX_UTTERANCE_CHARS:
+        raise ScoringError(ScoreErr.UTTERANCE_TOO_LONG, length=len(text), limit=MAX_UTTERANCE_CHARS)
+
+
 def _require_speech(turns: list[Utterance], source: str) -> list[Utterance]:
+    for turn in turns:
+        check_length(turn.text)
     spoken = [turn for turn in turns if turn.text]
     if not spoken:
         raise ScoringError(ScoreErr.TRANSCRIPT_EMPTY, source=source)

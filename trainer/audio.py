@@ -6,10 +6,13 @@ are checked before and while decoding, so a huge or endless stream is refused ea
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import av
 import numpy as np
@@ -52,37 +55,89 @@ def load_audio(
 ) -> Audio:
     """Decode a file path or raw bytes; coded errors for empty, broken or over-limit audio.
 
-    `name` is what errors call the file (default: the path's name, or "recording").
+    `name` is what errors call the file (default: the path's name, or "recording"). A file's
+    size is checked before it is opened; it is decoded from disk, never read whole.
     """
     limits = settings or get_settings()
-    found_name, data = _read_source(source)
-    name = name or found_name
-    check_upload(data, limits.max_upload_mb)
-    try:
-        container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore")
-    except av.FFmpegError as error:
-        raise CallcoachError(Err.AUDIO_UNREADABLE, name=name, reason=_reason(error)) from None
-    with container:
-        return _decode(container, name, limits.max_audio_s)
+    with _opened(source, limits, name) as (container, found_name):
+        return _decode(container, found_name, limits.max_audio_s)
 
 
-def _read_source(source: Path | str | bytes) -> tuple[str, bytes]:
+def measure_audio(
+    path: Path, *, settings: Settings | None = None, name: str | None = None
+) -> tuple[str, float]:
+    """A file's codec and length, decoded in bounded memory (the samples are not kept).
+
+    The same checks as `load_audio`: a long call's samples would be hundreds of MB.
+    """
+    limits = settings or get_settings()
+    with _opened(path, limits, name) as (container, found_name):
+        stream, codec = _audio_stream(container, found_name)
+        samples = _decode_frames(container, stream, found_name, limits.max_audio_s, keep=False)[1]
+        _require_samples(samples, found_name)
+        return codec, samples / SAMPLE_RATE
+
+
+@contextlib.contextmanager
+def _opened(
+    source: Path | str | bytes, limits: Settings, name: str | None
+) -> Iterator[tuple[Any, str]]:
+    """The open container and the name errors use, after the size check."""
+    target: str | io.BytesIO
     if isinstance(source, bytes):
-        return "recording", source
-    path = Path(source)
-    if not path.is_file():
-        raise CallcoachError(Err.AUDIO_FILE_MISSING, path=path)
-    return path.name, path.read_bytes()
+        check_size(len(source), limits.max_upload_mb)
+        found_name, target = name or "recording", io.BytesIO(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise CallcoachError(Err.AUDIO_FILE_MISSING, path=path)
+        check_size(path.stat().st_size, limits.max_upload_mb)
+        found_name, target = name or path.name, str(path)
+    try:
+        container = av.open(target, mode="r", metadata_errors="ignore")
+    except av.FFmpegError as error:
+        raise CallcoachError(Err.AUDIO_UNREADABLE, name=found_name, reason=_reason(error)) from None
+    with container:
+        yield container, found_name
 
 
 def check_upload(data: bytes, limit_mb: int) -> None:
     """Refuse empty or over-limit bytes before anything is stored or decoded."""
-    if not data:
+    check_size(len(data), limit_mb)
+
+
+def check_size(size_bytes: int, limit_mb: int) -> None:
+    """Refuse an empty or over-limit recording (E110, E111) by its size alone."""
+    if size_bytes == 0:
         raise CallcoachError(Err.RECORDING_EMPTY)
-    if len(data) > limit_mb * 1024 * 1024:
+    if size_bytes > limit_mb * 1024 * 1024:
         raise CallcoachError(
-            Err.RECORDING_TOO_LARGE, size_mb=len(data) / 1024 / 1024, limit_mb=limit_mb
+            Err.RECORDING_TOO_LARGE, size_mb=size_bytes / 1024 / 1024, limit_mb=limit_mb
         )
+
+
+CHUNK_BYTES = 1024 * 1024
+
+
+def spool(stream: BinaryIO, target: Path, limit_mb: int) -> str:
+    """Copy an upload to ``target`` a chunk at a time, refusing it (E111) as soon as it
+    passes the limit; its SHA-256. Nothing larger than a chunk is held in memory."""
+    digest, size, limit = hashlib.sha256(), 0, limit_mb * 1024 * 1024
+    with target.open("wb") as file:
+        while chunk := stream.read(CHUNK_BYTES):
+            size += len(chunk)
+            if size > limit:
+                check_size(size, limit_mb)  # raises: reading stops here
+            digest.update(chunk)
+            file.write(chunk)
+    check_size(size, limit_mb)
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256, read in chunks."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _reason(error: Exception) -> str:
@@ -91,15 +146,24 @@ def _reason(error: Exception) -> str:
 
 
 def _decode(container: Any, name: str, max_audio_s: float) -> Audio:
+    stream, codec = _audio_stream(container, name)
+    channels, _, warnings = _decode_frames(container, stream, name, max_audio_s, keep=True)
+    _require_samples(channels.shape[1], name)
+    warnings = warnings or _cut_short(container, channels.shape[1] / SAMPLE_RATE)
+    return Audio(channels, name, int(stream.rate or 0), codec, tuple(warnings))
+
+
+def _audio_stream(container: Any, name: str) -> tuple[Any, str]:
+    """The first audio stream and its codec's name (E302/E303 when there is none)."""
     if not container.streams.audio:
         raise CallcoachError(Err.AUDIO_NO_STREAM, name=name)
     stream = container.streams.audio[0]
-    codec = _codec_name(stream, name)
-    channels, warnings = _decode_stream(container, stream, name, max_audio_s)
-    if channels.shape[1] == 0:
+    return stream, _codec_name(stream, name)
+
+
+def _require_samples(count: int, name: str) -> None:
+    if count == 0:
         raise CallcoachError(Err.AUDIO_NO_SAMPLES, name=name)
-    warnings = warnings or _cut_short(container, channels.shape[1] / SAMPLE_RATE)
-    return Audio(channels, name, int(stream.rate or 0), codec, tuple(warnings))
 
 
 def _cut_short(container: Any, decoded_s: float) -> list[str]:
@@ -120,10 +184,13 @@ def _codec_name(stream: Any, name: str) -> str:
     return str(codec_context.codec.name)
 
 
-def _decode_stream(
-    container: Any, stream: Any, name: str, max_audio_s: float
-) -> tuple[Samples, list[str]]:
-    """Decode and resample; a file damaged part-way keeps what came before the damage."""
+def _decode_frames(
+    container: Any, stream: Any, name: str, max_audio_s: float, *, keep: bool
+) -> tuple[Samples, int, list[str]]:
+    """Decode and resample (samples kept only with ``keep``); the sample count and warnings.
+
+    A file damaged part-way keeps what came before the damage.
+    """
     layout = "stereo" if stream.codec_context.channels == 2 else "mono"
     resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
     blocks: list[Samples] = []
@@ -132,17 +199,21 @@ def _decode_stream(
     try:
         for frame in container.decode(stream):
             for block in resampler.resample(frame):
-                blocks.append(_samples(block))
+                if keep:
+                    blocks.append(_samples(block))
                 decoded += block.samples
             _check_decoded_length(decoded, name, max_audio_s)
     except av.FFmpegError as error:
-        if not blocks:
+        if not decoded:
             raise _unreadable(stream, name, error) from None
         warnings.append(f"the file is damaged after {decoded / SAMPLE_RATE:.1f} s; kept that part")
-    blocks.extend(_samples(block) for block in resampler.resample(None))
+    for block in resampler.resample(None):
+        if keep:
+            blocks.append(_samples(block))
+        decoded += block.samples
     width = 2 if layout == "stereo" else 1
     joined = np.concatenate(blocks, axis=1) if blocks else np.zeros((width, 0), np.float32)
-    return np.ascontiguousarray(joined, dtype=np.float32), warnings
+    return np.ascontiguousarray(joined, dtype=np.float32), decoded, warnings
 
 
 def _samples(frame: av.AudioFrame) -> Samples:

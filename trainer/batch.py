@@ -45,6 +45,7 @@ from rich.text import Text
 
 from scoring.errors import CodedError
 from trainer import transcription
+from trainer.audio import file_sha256
 from trainer.call_analysis import CallAnalysis, processing_key
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
@@ -441,10 +442,10 @@ class DoneIndex:
         if not self.by_sha:
             return None
         try:
-            data = Path(recording.file).read_bytes()
+            sha256 = file_sha256(Path(recording.file))
         except OSError:  # gone or unreadable: not done; reading it for the work says why
             return None
-        record = self.by_sha.get(hashlib.sha256(data).hexdigest())
+        record = self.by_sha.get(sha256)
         return record if record is not None and done(record) else None
 
 

@@ -21,9 +21,8 @@ from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Transcript, parse_mapping
 from trainer import speakers, transcription
-from trainer.audio import Audio, load_audio
+from trainer.audio import Audio, file_sha256, load_audio
 from trainer.config import Settings
-from trainer.errors import CallcoachError, Err
 from trainer.scenario import Scenario
 
 STEREO_METHOD = "stereo: left = {left}, right = {right}"
@@ -119,11 +118,8 @@ def analyse_call(
     `channels` names the speakers of the left and right channel of a stereo call;
     `rubric` and `lexicon_for` (language → lexicon) default to the packaged ones.
     """
-    if isinstance(source, Path) and not source.is_file():
-        raise CallcoachError(Err.AUDIO_FILE_MISSING, path=source)
-    data = source if isinstance(source, bytes) else source.read_bytes()
     file = name or (str(source) if isinstance(source, Path) else "recording")
-    audio = load_audio(data, settings=settings, name=Path(file).name)
+    audio = load_audio(source, settings=settings, name=Path(file).name)
     transcript = transcription.transcribe_decoded(
         audio, settings=settings, language=language, channels=channels
     )
@@ -141,7 +137,9 @@ def analyse_call(
     )
     return CallAnalysis(
         file=file,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=hashlib.sha256(source).hexdigest()
+        if isinstance(source, bytes)
+        else file_sha256(source),
         duration_s=transcript["duration_s"],
         language=card.language,
         channels=audio.channel_count,

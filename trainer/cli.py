@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,11 +14,12 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from typer._click import exceptions as usage  # Typer's own copy of Click's errors
 
 from scoring.errors import CodedError
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
-from scoring.transcript import read_transcript
+from scoring.transcript import SUPPORTED_LANGUAGES, read_transcript
 from trainer import (
     __version__,
     auth,
@@ -28,7 +31,7 @@ from trainer import (
     whisper_models,
 )
 from trainer.config import Settings, get_settings
-from trainer.errors import CallcoachError, Err
+from trainer.errors import CallcoachError, Err, unexpected
 from trainer.scenario import (
     SCENARIO_DIR,
     Scenario,
@@ -292,7 +295,7 @@ def transcribe(
         for warning in transcript["warnings"]:
             err.print(f"warning: {path}: {warning}", markup=False, highlight=False)
         if as_json:
-            typer.echo(json.dumps(transcript, ensure_ascii=False))
+            typer.echo(json.dumps(transcript, ensure_ascii=False, allow_nan=False))
         else:
             _print_transcript(transcript)
 
@@ -351,7 +354,11 @@ def score(
     for path in _score_each(inputs):
         card = _score_file(path, language, chosen, rubric_used)
         if as_json:
-            typer.echo(json.dumps({"file": str(path), **card.to_json()}, ensure_ascii=False))
+            typer.echo(
+                json.dumps(
+                    {"file": str(path), **card.to_json()}, ensure_ascii=False, allow_nan=False
+                )
+            )
         else:
             _print_scorecard(path, card)
 
@@ -474,10 +481,19 @@ def scenarios_list() -> None:
     out.print(table)
 
 
+def _language(value: str) -> str:
+    if value not in SUPPORTED_LANGUAGES:
+        choices = ", ".join(SUPPORTED_LANGUAGES)
+        raise CallcoachError(Err.UNKNOWN_LANGUAGE, language=value, choices=choices)
+    return value
+
+
 @app.command("progress")
 def progress_command(
     trainee: Annotated[str, typer.Argument(help="The trainee's user name, e.g. anna")],
-    language: Annotated[str, typer.Option(help="Language of the sentences: en or ru")] = "en",
+    language: Annotated[
+        str, typer.Option(callback=_language, help="Language of the sentences: en or ru")
+    ] = "en",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
 ) -> None:
     """Show a trainee's level, each requirement of the next level, and what to practise.
@@ -488,7 +504,7 @@ def progress_command(
         settings=ready_settings(), actor=services.COMMAND_LINE, username=trainee, language=language
     )
     if as_json:
-        typer.echo(json.dumps(readiness.to_json(), ensure_ascii=False))
+        typer.echo(json.dumps(readiness.to_json(), ensure_ascii=False, allow_nan=False))
         return
     report = readiness.to_json()
     level = report["current_level"]["title"]
@@ -577,10 +593,47 @@ def with_optional_values(args: list[str]) -> list[str]:
     return filled
 
 
+ERROR_LOG = Path(tempfile.gettempdir()) / "callcoach-errors.log"
+
+
 def main() -> None:
-    """Entry point: Typer handles usage errors; coded errors become one line on stderr."""
+    """Entry point: every failure, a user's mistake or not, ends in one coded line on stderr."""
     try:
-        app(args=with_optional_values(sys.argv[1:]))
-    except CodedError as error:
-        err.print(str(error), markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        status = app(args=with_optional_values(sys.argv[1:]), standalone_mode=False)
+    except usage.NoArgsIsHelpError as error:  # `callcoach db`: the help answers
+        error.show()
+        sys.exit(error.exit_code)
+    except usage.UsageError as error:
+        problem = error.format_message().rstrip(".")
+        _fail(CallcoachError(Err.USAGE, problem=problem, command=_command(error)))
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(130)
+    except Exception as error:
+        _fail(coded(error))
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+def coded(error: Exception) -> CodedError:
+    """The coded error a failure is shown as: its own, a file's, or E004 with a reference."""
+    if isinstance(error, CodedError):
+        return error
+    if isinstance(error, OSError) and error.filename is not None:
+        reason = (error.strerror or type(error).__name__).lower()
+        return CallcoachError(Err.FILE_UNREADABLE, path=error.filename, reason=reason)
+    if isinstance(error, UnicodeDecodeError):
+        reason = f"it is not UTF-8 text ({error.reason})"
+        return CallcoachError(Err.FILE_UNREADABLE, path="an input file", reason=reason)
+    logging.getLogger("callcoach").addHandler(logging.FileHandler(ERROR_LOG, encoding="utf-8"))
+    return unexpected(error, log=str(ERROR_LOG))
+
+
+def _command(error: usage.UsageError) -> str:
+    """The command a usage error is about: `callcoach batch`, or `callcoach` itself."""
+    path = error.ctx.command_path if error.ctx is not None else ""
+    return " ".join(["callcoach", *path.split()[1:]])
+
+
+def _fail(error: CodedError) -> None:
+    err.print(str(error), markup=False, highlight=False, soft_wrap=True)
+    sys.exit(2)

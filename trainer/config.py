@@ -48,6 +48,16 @@ class Settings(BaseSettings):
         description="How long a worker holds a job without a sign of life before another "
         "worker takes it over, seconds (extended while it works)",
     )
+    worker_max_run_s: float = Field(
+        3600.0,
+        ge=1,
+        le=48 * 3600,
+        description="Longest a worker may work on one job; then the job fails (E008) and its "
+        "lease is no longer extended, seconds",
+    )
+    max_parallel_uploads: int = Field(
+        2, ge=1, le=64, description="Uploads checked at the same time; more are refused (E007)"
+    )
     worker_max_attempts: int = Field(
         3, ge=1, le=20, description="Starts of an upload job before it is marked failed"
     )

@@ -7,6 +7,8 @@ filled with those keyword arguments. The CLI prints ``str(error)`` on one line:
 
 from __future__ import annotations
 
+import logging
+import secrets
 from enum import Enum
 
 from scoring.errors import CodedError
@@ -25,6 +27,43 @@ class Err(Enum):
         "E002",
         "{what} is missing",
         "run `{fix}` (or `make run`, which installs everything)",
+    )
+    USAGE = (
+        "E003",
+        "{problem}",
+        "see `{command} --help` for the options and an example",
+    )
+    UNEXPECTED = (
+        "E004",
+        "Something went wrong ({kind}); reference {reference}",
+        "try again; if it happens again, report the reference (the details are in {log})",
+    )
+    FILE_UNREADABLE = (
+        "E005",
+        "Cannot read {path}: {reason}",
+        "check the path and that the file is the right one (and readable)",
+    )
+    DB_NOT_A_DATABASE = (
+        "E006",
+        "The database at {url} is not an SQLite database: {reason}",
+        "point CALLCOACH_DATABASE_URL at the callcoach database, or at a new file name and "
+        "run `callcoach db upgrade`",
+    )
+    TOO_MANY_UPLOADS = (
+        "E007",
+        "{busy} uploads are being checked already (at most {limit} at once)",
+        "wait a moment and upload again (CALLCOACH_MAX_PARALLEL_UPLOADS sets the limit)",
+    )
+    JOB_TOO_LONG = (
+        "E008",
+        "Processing took longer than {limit_s:.0f} s, the most a job may run",
+        "check the recording (is it far longer than a call?), then retry the job; "
+        "CALLCOACH_WORKER_MAX_RUN_S sets the limit",
+    )
+    UNKNOWN_LANGUAGE = (
+        "E009",
+        "'{language}' is not a language callcoach speaks",
+        "use one of: {choices}",
     )
     # E1xx: input from users
     USER_EXISTS = (
@@ -421,3 +460,14 @@ class Err(Enum):
 
 class CallcoachError(CodedError):
     """A coded error of the application (catalogue `Err`)."""
+
+
+LOG = logging.getLogger("callcoach")
+
+
+def unexpected(error: BaseException, *, log: str) -> CallcoachError:
+    """A failure nobody foresaw, as a coded line with a reference; the traceback goes to
+    the ``callcoach`` logger under that reference (``log`` says where a reader finds it)."""
+    reference = secrets.token_hex(4)
+    LOG.error("unexpected error, reference %s", reference, exc_info=error)
+    return CallcoachError(Err.UNEXPECTED, kind=type(error).__name__, reference=reference, log=log)

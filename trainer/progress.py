@@ -36,7 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scoring.scenario import Stage
-from scoring.validation import describe
+from scoring.validation import describe, load_yaml_text, read_text_file
 from trainer.errors import CallcoachError, Err
 from trainer.scenario import CustomerType, Scenario
 
@@ -143,16 +143,20 @@ class CallsRead:
 def load_ladder(path: Path = DEFAULT_LADDER) -> Ladder:
     """A ladder file, checked as a whole (E701 lists every problem)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_file(path)
     except OSError as error:
         raise _invalid(path, f"cannot read it ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise _invalid(path, f"not UTF-8 text ({error.reason})") from error
+    except yaml.YAMLError as error:
+        raise _invalid(path, str(getattr(error, "problem", error))) from error
     return parse_ladder(text, source=str(path))
 
 
 def parse_ladder(text: str, *, source: str) -> Ladder:
     """A ladder from YAML text; ``source`` names it in errors."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml_text(text)[1]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

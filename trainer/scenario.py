@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from scoring.behaviours import TAGS
 from scoring.scenario import Stage
+from scoring.validation import load_yaml_text, read_text_file
 from trainer import simulator
 from trainer.errors import CallcoachError, Err
 
@@ -176,10 +177,13 @@ class Scenario(_Strict):
         }
 
     def audio_path(self, relative: str | None) -> Path | None:
-        """A recorded line's file, resolved next to the scenario file."""
+        """A recorded line's file, resolved next to the scenario file; None when there is
+        none, or when the path leads out of the scenario's folder (never served)."""
         if relative is None:
             return None
-        return (self._folder or SCENARIO_DIR) / relative
+        folder = (self._folder or SCENARIO_DIR).resolve()
+        path = (folder / relative).resolve()
+        return path if path.is_relative_to(folder) else None
 
     def next_transition(self, node: str, detected: frozenset[str]) -> Transition:
         """The first reaction of ``node`` that the detected tags fire."""
@@ -263,17 +267,21 @@ def _fail_on(problems: list[ScenarioProblem]) -> None:
 
 def _read(path: Path, *, play: bool = False) -> tuple[Scenario | None, list[ScenarioProblem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_file(path)
     except OSError as error:
         return None, [ScenarioProblem(str(path), 1, "file", f"cannot read it ({error.strerror})")]
+    except UnicodeDecodeError as error:
+        return None, [ScenarioProblem(str(path), 1, "file", f"not UTF-8 text ({error.reason})")]
+    except yaml.YAMLError as error:
+        return None, [ScenarioProblem(str(path), 1, "file", str(getattr(error, "problem", error)))]
     return _check(text, source=str(path), file=path, play=play)
 
 
 def read_yaml(text: str) -> tuple[yaml.Node | None, Any, tuple[int, str] | None]:
     """YAML text's node tree (for line numbers), its data, and (line, problem) when the
-    syntax is broken (then the tree and data are None)."""
+    syntax is broken or a limit is exceeded (then the tree and data are None)."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text), None
+        return *load_yaml_text(text), None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -478,10 +486,20 @@ def _audio_problems(scenario: Scenario) -> list[Found]:
     files: list[tuple[FieldPath, str | None]] = [(("hangup_audio",), scenario.hangup_audio)]
     files += [(("nodes", name, "audio"), node.audio) for name, node in scenario.nodes.items()]
     return [
-        (loc, f"audio file '{relative}' is not next to the scenario file")
+        (loc, _audio_problem(relative, scenario.audio_path(relative)))
         for loc, relative in files
-        if (path := scenario.audio_path(relative)) is not None and not path.is_file()
+        if relative is not None and not _is_file(scenario.audio_path(relative))
     ]
+
+
+def _audio_problem(relative: str, path: Path | None) -> str:
+    if path is None:
+        return f"audio file '{relative}' leads out of the scenario folder; keep it beside the file"
+    return f"audio file '{relative}' is not next to the scenario file"
+
+
+def _is_file(path: Path | None) -> bool:
+    return path is not None and path.is_file()
 
 
 def _goal_problems(scenario: Scenario) -> list[Found]:

@@ -382,13 +382,22 @@ def load_engine(
 ) -> Engine:
     """The engine and model (settings' defaults unless named), loaded once and reused."""
     choice = choose(settings, engine, model, None)
-    request = ModelRequest(
-        model=choice.model,
-        models_dir=settings.models_dir,
-        device=resolve_device(settings.asr_device, choice.engine),
-        allow_download=settings.asr_allow_download,
-    )
-    return get_engine(choice.engine, request)
+    try:
+        request = ModelRequest(
+            model=choice.model,
+            models_dir=settings.models_dir,
+            device=resolve_device(settings.asr_device, choice.engine),
+            allow_download=settings.asr_allow_download,
+        )
+        return get_engine(choice.engine, request)
+    except ModuleNotFoundError as error:
+        raise engine_missing(choice.engine, error) from None
+
+
+def engine_missing(engine: str, error: ModuleNotFoundError) -> CallcoachError:
+    """E002 for an engine whose Python package is not installed."""
+    what = f"The {engine} engine (Python module '{error.name}')"
+    return CallcoachError(Err.DEPENDENCY_MISSING, what=what, fix="make setup")
 
 
 def transcribe_channel(

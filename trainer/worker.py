@@ -5,6 +5,10 @@ thread extends while the job runs; results are stored, and the job marked done, 
 transaction at the end. A worker killed mid-job therefore leaves nothing half-stored: its
 lease runs out and another worker (or this one, restarted) takes the job over.
 
+A job that runs longer than `CALLCOACH_WORKER_MAX_RUN_S` (a hung decoder) is failed by the
+lease thread with E008 and its lease is left to run out; whatever the hung work returns later
+finds the job no longer its own and stores nothing.
+
 Failures: a coded error (bad audio, no speech, a missing model) would fail the same way
 again, so the job is marked failed at once with that error, for a person to fix and retry.
 Anything else (a crash, a lost database connection) puts the job back in the queue until
@@ -28,6 +32,7 @@ from scoring.errors import CodedError
 from trainer import transcription
 from trainer.call_analysis import CallAnalysis
 from trainer.config import Settings
+from trainer.errors import CallcoachError, Err
 from trainer.services import calls
 from trainer.storage.models import JobStatus
 
@@ -124,12 +129,20 @@ class Worker:
 
     @contextlib.contextmanager
     def _lease_kept(self, claimed: calls.ClaimedJob) -> Iterator[None]:
-        """Extend the job's lease in the background while the body runs."""
+        """Extend the job's lease in the background while the body runs, for at most
+        CALLCOACH_WORKER_MAX_RUN_S: then the job fails (E008), so a hung job ends."""
         done = threading.Event()
-        every_s = self.settings.worker_lease_s / 3
+        limit_s = self.settings.worker_max_run_s
+        every_s = min(self.settings.worker_lease_s / 3, limit_s)
+        deadline = time.monotonic() + limit_s
 
         def beat() -> None:
-            while not done.wait(every_s):
+            while not done.wait(min(every_s, max(deadline - time.monotonic(), 0.0))):
+                if time.monotonic() >= deadline:
+                    error = CallcoachError(Err.JOB_TOO_LONG, limit_s=limit_s)
+                    with contextlib.suppress(Exception):  # else the lease runs out: retried
+                        self._failed(claimed, str(error), retry=False)
+                    return
                 with contextlib.suppress(Exception):  # a missed beat only shortens the lease
                     if not calls.extend_lease(settings=self.settings, claimed=claimed):
                         return

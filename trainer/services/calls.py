@@ -1,7 +1,8 @@
 """Real calls: recordings uploaded for a trainee, scored by `callcoach worker`, reviewed.
 
-An upload is checked whole before anything is stored (size, then a full decode: format
-and length); one bad file refuses the upload and nothing is kept. Each good file is then
+An upload is checked whole before anything is stored (size while it is streamed to a
+temporary file, then a decode that keeps no samples: format and length); one bad file
+refuses the upload and nothing is kept. Each good file is then
 stored (content-addressed) together with a pending real-call attempt for the trainee and
 a job, in one transaction; the worker transcribes and scores it (see trainer/worker.py).
 
@@ -21,12 +22,15 @@ team's; trainers and admins on anyone's.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+import contextlib
+import io
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlmodel import Session
 
@@ -204,12 +208,15 @@ def upload_targets(*, settings: Settings, actor: CurrentUser) -> list[UploadTarg
         ]
 
 
+Upload = tuple[str, bytes | BinaryIO]  # a file's name and its bytes, or a stream of them
+
+
 def upload_calls(
     *,
     settings: Settings,
     actor: CurrentUser,
     trainee_username: str,
-    files: Sequence[tuple[str, bytes]],
+    files: Sequence[Upload],
     channels: tuple[str, str] | None = None,
     language: str | None = None,
 ) -> list[UploadResult]:
@@ -217,7 +224,9 @@ def upload_calls(
 
     `channels` names the speakers of the left and right channel of stereo files (default
     agent, customer); `language` None lets Whisper detect it. Nothing is stored unless every
-    file passes (FileRefusedError names the bad one).
+    file passes (FileRefusedError names the bad one). Each file is streamed to a temporary
+    file with its size checked while it is read, and measured without keeping its samples;
+    at most CALLCOACH_MAX_PARALLEL_UPLOADS uploads are checked at once (E007 beyond).
     """
     if not files:
         raise CallcoachError(Err.UPLOAD_NO_FILES)
@@ -226,7 +235,25 @@ def upload_calls(
     choice = transcription.choose(settings, None, None, language)
     with db.session_scope(settings.database_url) as session:
         _upload_target(session, actor, trainee_username)  # refuse before the slow part
-    checked = [_checked(settings, name, data) for name, data in files]
+    with (
+        UPLOAD_SLOTS.taken(settings.max_parallel_uploads),
+        tempfile.TemporaryDirectory(prefix="callcoach-upload-") as folder,
+    ):
+        spooled = [
+            _spooled(settings, Path(folder) / str(index), name, data)
+            for index, (name, data) in enumerate(files)
+        ]
+        return _queue_all(settings, actor, trainee_username, spooled, channels, choice)
+
+
+def _queue_all(
+    settings: Settings,
+    actor: CurrentUser,
+    trainee_username: str,
+    spooled: list[_Spooled],
+    channels: tuple[str, str] | None,
+    choice: transcription.Choice,
+) -> list[UploadResult]:
     version = scoring_files.rubric_in_use(settings).version
     with db.session_scope(settings.database_url) as session:
         trainee = _upload_target(session, actor, trainee_username)
@@ -238,10 +265,7 @@ def upload_calls(
             "rubric_version": version,
             "uploaded_by": actor.username,
         }
-        return [
-            _queue(session, settings, trainee, name, data, found, request)
-            for (name, data), found in zip(files, checked, strict=True)
-        ]
+        return [_queue(session, settings, trainee, upload, request) for upload in spooled]
 
 
 def _upload_target(session: Session, actor: CurrentUser, username: str) -> User:
@@ -259,38 +283,71 @@ def _job_key(trainee: User, sha256: str, request: dict[str, Any]) -> str:
     return f"{key}:for:{trainee.id}"
 
 
-def _checked(settings: Settings, name: str, data: bytes) -> tuple[str, float]:
-    """The file's codec and length, or FileRefusedError (empty, too large, not audio, too long).
+@dataclass(frozen=True)
+class _Spooled:
+    """An upload on disk, checked: its name, file, SHA-256, codec and length."""
 
-    Only these are kept: a long call's decoded samples are hundreds of MB.
-    """
+    name: str
+    path: Path
+    sha256: str
+    codec: str
+    duration_s: float
+
+
+def _spooled(settings: Settings, target: Path, name: str, data: bytes | BinaryIO) -> _Spooled:
+    """The upload streamed to ``target`` and checked, or FileRefusedError (empty, too large,
+    not audio, too long)."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        decoded = audio.load_audio(data, settings=settings, name=name)
+        sha256 = audio.spool(stream, target, settings.max_upload_mb)
+        codec, duration_s = audio.measure_audio(target, settings=settings, name=name)
     except CodedError as error:
         raise FileRefusedError(name, error) from None
-    return decoded.codec, decoded.duration_s
+    return _Spooled(name, target, sha256, codec, duration_s)
+
+
+class UploadSlots:
+    """How many uploads this process is checking; one over the limit is refused (E007)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.busy = 0
+
+    @contextlib.contextmanager
+    def taken(self, limit: int) -> Iterator[None]:
+        """Hold one slot while the body runs; E007 when all ``limit`` are held."""
+        with self._lock:
+            if self.busy >= limit:
+                raise CallcoachError(Err.TOO_MANY_UPLOADS, busy=self.busy, limit=limit)
+            self.busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.busy -= 1
+
+
+UPLOAD_SLOTS = UploadSlots()  # per process: the app's uploads share it
 
 
 def _queue(
     session: Session,
     settings: Settings,
     trainee: User,
-    name: str,
-    data: bytes,
-    checked: tuple[str, float],
+    upload: _Spooled,
     request: dict[str, Any],
 ) -> UploadResult:
-    sha256 = hashlib.sha256(data).hexdigest()
+    name, sha256 = upload.name, upload.sha256
     key = _job_key(trainee, sha256, request)
     existing = jobs.get_by_key(session=session, key=key)
     if existing is not None:
         return _again(session, existing, name, sha256)
     recording = recording_store.store_recording(
-        data,
+        upload.path,
         session=session,
         recordings_dir=settings.recordings_dir,
-        audio_format=_format(name, checked[0]),
-        duration_s=checked[1],
+        audio_format=_format(name, upload.codec),
+        duration_s=upload.duration_s,
     )
     payload = {"file": name, "recording_id": recording.id, "sha256": sha256, **request}
     job, attempt = _new_call(session, settings, trainee, key, payload)
@@ -590,7 +647,6 @@ def record_analysis(
     The recording goes into the store like an upload's. Idempotent on the processing key:
     a call stored (or queued) before under the same key is returned, not stored again.
     """
-    data = source if isinstance(source, bytes) else source.read_bytes()
     with db.session_scope(settings.database_url) as session:
         trainee = _upload_target(session, actor, trainee_username)
         key = _job_key(trainee, analysis.sha256, _provenance(analysis))
@@ -599,7 +655,7 @@ def record_analysis(
             assert job.id is not None and job.attempt_id is not None
             return RecordedCall(job.attempt_id, job.id, created=False)
         recording = recording_store.store_recording(
-            data,
+            source,
             session=session,
             recordings_dir=settings.recordings_dir,
             audio_format=_format(analysis.file, ""),

@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from trainer.errors import CallcoachError, Err
@@ -34,7 +34,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def get_engine(url: str) -> Engine:
     """One engine per database URL for the whole process."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -77,18 +76,38 @@ def head_revision() -> str:
     return head
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None for PostgreSQL or an in-memory database)."""
+    path = url.removeprefix("sqlite:///")
+    if path == url or path in ("", ":memory:"):
+        return None
+    return Path(path)
+
+
 def current_revision(url: str) -> str | None:
-    """The migration the database is at, or None when it has never been migrated."""
+    """The migration the database is at, or None when it has never been migrated.
+
+    A missing SQLite file is not created here: only `upgrade` makes a database.
+    """
+    file = sqlite_file(url)
+    if file is not None and not file.is_file():
+        return None
     try:
         with get_engine(url).connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0]
         raise CallcoachError(Err.DB_UNREACHABLE, url=safe_url(url), reason=reason) from None
+    except DatabaseError as error:  # e.g. SQLite's "file is not a database"
+        reason = str(error.orig).strip().splitlines()[0]
+        raise CallcoachError(Err.DB_NOT_A_DATABASE, url=safe_url(url), reason=reason) from None
 
 
 def upgrade(url: str) -> tuple[str | None, str]:
     """Migrate the database to the newest revision; returns (before, after)."""
+    file = sqlite_file(url)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     before = current_revision(url)
     config = alembic_config(url)
     with get_engine(url).begin() as connection:

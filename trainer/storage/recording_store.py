@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlmodel import Session, select
 
@@ -26,12 +28,12 @@ def relative_path(sha256: str, audio_format: str) -> Path:
     return Path(sha256[:2]) / f"{sha256}.{audio_format.lower()}"
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _write_atomically(target: Path, source: bytes | Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as temp_file:
-            temp_file.write(data)
+            _copy(source, temp_file)
             temp_file.flush()
             os.fsync(temp_file.fileno())
         Path(temp_name).replace(target)
@@ -45,16 +47,33 @@ def _write_atomically(target: Path, data: bytes) -> None:
         os.close(directory)
 
 
+def _copy(source: bytes | Path, target: BinaryIO) -> None:
+    """Bytes written as they are; a file copied a chunk at a time."""
+    if isinstance(source, bytes):
+        target.write(source)
+        return
+    with source.open("rb") as file:
+        shutil.copyfileobj(file, target)
+
+
+def _digest(source: bytes | Path) -> tuple[str, int]:
+    """SHA-256 and size; a file is hashed a chunk at a time."""
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest(), len(source)
+    with source.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest(), source.stat().st_size
+
+
 def store_recording(
-    data: bytes,
+    data: bytes | Path,
     *,
     session: Session,
     recordings_dir: Path,
     audio_format: str,
     duration_s: float | None = None,
 ) -> Recording:
-    """Store bytes once (same bytes → same file and row) and return their row."""
-    sha256 = hashlib.sha256(data).hexdigest()
+    """Store bytes (or a file, streamed) once (same bytes → same file and row); their row."""
+    sha256, size_bytes = _digest(data)
     existing = session.exec(select(Recording).where(Recording.sha256 == sha256)).first()
     path = relative_path(sha256, audio_format)
     if not (recordings_dir / path).exists():
@@ -65,7 +84,7 @@ def store_recording(
         sha256=sha256,
         path=path.as_posix(),
         format=audio_format.lower(),
-        size_bytes=len(data),
+        size_bytes=size_bytes,
         duration_s=duration_s,
     )
     session.add(recording)

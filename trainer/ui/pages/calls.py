@@ -8,8 +8,8 @@ import streamlit as st
 
 from trainer import services
 from trainer.config import get_settings
-from trainer.errors import CallcoachError
 from trainer.services import calls
+from trainer.ui.errors import shown_errors
 from trainer.ui.i18n import t
 from trainer.ui.real_call import speaker_notes
 from trainer.ui.scorecard import escape
@@ -64,6 +64,7 @@ def upload_form() -> None:
         upload(files or [], trainee, str(left), str(language))
 
 
+@shown_errors()
 def upload(files: list[Any], trainee: str | None, left: str, language: str) -> None:
     if trainee is None:
         st.error(t("calls.no_trainees"))
@@ -73,14 +74,11 @@ def upload(files: list[Any], trainee: str | None, left: str, language: str) -> N
         with st.spinner(t("calls.uploading")):
             results = calls.upload_calls(
                 settings=settings, actor=user, trainee_username=trainee,
-                files=[(file.name, file.getvalue()) for file in files], channels=(left, right),
+                files=[(file.name, file) for file in files], channels=(left, right),
                 language=None if language == "auto" else language,
             )  # fmt: skip
     except calls.FileRefusedError as error:
         st.error(escape(t("calls.refused", file=error.file, error=error)))
-        return
-    except CallcoachError as error:
-        st.error(escape(str(error)))
         return
     for result in results:
         message = t(f"calls.outcome.{result.outcome}", file=result.file)
@@ -88,6 +86,7 @@ def upload(files: list[Any], trainee: str | None, left: str, language: str) -> N
 
 
 @st.fragment(run_every=REFRESH_S)
+@shown_errors()  # a fragment reruns outside the page's handler
 def job_list() -> None:
     """The uploads this user may see, refreshed every few seconds while they are worked."""
     st.markdown(f"#### {t('calls.jobs')}")
@@ -135,12 +134,9 @@ def job_facts(view: calls.CallJobView) -> list[str]:
     return facts
 
 
+@shown_errors()
 def retry(view: calls.CallJobView) -> None:
-    try:
-        calls.retry_job(settings=settings, actor=user, job_id=view.job_id)
-    except CallcoachError as error:
-        st.error(escape(str(error)))
-        return
+    calls.retry_job(settings=settings, actor=user, job_id=view.job_id)
     st.toast(t("calls.retried"), icon=":material/replay:")
     st.rerun()
 
