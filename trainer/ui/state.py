@@ -51,7 +51,8 @@ def restore_session(settings: Settings) -> CurrentUser | None:
     token = st.session_state["session_token"]
     from_cookie = token is None
     if from_cookie:
-        token = st.context.cookies.get(COOKIE)
+        cookie = st.context.cookies.get(COOKIE)
+        token = cookie if isinstance(cookie, str) else None  # (AppTest's client has none)
     user = services.resume_session(settings=settings, token=token) if token else None
     if user is None and not from_cookie:
         st.session_state["session_ended"] = True  # revoked or expired while signed in
@@ -71,7 +72,7 @@ def _keep_cookie(settings: Settings, token: str | None, *, stale: bool) -> None:
     """
     if token is not None:
         value, max_age = token, int(settings.session_hours * 3600)
-    elif stale or COOKIE in st.context.cookies:
+    elif stale:
         value, max_age = "", 0
     else:
         return
