@@ -204,7 +204,7 @@ class Err(Enum):
     NOTHING_TO_CHANGE = (
         "E147",
         "Nothing to change was given",
-        "give --role, --team or --no-team, e.g. `callcoach users set anna --team \"Team North\"`",
+        'give --role, --team or --no-team, e.g. `callcoach users set anna --team "Team North"`',
     )
     UPLOAD_NO_FILES = (
         "E150",
