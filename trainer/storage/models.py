@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 
@@ -77,7 +77,7 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=80, unique=True, index=True)
     # fold_username(username), unique: no second account that differs only in case (the
     # database compares it, so two concurrent adds cannot both pass)
-    username_folded: str = Field(max_length=80, unique=True)
+    username_folded: str = Field(default="", max_length=80, unique=True)
     display_name: str = Field(max_length=120)
     role: str = Field(max_length=20)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
@@ -89,6 +89,13 @@ class User(SQLModel, table=True):
     demo_password: bool = False  # still the published demo password (admins see a warning)
     deleted_at: datetime | None = None  # deleted: anonymised, calls kept, cannot sign in
     created_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fold_username(_mapper: Any, _connection: Any, user: User) -> None:
+    """Keep username_folded in step with username for every account the ORM writes."""
+    user.username_folded = fold_username(user.username)
 
 
 class SignInFailures(SQLModel, table=True):

@@ -56,7 +56,7 @@ def add_user(*, session: Session, user: User) -> User | None:
     INSERT ... ON CONFLICT DO NOTHING: two concurrent adds of one name cannot both pass a
     check and then crash on the unique constraint.
     """
-    values = user.model_dump(exclude={"id"})
+    values = user.model_dump(exclude={"id"}) | {"username_folded": fold_username(user.username)}
     statement = _insert(session, User).values(**values).on_conflict_do_nothing()
     new_id = session.execute(statement.returning(col(User.id))).scalar()
     return None if new_id is None else session.get(User, new_id)
