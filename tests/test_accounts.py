@@ -109,17 +109,17 @@ def test_concurrent_adds_of_one_name_give_one_account(backend: Settings) -> None
 # Throttling
 
 
-def test_five_failures_make_the_account_wait(settings: Settings) -> None:
+def test_five_failures_make_the_account_wait(backend: Settings) -> None:
     """After five wrong passwords even the right one waits (E108) until the delay has passed,
     and a sign-in then clears the count."""
-    add(settings, "anna")
+    add(backend, "anna")
     now = utcnow()
-    failures = [sign_in(settings, "anna", "wrong-pass", now=now) for _ in range(5)]
+    failures = [sign_in(backend, "anna", "wrong-pass", now=now) for _ in range(5)]
     assert ["E104"] * 5 == failures
-    assert "E108" == sign_in(settings, "anna", now=now)
-    assert "anna" == sign_in(settings, "anna", now=now + timedelta(seconds=2))
+    assert "E108" == sign_in(backend, "anna", now=now)
+    assert "anna" == sign_in(backend, "anna", now=now + timedelta(seconds=2))
     assert ["E104"] * 4 + ["anna"] == [
-        sign_in(settings, "anna", password, now=now + timedelta(seconds=3))
+        sign_in(backend, "anna", password, now=now + timedelta(seconds=3))
         for password in ["wrong-pass"] * 4 + [PASSWORD]
     ]
 
@@ -150,18 +150,18 @@ def test_an_unknown_name_is_throttled_like_a_real_one(settings: Settings) -> Non
     assert "E108" == sign_in(settings, "nobody", now=now)
 
 
-def test_many_failures_from_one_address_throttle_that_address(settings: Settings) -> None:
+def test_many_failures_from_one_address_throttle_that_address(backend: Settings) -> None:
     """Twenty failures from one client over many names make that client wait, not others."""
-    add(settings, "anna")
+    add(backend, "anna")
     now = utcnow()
     for n in range(20):
-        sign_in(settings, f"guess-{n}", "wrong-pass", client="10.0.0.9", now=now)
+        sign_in(backend, f"guess-{n}", "wrong-pass", client="10.0.0.9", now=now)
     with pytest.raises(CallcoachError) as raised:
         services.authenticate(
-            settings=settings, username="anna", password=PASSWORD, client="10.0.0.9", now=now
+            settings=backend, username="anna", password=PASSWORD, client="10.0.0.9", now=now
         )
     assert ("E108", True) == (raised.value.code, "from this address" in raised.value.what)
-    assert "anna" == sign_in(settings, "anna", client="10.0.0.10", now=now)
+    assert "anna" == sign_in(backend, "anna", client="10.0.0.10", now=now)
 
 
 def test_a_reset_lifts_the_throttle(settings: Settings) -> None:
