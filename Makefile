@@ -11,13 +11,18 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: run test setup system models database lint clean
 
+# The app listens on this machine only; to serve a team, `make run HOST=0.0.0.0` (or the
+# address of one network card) and, best, a TLS reverse proxy in front (README).
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
 # The worker that scores uploaded calls runs beside the app and stops with it.
 run: setup
-	@echo "Starting callcoach on http://localhost:8501 with a call worker (Ctrl+C stops both)"
+	@echo "Starting callcoach on http://$(HOST):$(PORT) with a call worker (Ctrl+C stops both)"
 	@$(BIN)/callcoach worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(BIN)/streamlit run streamlit_app.py --server.port 8501 --server.headless true \
-		--browser.gatherUsageStats false
+	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 test: SYSTEM_SET := test
 test: ASR_MODELS := base tiny.en
@@ -46,7 +51,7 @@ models: $(STAMPS)/venv
 
 database: $(STAMPS)/venv
 	$(BIN)/callcoach db upgrade
-	$(BIN)/callcoach demo seed
+	$(BIN)/callcoach demo seed --first-run
 
 lint: $(STAMPS)/venv
 	$(BIN)/ruff check .

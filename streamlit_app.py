@@ -6,10 +6,10 @@ import streamlit as st
 
 from trainer import services
 from trainer.config import get_settings
-from trainer.errors import CallcoachError
+from trainer.errors import CallcoachError, Err
 from trainer.ui.errors import shown_errors
 from trainer.ui.i18n import LANGUAGES, t
-from trainer.ui.state import current_user, init_state, sign_out
+from trainer.ui.state import init_state, restore_session, sign_out
 
 PAGES = "trainer/ui/pages"
 
@@ -23,7 +23,8 @@ except CallcoachError as error:
     st.stop()
 
 init_state(settings.default_language)
-user = current_user()
+# every run: who is signed in, as the database has them now (active, role, team, session)
+user = restore_session(settings)
 
 with st.sidebar:
     st.selectbox(
@@ -34,14 +35,19 @@ with st.sidebar:
             f"{t('nav.signed_in_as')} **{user.display_name}** · {t(f'role.{user.role.value}')}"
         )
         if st.button(t("nav.signout"), key="signout"):
-            sign_out()
+            sign_out(settings, user)
             if st.user.get("is_logged_in", False):  # signed in through single sign-on: leave it too
                 st.logout()
             st.rerun()
 
 if user is None:
+    if st.session_state["session_ended"]:
+        st.warning(str(CallcoachError(Err.SESSION_ENDED)))
     pages = [st.Page(f"{PAGES}/login.py", title=t("login.title"), icon=":material/login:")]
 else:
+    demo_left = services.demo_passwords_left(settings=settings, actor=user)
+    if demo_left:
+        st.warning(t("accounts.demo_warning", count=len(demo_left), names=", ".join(demo_left[:5])))
     pages = [
         st.Page(f"{PAGES}/home.py", title=t("nav.home"), icon=":material/home:", default=True),
         st.Page(f"{PAGES}/practice.py", title=t("nav.practice"), icon=":material/headset_mic:"),
@@ -55,5 +61,14 @@ else:
             f"{PAGES}/library.py", title=t("nav.library"), icon=":material/library_books:"
         )
         pages.append(library)
+    if user.role is services.Role.ADMIN:
+        pages.append(
+            st.Page(
+                f"{PAGES}/accounts.py", title=t("nav.accounts"), icon=":material/manage_accounts:"
+            )
+        )
+    pages.append(
+        st.Page(f"{PAGES}/password.py", title=t("nav.password"), icon=":material/password:")
+    )
 with shown_errors():  # every page: coded errors as messages, the rest with a reference
     st.navigation(pages).run()

@@ -189,3 +189,100 @@ def test_hand_score_form_starts_blank_and_saves_what_was_scored(app_env: Setting
     app.selectbox(key="language").select("ru").run()
     labels = [box.label for box in app.number_input if box.key.startswith("hand_")]
     assert "Приветствие (0–10)" in labels
+
+
+@pytest.mark.usefixtures("app_env")
+def test_admin_is_warned_of_demo_passwords_and_manages_accounts() -> None:
+    """An admin sees the demo-password warning on every page and the Accounts page lists
+    every account; a trainee sees no warning."""
+    admin = sign_in("admin")
+    admin.switch_page("trainer/ui/pages/accounts.py").run()
+    trainee = sign_in("anna")
+    assert [] == list(admin.exception)
+    assert ("Accounts", 5) == (admin.title[0].value, len(admin.dataframe[0].value))
+    assert admin.warning[0].value.startswith("5 account(s) still have the published demo password")
+    assert [] == [w.value for w in trainee.warning]
+
+
+def press(app: AppTest, label: str) -> AppTest:
+    return next(button for button in app.button if button.label == label).click().run()
+
+
+@pytest.mark.usefixtures("app_env")
+def test_accounts_page_adds_resets_and_refuses_a_blank_name(app_env: Settings) -> None:
+    """Adding with a blank name shows E106; a good add and a password reset work, and the
+    demo warning counts one account fewer."""
+    app = sign_in("admin")
+    app.switch_page("trainer/ui/pages/accounts.py").run()
+    app.text_input(key="new_username").input("  ")
+    app.text_input(key="new_password").input("olga-password")
+    press(app, "Add")
+    assert app.error[0].value.startswith("error[E106]")
+    app.text_input(key="new_username").input("olga")
+    app.text_input(key="new_password").input("olga-password")
+    press(app, "Add")
+    assert "Added olga." == app.success[0].value
+    app.selectbox(key="account_pick").select("anna").run()
+    app.text_input(key="reset_pw").input("anna-new-password")
+    press(app, "Set this password")
+    assert [] == list(app.exception)
+    anna = services.authenticate(settings=app_env, username="anna", password="anna-new-password")
+    assert ("anna", True) == (anna.username, app.warning[0].value.startswith("4 account(s)"))
+
+
+@pytest.mark.usefixtures("app_env")
+def test_deactivation_signs_out_at_the_next_page_action(app_env: Settings) -> None:
+    """A signed-in trainee who is deactivated is back at the sign-in page on their next
+    action, told that the session ended (E145)."""
+    app = sign_in("anna")
+    services.set_active(
+        settings=app_env, actor=services.COMMAND_LINE, username="anna", active=False
+    )
+    app.run()
+    assert ("Sign in", True) == (
+        app.subheader[0].value,
+        app.warning[0].value.startswith("error[E145]"),
+    )
+
+
+@pytest.mark.usefixtures("app_env")
+def test_a_demotion_applies_at_the_next_page_action(app_env: Settings) -> None:
+    """A team lead made a trainee sees the trainee's home on their next action."""
+    app = sign_in("lead")
+    services.change_role_and_team(
+        settings=app_env, actor=services.COMMAND_LINE, username="lead", role="trainee"
+    )
+    app.run()
+    assert "Trainee" == app.caption[0].value
+
+
+@pytest.mark.usefixtures("app_env")
+def test_sign_out_revokes_the_session_token(app_env: Settings) -> None:
+    """After sign-out the token this browser held (and its cookie) signs nobody in."""
+    app = sign_in("anna")
+    token = app.session_state["session_token"]
+    app.button(key="signout").click().run()
+    assert services.resume_session(settings=app_env, token=token) is None
+    assert "Sign in" == app.subheader[0].value
+
+
+@pytest.mark.usefixtures("app_env")
+def test_own_password_change_needs_the_current_password(app_env: Settings) -> None:
+    """My password: a wrong current password shows E109; the right one changes it and the
+    user stays signed in."""
+    app = sign_in("boris")
+    app.selectbox(key="language").select("en").run()
+    app.switch_page("trainer/ui/pages/password.py").run()
+    for current in ("not-the-password", services.DEMO_PASSWORD):
+        app.text_input(key="old_password").input(current)
+        app.text_input(key="new_password").input("boris-own-password")
+        app.text_input(key="new_password_again").input("boris-own-password")
+        press(app, "Change password")
+        if current != services.DEMO_PASSWORD:
+            assert app.error[0].value.startswith("error[E109]")
+    assert ("Your password is changed.", "My password") == (
+        app.success[0].value,
+        app.title[0].value,
+    )
+    boris = services.authenticate(settings=app_env, username="boris", password="boris-own-password")
+    assert "boris" == boris.username

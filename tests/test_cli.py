@@ -116,3 +116,69 @@ def test_usage_error_is_short(settings: Settings) -> None:
     result = run_cli("frobnicate", settings=settings)
     assert 2 == result.returncode
     assert "No such command" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code"),
+    [
+        (["users", "add", "", "--password-stdin"], "pw-long-enough\n", "E106"),
+        (["users", "add", "   ", "--password-stdin"], "pw-long-enough\n", "E106"),
+        (["users", "add", "RB-Existing", "--password-stdin"], "pw-long-enough\n", "E101"),
+        (["users", "add", "x", "--team", " ", "--password-stdin"], "pw-long-enough\n", "E146"),
+        (["users", "add", "maria"], "pw-long-enough\n", "E107"),  # stdin is a pipe, no terminal
+        (["users", "password", "rb-existing"], "", "E107"),
+        (["users", "set", "rb-existing"], "", "E147"),
+        (["users", "deactivate", "ghost"], "", "E142"),
+    ],
+)
+def test_bad_account_input_gives_one_coded_line(
+    settings: Settings, args: list[str], stdin: str, code: str
+) -> None:
+    """Blank names, a name differing only in case, a blank team, no terminal for the password
+    prompt, an empty change, an unknown account: exit 2 and one coded line, not 'Aborted.'."""
+    run_cli(
+        "users",
+        "add",
+        "rb-existing",
+        "--password-stdin",
+        settings=settings,
+        stdin="pw-long-enough\n",
+    )
+    result = run_cli(*args, settings=settings, stdin=stdin)
+    assert (2, code) == (result.returncode, result.stderr[6:10])
+    assert ERROR_LINE.match(result.stderr.strip())
+
+
+def test_account_commands_change_deactivate_and_delete(settings: Settings) -> None:
+    """password, set, deactivate, reactivate and delete each do their one thing; the list
+    shows the result."""
+    run_cli("users", "add", "anna", "--password-stdin", settings=settings, stdin="first-pass\n")
+    steps = [
+        run_cli(
+            "users", "password", "anna", "--password-stdin", settings=settings, stdin="new-pass-2\n"
+        ),
+        run_cli(
+            "users", "set", "anna", "--role", "team-lead", "--team", "South", settings=settings
+        ),
+        run_cli("users", "deactivate", "anna", settings=settings),
+    ]
+    listed = run_cli("users", "list", settings=settings).stdout
+    anna_row = next(line for line in listed.splitlines() if "anna" in line)
+    assert [0, 0, 0] == [step.returncode for step in steps], [s.stderr for s in steps]
+    cells = [cell.strip() for cell in anna_row.split("│")[1:-1]]
+    assert ["anna", "Anna", "team-lead", "South", "deactivated"] == cells
+    run_cli("users", "reactivate", "anna", settings=settings)
+    deleted = run_cli("users", "delete", "anna", settings=settings)
+    assert "Deleted anna; their calls are kept anonymously." in deleted.stdout
+    assert "anna" not in run_cli("users", "list", settings=settings).stdout
+
+
+def test_first_run_seed_adds_demo_accounts_once(settings: Settings) -> None:
+    """`demo seed --first-run` (what `make run` does) seeds an empty database and later
+    changes nothing, so a removed demo account stays removed."""
+    first = run_cli("demo", "seed", "--first-run", settings=settings)
+    run_cli("users", "delete", "anna", settings=settings)
+    second = run_cli("demo", "seed", "--first-run", settings=settings)
+    assert "anna" in first.stdout and "callcoach-demo" in first.stdout
+    assert "No demo accounts added" in second.stdout
+    assert "anna" not in run_cli("users", "list", settings=settings).stdout

@@ -49,7 +49,9 @@ def test_single_sign_on_needs_an_account(settings: Settings, identity: str, expe
     """The identity provider's claim must name an active account; case does not matter."""
     services.seed_demo(settings=settings)
     try:
-        found = services.authenticate_sso(settings=settings, identity=identity).username
+        found = services.authenticate_sso(
+            settings=settings, identity=identity, email_verified=True
+        ).username
     except CallcoachError as error:
         found = error.code
     assert expected == found
@@ -63,7 +65,7 @@ def test_single_sign_on_refuses_a_disabled_account(settings: Settings) -> None:
         assert user is not None
         user.is_active = False
     with pytest.raises(CallcoachError) as raised:
-        services.authenticate_sso(settings=settings, identity="anna")
+        services.authenticate_sso(settings=settings, identity="anna", email_verified=True)
     assert "E140" == raised.value.code
 
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -47,3 +54,51 @@ def require(role: str, action: str) -> None:
     """Raise a coded error unless `role` may perform `action`."""
     if role not in PERMISSIONS[action]:
         raise CallcoachError(Err.NOT_ALLOWED, role=role, action=action)
+
+
+# Session tokens: "user id.session version.expiry (unix s).HMAC-SHA256 of the three", so a
+# browser can keep one in a cookie and a refresh or a direct link finds its user again.
+# The session version makes sign-out, deactivation and a password change revoke them.
+
+
+@dataclass(frozen=True)
+class SessionClaim:
+    user_id: int
+    session_version: int
+
+
+def issue_token(secret: str, claim: SessionClaim, expires: datetime) -> str:
+    body = f"{claim.user_id}.{claim.session_version}.{int(expires.timestamp())}"
+    return f"{body}.{_signature(secret, body)}"
+
+
+def read_token(secret: str, token: str, now: datetime) -> SessionClaim | None:
+    """The claim of a token signed with ``secret`` and not yet expired, else None."""
+    body, _, signature = token.rpartition(".")
+    if not hmac.compare_digest(_signature(secret, body), signature):
+        return None
+    user_id, version, expires = body.split(".")
+    if int(expires) <= now.timestamp():
+        return None
+    return SessionClaim(int(user_id), int(version))
+
+
+def _signature(secret: str, body: str) -> str:
+    digest = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+# Sign-in throttling: a few free failures, then each failure doubles the wait before the
+# next try (1 s, 2 s, 4 s ... at most 15 minutes); a quiet hour forgets the count.
+ACCOUNT_FREE_FAILURES = 5
+CLIENT_FREE_FAILURES = 20  # one office behind one address mistypes more than one person
+MAX_WAIT_S = 15 * 60
+FORGET_AFTER = timedelta(hours=1)
+
+
+def throttle_wait_s(failures: int, last_failure_at: datetime, free: int, now: datetime) -> int:
+    """Seconds until the next try is allowed (0: allowed now)."""
+    if failures < free or now - last_failure_at > FORGET_AFTER:
+        return 0
+    delay = timedelta(seconds=min(2 ** (failures - free), MAX_WAIT_S))
+    return max(0, math.ceil((last_failure_at + delay - now).total_seconds()))

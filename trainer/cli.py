@@ -108,32 +108,42 @@ def _role(value: str) -> str:
     return auth.parse_role(value).value
 
 
+def _password(from_stdin: bool) -> str:
+    """The new password: the first line of stdin, or asked twice at a terminal (E107 if none)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise CallcoachError(Err.NO_TERMINAL)
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+PasswordStdin = Annotated[
+    bool, typer.Option(help="Read the password from the first line of standard input")
+]
+Username = Annotated[str, typer.Argument(help="Login name, e.g. anna")]
+
+
 @users_app.command("add")
 def users_add(
-    username: Annotated[str, typer.Argument(help="Login name, e.g. anna")],
+    username: Username,
     role: Annotated[
         str, typer.Option(callback=_role, help="trainee, trainer, team-lead or admin")
     ] = "trainee",
     team: Annotated[str | None, typer.Option(help="Team name; created if new")] = None,
     display_name: Annotated[str | None, typer.Option(help="Name shown in the app")] = None,
-    password_stdin: Annotated[
-        bool, typer.Option(help="Read the password from the first line of standard input")
-    ] = False,
+    password_stdin: PasswordStdin = False,
 ) -> None:
     """Add an account; the password is asked for and stored as an argon2 hash.
 
     Example: callcoach users add anna --role trainee --team "Team North"
     """
     current = ready_settings()
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    services.clean_username(username)  # a bad name fails before the prompt
     user = services.create_user(
         settings=current,
         username=username,
         role=role,
-        password=password,
+        password=_password(password_stdin),
         team=team,
         display_name=display_name,
     )
@@ -142,15 +152,95 @@ def users_add(
 
 @users_app.command("list")
 def users_list() -> None:
-    """List every account with its role and team.
+    """List every account with its role, team and state.
 
     Example: callcoach users list
     """
     current = ready_settings()
-    table = Table("user", "name", "role", "team id")
-    for user in services.list_users(settings=current, actor=services.COMMAND_LINE):
-        table.add_row(user.username, user.display_name, user.role.value, str(user.team_id or ""))
+    table = Table("user", "name", "role", "team", "state")
+    for account in services.account_list(settings=current, actor=services.COMMAND_LINE):
+        state = "active" if account.active else "deactivated"
+        if account.demo_password:
+            state += ", demo password"
+        role = account.role.value
+        table.add_row(account.username, account.display_name, role, account.team or "", state)
     out.print(table)
+
+
+@users_app.command("password")
+def users_password(username: Username, password_stdin: PasswordStdin = False) -> None:
+    """Set a new password for an account; its open sessions end.
+
+    Example: callcoach users password anna
+    """
+    current = ready_settings()
+    services.reset_password(
+        settings=current,
+        actor=services.COMMAND_LINE,
+        username=username,
+        password=_password(password_stdin),
+    )
+    out.print(f"New password set for {username}; their sessions have ended.")
+
+
+@users_app.command("deactivate")
+def users_deactivate(username: Username) -> None:
+    """Stop an account from signing in; a signed-in user is out at their next page action.
+
+    Example: callcoach users deactivate anna
+    """
+    services.set_active(
+        settings=ready_settings(), actor=services.COMMAND_LINE, username=username, active=False
+    )
+    out.print(f"Deactivated {username}.")
+
+
+@users_app.command("reactivate")
+def users_reactivate(username: Username) -> None:
+    """Let a deactivated account sign in again.
+
+    Example: callcoach users reactivate anna
+    """
+    services.set_active(
+        settings=ready_settings(), actor=services.COMMAND_LINE, username=username, active=True
+    )
+    out.print(f"Reactivated {username}.")
+
+
+@users_app.command("set")
+def users_set(
+    username: Username,
+    role: Annotated[
+        str | None, typer.Option(help="New role: trainee, trainer, team-lead or admin")
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="New team; created if new")] = None,
+    no_team: Annotated[
+        bool, typer.Option("--no-team", help="Take the account out of its team")
+    ] = False,
+) -> None:
+    """Change an account's role and/or team; it takes effect at their next page action.
+
+    Example: callcoach users set anna --role team-lead --team "Team South"
+    """
+    user = services.change_role_and_team(
+        settings=ready_settings(),
+        actor=services.COMMAND_LINE,
+        username=username,
+        role=role,
+        team=team,
+        no_team=no_team,
+    )
+    out.print(f"{user.username} is now {user.role.value}.")
+
+
+@users_app.command("delete")
+def users_delete(username: Username) -> None:
+    """Delete an account: its calls, scores and reviews stay, under an anonymous name.
+
+    Example: callcoach users delete anna
+    """
+    services.delete_user(settings=ready_settings(), actor=services.COMMAND_LINE, username=username)
+    out.print(f"Deleted {username}; their calls are kept anonymously.")
 
 
 @demo_app.command("seed")
@@ -163,6 +253,12 @@ def demo_seed(
         int | None, typer.Option(help="Teams, one lead each [about 12 per team]")
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same history")] = 1,
+    first_run: Annotated[
+        bool,
+        typer.Option(
+            "--first-run", help="Only into a database without accounts (what `make run` does)"
+        ),
+    ] = False,
 ) -> None:
     """Create the demo accounts; with --trainees and --attempts, six months of history.
 
@@ -174,9 +270,12 @@ def demo_seed(
             raise CallcoachError(Err.SEED_HALF_PLAN)
         _seed_history(trainees, attempts, teams, seed)
         return
-    accounts = services.seed_demo(settings=ready_settings())
-    table = Table("user", "role", "password", title="Demo accounts")
-    for username, role in accounts:
+    added = services.seed_demo(settings=ready_settings(), first_run=first_run)
+    if not added:
+        out.print("No demo accounts added: the database has its accounts already.")
+        return
+    table = Table("user", "role", "password", title="Demo accounts (change their passwords)")
+    for username, role in added:
         table.add_row(username, role, services.DEMO_PASSWORD)
     out.print(table)
 

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = Field(
         None, description="Secret for signing sessions; generated into data_dir when unset"
     )
+    session_hours: float = Field(
+        12.0, gt=0, le=24 * 30, description="How long a sign-in lasts, refreshes included, hours"
+    )
 
     @field_validator("database_url")
     @classmethod

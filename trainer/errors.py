@@ -91,6 +91,27 @@ class Err(Enum):
         "Your role ({role}) may not {action}",
         "ask a team lead or an admin to do it",
     )
+    USERNAME_INVALID = (
+        "E106",
+        "'{username}' is not a usable user name",
+        "use 1 to 80 characters with no spaces, e.g. anna or anna@example.com",
+    )
+    NO_TERMINAL = (
+        "E107",
+        "There is no terminal to ask for the password",
+        "pipe it in with --password-stdin, e.g. "
+        "`printf '%s\\n' \"$PASSWORD\" | callcoach users add anna --password-stdin`",
+    )
+    SIGN_IN_THROTTLED = (
+        "E108",
+        "Too many failed sign-ins {whom}; the next try is possible in {seconds} s",
+        "wait, then sign in with the right password; an admin can reset a forgotten one",
+    )
+    WRONG_OLD_PASSWORD = (
+        "E109",
+        "Your current password is wrong; nothing was changed",
+        "type your current password again; if you forgot it, ask an admin to reset it",
+    )
     RECORDING_EMPTY = (
         "E110",
         "The recording is empty (0 bytes)",
@@ -202,6 +223,42 @@ class Err(Enum):
         "You signed in as '{identity}', but no active callcoach account has that username",
         "ask an admin to add it (`callcoach users add {identity} --role trainee`) or sign in "
         "with a callcoach password",
+    )
+    SSO_EMAIL_UNVERIFIED = (
+        "E141",
+        "The identity provider has not verified the e-mail address '{identity}'",
+        "verify the address with your identity provider, then sign in again (or sign in "
+        "with a callcoach password)",
+    )
+    ACCOUNT_NOT_FOUND = (
+        "E142",
+        "There is no account '{username}'",
+        "check the name with `callcoach users list` (or the Accounts page)",
+    )
+    LAST_ADMIN = (
+        "E143",
+        "That would leave no active admin",
+        "make another account an active admin first",
+    )
+    OWN_ACCOUNT = (
+        "E144",
+        "You cannot {action} your own account",
+        "ask another admin to do it",
+    )
+    SESSION_ENDED = (
+        "E145",
+        "Your session has ended (signed out, expired, or the account was changed)",
+        "sign in again",
+    )
+    TEAM_NAME_BLANK = (
+        "E146",
+        "The team name is empty",
+        "give a team name, or leave the team out",
+    )
+    NOTHING_TO_CHANGE = (
+        "E147",
+        "Nothing to change was given",
+        'give --role, --team or --no-team, e.g. `callcoach users set anna --team "Team North"`',
     )
     UPLOAD_NO_FILES = (
         "E150",

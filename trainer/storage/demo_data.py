@@ -39,6 +39,7 @@ from trainer.storage.models import (
     Score,
     Team,
     User,
+    fold_username,
 )
 
 SEED_PREFIX = "seed-"
@@ -184,6 +185,8 @@ def _account(
 ) -> dict[str, Any]:
     return {
         "username": username,
+        "username_folded": fold_username(username),
+        "demo_password": True,  # every seeded account has the published demo password
         "display_name": _name(language, rng),
         "role": role.value,
         "team_id": team_id,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 
@@ -67,16 +67,43 @@ class Team(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+def fold_username(username: str) -> str:
+    """The form two usernames are compared in: `Anna` and `anna` are one account."""
+    return username.strip().casefold()
+
+
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=80, unique=True, index=True)
+    # fold_username(username), unique: no second account that differs only in case (the
+    # database compares it, so two concurrent adds cannot both pass)
+    username_folded: str = Field(default="", max_length=80, unique=True)
     display_name: str = Field(max_length=120)
     role: str = Field(max_length=20)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     password_hash: str = Field(max_length=255)
     language: str = Field(default="en", max_length=5)
     is_active: bool = True
+    # raised by sign-out, deactivation and a password change: older session tokens stop working
+    session_version: int = 0
+    demo_password: bool = False  # still the published demo password (admins see a warning)
+    deleted_at: datetime | None = None  # deleted: anonymised, calls kept, cannot sign in
     created_at: datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fold_username(_mapper: Any, _connection: Any, user: User) -> None:
+    """Keep username_folded in step with username for every account the ORM writes."""
+    user.username_folded = fold_username(user.username)
+
+
+class SignInFailures(SQLModel, table=True):
+    """Failed sign-ins per account or per client, shared by every app process."""
+
+    key: str = Field(primary_key=True, max_length=200)  # "account:anna" or "client:10.0.0.7"
+    failures: int = 0
+    last_failure_at: datetime = Field(default_factory=utcnow)
 
 
 class Scenario(SQLModel, table=True):

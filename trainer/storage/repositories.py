@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import false, func
+from sqlalchemy import case, false, func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -19,10 +22,13 @@ from trainer.storage.models import (
     Recording,
     Scenario,
     Score,
+    SignInFailures,
     Team,
     Transcript,
     Turn,
     User,
+    fold_username,
+    utcnow,
 )
 
 
@@ -31,8 +37,10 @@ def get_user(*, session: Session, username: str) -> User | None:
 
 
 def get_user_casefolded(*, session: Session, username: str) -> User | None:
-    """The account whose username equals ``username`` ignoring case (``username`` lower-case)."""
-    query = select(User).where(func.lower(User.username) == username)
+    """The account whose username equals ``username`` ignoring case (deleted ones are gone)."""
+    query = select(User).where(
+        User.username_folded == fold_username(username), col(User.deleted_at).is_(None)
+    )
     return session.exec(query).first()
 
 
@@ -48,23 +56,85 @@ def in_scope(scope: Scope) -> list[ColumnElement[bool]]:
 
 
 def list_users(*, session: Session, scope: Scope) -> Sequence[User]:
-    query = select(User).where(*in_scope(scope)).order_by(User.username)
+    """The accounts ``scope`` covers, deleted ones left out."""
+    query = (
+        select(User)
+        .where(col(User.deleted_at).is_(None), *in_scope(scope))
+        .order_by(User.username)
+    )
     return session.exec(query).all()
 
 
-def add_user(*, session: Session, user: User) -> User:
-    session.add(user)
-    session.flush()
-    return user
+def add_user(*, session: Session, user: User) -> User | None:
+    """Insert the account, or None when its username is taken in any case.
+
+    INSERT ... ON CONFLICT DO NOTHING: two concurrent adds of one name cannot both pass a
+    check and then crash on the unique constraint.
+    """
+    values = user.model_dump(exclude={"id"}) | {"username_folded": fold_username(user.username)}
+    statement = _insert(session, User).values(**values).on_conflict_do_nothing()
+    new_id = session.execute(statement.returning(col(User.id))).scalar()
+    return None if new_id is None else session.get(User, new_id)
 
 
 def get_or_create_team(*, session: Session, name: str) -> Team:
+    """The team of that name, created if new; safe when many add it at once."""
+    statement = _insert(session, Team).values(name=name, created_at=utcnow())
+    statement = statement.on_conflict_do_nothing()
+    session.execute(statement)
     team = session.exec(select(Team).where(Team.name == name)).first()
-    if team is None:
-        team = Team(name=name)
-        session.add(team)
-        session.flush()
+    assert team is not None, "inserted or already there"
     return team
+
+
+def _insert(session: Session, table: type[Any]) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT (SQLite and PostgreSQL alike)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+def count_active_admins(*, session: Session) -> int:
+    query = select(func.count(col(User.id))).where(
+        User.role == "admin", col(User.is_active).is_(True), col(User.deleted_at).is_(None)
+    )
+    return int(session.exec(query).one())
+
+
+def demo_password_users(*, session: Session) -> Sequence[str]:
+    """Usernames of active accounts that still have the published demo password."""
+    query = (
+        select(User.username)
+        .where(col(User.demo_password).is_(True), col(User.is_active).is_(True))
+        .order_by(User.username)
+    )
+    return session.exec(query).all()
+
+
+def sign_in_failures(*, session: Session, keys: list[str]) -> Sequence[SignInFailures]:
+    return session.exec(select(SignInFailures).where(col(SignInFailures.key).in_(keys))).all()
+
+
+def add_sign_in_failure(
+    *, session: Session, key: str, now: datetime, forget_before: datetime
+) -> None:
+    """Count one failure for ``key`` in one statement (concurrent failures all count); a
+    count whose last failure is older than ``forget_before`` starts again at one."""
+    statement = _insert(session, SignInFailures).values(key=key, failures=1, last_failure_at=now)
+    stale = col(SignInFailures.last_failure_at) < forget_before
+    statement = statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "failures": case((stale, 1), else_=col(SignInFailures.failures) + 1),
+            "last_failure_at": now,
+        },
+    )
+    session.execute(statement)
+
+
+def clear_sign_in_failures(*, session: Session, key: str) -> None:
+    row = session.get(SignInFailures, key)
+    if row is not None:
+        session.delete(row)
 
 
 def list_teams(*, session: Session) -> Sequence[Team]:

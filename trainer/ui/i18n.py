@@ -408,6 +408,82 @@ STRINGS: dict[str, dict[str, str]] = {
     "calls.set_by": {"en": "speaker set by {who}", "ru": "говорящего указал {who}"},
     "speaker.agent": {"en": "agent", "ru": "оператор"},
     "speaker.customer": {"en": "customer", "ru": "клиент"},
+    "nav.accounts": {"en": "Accounts", "ru": "Учётные записи"},
+    "nav.password": {"en": "My password", "ru": "Мой пароль"},
+    "accounts.demo_warning": {
+        "en": "{count} account(s) still have the published demo password ({names}): anyone "
+        "can sign in as them. Change or reset their passwords on the Accounts page, or "
+        "deactivate them.",
+        "ru": "У {count} учётных записей всё ещё общеизвестный демо-пароль ({names}): под ними "
+        "может войти кто угодно. Смените или сбросьте пароли на странице «Учётные записи» "
+        "или отключите эти записи.",
+    },
+    "accounts.title": {"en": "Accounts", "ru": "Учётные записи"},
+    "accounts.username": {"en": "User name", "ru": "Имя пользователя"},
+    "accounts.name": {"en": "Name shown", "ru": "Отображаемое имя"},
+    "accounts.role": {"en": "Role", "ru": "Роль"},
+    "accounts.team": {"en": "Team", "ru": "Команда"},
+    "accounts.state": {"en": "State", "ru": "Состояние"},
+    "accounts.active": {"en": "active", "ru": "активна"},
+    "accounts.inactive": {"en": "deactivated", "ru": "отключена"},
+    "accounts.demo": {"en": "demo password", "ru": "демо-пароль"},
+    "accounts.add": {"en": "Add an account", "ru": "Добавить учётную запись"},
+    "accounts.team_new": {
+        "en": "Team (a new name creates it; empty: no team)",
+        "ru": "Команда (новое название создаёт её; пусто — без команды)",
+    },
+    "accounts.password": {"en": "Password (8 characters or more)", "ru": "Пароль (от 8 символов)"},
+    "accounts.add_submit": {"en": "Add", "ru": "Добавить"},
+    "accounts.added": {"en": "Added {username}.", "ru": "Учётная запись {username} добавлена."},
+    "accounts.change": {"en": "Change an account", "ru": "Изменить учётную запись"},
+    "accounts.pick": {"en": "Account", "ru": "Учётная запись"},
+    "accounts.team_edit": {
+        "en": "Team (empty: no team)",
+        "ru": "Команда (пусто — без команды)",
+    },
+    "accounts.save": {"en": "Save role and team", "ru": "Сохранить роль и команду"},
+    "accounts.saved": {
+        "en": "Saved {username}'s role and team; they apply at their next page action.",
+        "ru": "Роль и команда {username} сохранены; они действуют со следующего действия.",
+    },
+    "accounts.reset": {"en": "Set this password", "ru": "Задать этот пароль"},
+    "accounts.reset_done": {
+        "en": "New password set for {username}; their open sessions have ended.",
+        "ru": "Для {username} задан новый пароль; открытые сеансы завершены.",
+    },
+    "accounts.deactivate": {"en": "Deactivate", "ru": "Отключить"},
+    "accounts.reactivate": {"en": "Reactivate", "ru": "Включить снова"},
+    "accounts.state_done": {
+        "en": "Changed {username}: a deactivated user is signed out at their next page action.",
+        "ru": "Запись {username} изменена: отключённый пользователь выходит при следующем "
+        "действии.",
+    },
+    "accounts.delete_sure": {
+        "en": "Delete {username}: the name goes, the calls stay anonymously",
+        "ru": "Удалить {username}: имя удаляется, звонки остаются без имени",
+    },
+    "accounts.delete": {"en": "Delete", "ru": "Удалить"},
+    "accounts.deleted": {
+        "en": "Deleted {username}; their calls are kept anonymously.",
+        "ru": "{username} удалён(а); звонки сохранены без имени.",
+    },
+    "password.title": {"en": "My password", "ru": "Мой пароль"},
+    "password.hint": {
+        "en": "After the change you stay signed in here; other browsers are signed out.",
+        "ru": "После смены вы остаётесь в системе здесь; в других браузерах выход.",
+    },
+    "password.old": {"en": "Current password", "ru": "Текущий пароль"},
+    "password.new": {
+        "en": "New password (8 characters or more)",
+        "ru": "Новый пароль (от 8 символов)",
+    },
+    "password.again": {"en": "New password again", "ru": "Новый пароль ещё раз"},
+    "password.submit": {"en": "Change password", "ru": "Сменить пароль"},
+    "password.mismatch": {
+        "en": "The two new passwords differ; type them again.",
+        "ru": "Новые пароли не совпадают; введите их ещё раз.",
+    },
+    "password.changed": {"en": "Your password is changed.", "ru": "Пароль изменён."},
     "error.setup": {
         "en": "callcoach cannot start",
         "ru": "callcoach не может запуститься",

@@ -1,22 +1,36 @@
-"""The one place where `st.session_state` keys are created."""
+"""The one place where `st.session_state` keys are created, and the signed-in session.
+
+A sign-in is a signed token (see `services.issue_session`) kept in the session state and in
+a cookie, so a refresh or a direct link to a page finds its user again. Every run checks the
+token against the database: a deactivation, a role or team change, a new password or a
+sign-out elsewhere takes effect at the user's next page action.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import streamlit as st
 
+from trainer import services
+from trainer.config import Settings
 from trainer.services import CurrentUser
 from trainer.ui.i18n import LANGUAGES
 
+COOKIE = "callcoach_session"
+
 DEFAULTS: dict[str, object] = {
-    "user": None,  # CurrentUser once signed in
+    "user": None,  # CurrentUser once signed in, read again from the database every run
+    "session_token": None,  # the signed token of this sign-in (also in the cookie)
+    "session_ended": False,  # the token stopped working while signed in: say so once
     "language": None,  # UI language (the sidebar picker's key): the user's own by default
     "next_language": None,  # set at sign-in, applied before the picker exists
     "call_id": None,  # the practice call on screen
     "library_notice": None,  # what the last library action did, shown after its rerun
     "library_next_key": None,  # the scenario to select in the library on the next run
     "scoring_draft": None,  # (file, text) loaded from an earlier copy into an editor
+    "accounts_notice": None,  # what the last action on the accounts page did
 }
 
 
@@ -29,6 +43,45 @@ def init_state(default_language: str) -> None:
         st.session_state["next_language"] = None
     if st.session_state["language"] is None:
         st.session_state["language"] = default_language
+
+
+def restore_session(settings: Settings) -> CurrentUser | None:
+    """The signed-in user as the database has them now, from this session's token or, after
+    a refresh, the browser's cookie; call after `init_state`, before any widget."""
+    token = st.session_state["session_token"]
+    from_cookie = token is None
+    if from_cookie:
+        cookie = st.context.cookies.get(COOKIE)
+        token = cookie if isinstance(cookie, str) else None  # (AppTest's client has none)
+    user = services.resume_session(settings=settings, token=token) if token else None
+    if user is None and not from_cookie:
+        st.session_state["session_ended"] = True  # revoked or expired while signed in
+    if user is not None and from_cookie:
+        st.session_state["language"] = user.language
+    st.session_state["user"] = user
+    st.session_state["session_token"] = token if user is not None else None
+    _keep_cookie(settings, st.session_state["session_token"], stale=token is not None)
+    return user
+
+
+def _keep_cookie(settings: Settings, token: str | None, *, stale: bool) -> None:
+    """Write the token into the browser's cookie, or remove a cookie that stopped working.
+
+    Set from the page (Streamlit sends no Set-Cookie headers): SameSite=Strict, Secure over
+    HTTPS, so it travels to this app only and never in a shared link.
+    """
+    if token is not None:
+        value, max_age = token, int(settings.session_hours * 3600)
+    elif stale:
+        value, max_age = "", 0
+    else:
+        return
+    cookie = json.dumps(f"{COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Strict")
+    script = (
+        f"<script>document.cookie = {cookie} + "
+        "(location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )
+    st.html(script, unsafe_allow_javascript=True)
 
 
 def current_user() -> CurrentUser | None:
@@ -48,10 +101,22 @@ def require_user() -> CurrentUser:
     return replace(user, language=picked) if picked in LANGUAGES else user
 
 
-def sign_in(user: CurrentUser) -> None:
+def sign_in(settings: Settings, user: CurrentUser) -> None:
+    """Start a session for ``user``: a new token, their language from the next run."""
     st.session_state["user"] = user
+    st.session_state["session_token"] = services.issue_session(settings=settings, user=user)
+    st.session_state["session_ended"] = False
     st.session_state["next_language"] = user.language
 
 
-def sign_out() -> None:
+def renew_session(settings: Settings, user: CurrentUser) -> None:
+    """A new token after the user's own password change (which ended the old ones)."""
+    st.session_state["user"] = user
+    st.session_state["session_token"] = services.issue_session(settings=settings, user=user)
+
+
+def sign_out(settings: Settings, user: CurrentUser) -> None:
+    """End every session of ``user`` (their tokens stop working in every browser)."""
+    services.end_sessions(settings=settings, actor=user)
     st.session_state["user"] = None
+    st.session_state["session_token"] = None

@@ -40,13 +40,17 @@ def single_sign_on(provider: str) -> None:
         return
     settings = get_settings()
     identity = str(st.user.get(settings.sso_claim) or "")
+    # OpenID Connect's boolean claim; some providers send it as a string
+    verified = st.user.get("email_verified") in (True, "true", "True")
     try:
-        user = services.authenticate_sso(settings=settings, identity=identity)
+        user = services.authenticate_sso(
+            settings=settings, identity=identity, email_verified=verified
+        )
     except CallcoachError as error:
         st.error(str(error))
         st.button(t("login.sso_out"), on_click=st.logout, key="sso_out")
     else:
-        sign_in(user)
+        sign_in(settings, user)
         st.rerun()
 
 
@@ -65,12 +69,16 @@ if submitted:
     if not username or not password:
         st.warning(t("login.missing"))
     else:
+        settings = get_settings()
         try:
             user = services.authenticate(
-                settings=get_settings(), username=username, password=password
+                settings=settings,
+                username=username,
+                password=password,
+                client=st.context.ip_address,  # None on this machine: throttled per account only
             )
         except CallcoachError as error:
             st.error(str(error))
         else:
-            sign_in(user)
+            sign_in(settings, user)
             st.rerun()

@@ -1,6 +1,6 @@
 """jobs: an uploaded call's key names its trainee (one call per file per trainee)
 
-Revision ID: 0006_job_key_per_trainee
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 01:10:00.000000
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = '0006_job_key_per_trainee'
+revision: str = '0006'
 down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
