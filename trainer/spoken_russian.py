@@ -62,7 +62,8 @@ _SIGNS = {"№": " номер ", "%": " процентов ", "₽": " рубл�
 _DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS[1:]) + r")\b")
 _TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
-_NUMBER_GROUPS = re.compile(r"\d+(?:-\d+)+")  # 111-22-33, 48-117-330: dictated in groups
+# 8 903 111-22-33, 48-117-330: a hyphen marks a dictated number, read group by group
+_NUMBER_GROUPS = re.compile(r"\d+(?: \d+)*(?:-\d+)+")
 _NUMBER = re.compile(r"\d{1,3}(?: \d{3})+\b|\d+")  # "2 000 000" is one number
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _DASH_BETWEEN = re.compile(r"\s*[—–]\s*|\s+-\s*|\s*-\s+|-$")
@@ -157,7 +158,7 @@ def spoken_russian(text: str) -> str:
     text = _DATE.sub(_date, text)
     text = _DAY_MONTH.sub(lambda m: f"{ordinal_genitive(int(m[1]))} {m[2]}", text)
     text = _TIME.sub(lambda m: f"{cardinal(int(m[1]))} {_digits(m[2])}", text)
-    text = _NUMBER_GROUPS.sub(lambda m: " ".join(map(_digits, m.group().split("-"))), text)
+    text = _NUMBER_GROUPS.sub(lambda m: " ".join(map(_digits, re.split("[ -]", m[0]))), text)
     text = _NUMBER.sub(lambda m: _digits(m.group().replace(" ", "")), text)
     text = _LATIN_WORD.sub(lambda m: " " + _latin(m.group()), text)
     text = _DASH_BETWEEN.sub(", ", text)
