@@ -13,6 +13,7 @@ from trainer import voice
 from trainer.config import Settings
 from trainer.errors import CallcoachError
 from trainer.scenario import Scenario, load_library
+from trainer.services import health
 from trainer.transcription import transcribe_file
 from trainer.voice import VoiceClip, available_voices, customer_voice, spoken_text
 
@@ -277,3 +278,16 @@ def test_english_voice_is_understood_by_whisper(
 
     expected = {"charged", "twice", "order", "money", "today"}
     assert expected == {word for word in expected if word in heard}
+
+
+def test_doctor_names_the_voice_of_each_language_and_gender(settings: Settings) -> None:
+    """`callcoach doctor` shows which voice speaks each language's women and men."""
+    checks = [c for c in health.doctor(settings=settings) if c.name.startswith("customer voice")]
+
+    expected = [
+        ("customer voice (en, female)", True, "festival-slt-hts"),
+        ("customer voice (en, male)", True, "piper-joe"),
+        ("customer voice (ru, female)", True, "festival-msu-ru-shifted"),
+        ("customer voice (ru, male)", True, "festival-msu-ru"),
+    ]
+    assert expected == [(c.name, c.ok, c.detail.split()[0]) for c in checks]
