@@ -161,7 +161,7 @@ def print_table(rows: list[dict[str, Any]], title: str) -> None:
             f"{row['exact_on']:.0%}",
             _ratio(row["exact_on"], row["exact_off"]),
         )
-    Console().print(table)
+    Console(width=140).print(table)
     for row in rows:
         print(f"{row['language']} {row['voice']}: missed off {row['misses_off']}")
         print(f"{row['language']} {row['voice']}: missed on  {row['misses_on']}")
