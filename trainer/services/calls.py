@@ -527,6 +527,7 @@ def analyse(
         channels=channels,
         rubric=scoring_files.rubric_in_use(settings),
         lexicon_for=lambda spoken: _lexicon(settings, spoken),
+        vocabulary=settings.call_vocabulary_terms(),
     )
 
 

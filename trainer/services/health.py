@@ -119,19 +119,22 @@ def _whisper_model(settings: Settings, _repair: bool) -> list[Check]:
 
 
 def _customer_voices(_settings: Settings, _repair: bool) -> list[Check]:
+    """One line per language and gender: the voice personas of that gender speak with."""
     checks = []
     for language, installed in voice.available_voices().items():
-        try:
-            chosen = voice.choose_voice(language)
-        except CallcoachError as error:
-            checks.append(
-                Check(
-                    name=f"customer voice ({language})", ok=False, detail=error.what, fix=error.todo
-                )
-            )
-            continue
-        detail = f"{chosen.name} (installed: {', '.join(installed)})"
-        checks.append(Check(name=f"customer voice ({language})", ok=True, detail=detail))
+        listed = ", ".join(f"{v.name} ({v.gender})" for v in installed) or "none"
+        for gender in voice.GENDERS:
+            name = f"customer voice ({language}, {gender})"
+            matching = [v for v in installed if v.gender == gender]
+            if matching:
+                detail = f"{matching[0].name} (installed: {listed})"
+                checks.append(Check(name=name, ok=True, detail=detail))
+                continue
+            wanted = next(v for v in voice.VOICES if v.language == language and v.gender == gender)
+            fix = voice.install_hint(wanted)
+            # another gender's voice still speaks: only a language with no voice is an error
+            detail = f"none installed; the other voice speaks (installed: {listed})"
+            checks.append(Check(name, False, detail, fix, required=not installed))
     return checks
 
 

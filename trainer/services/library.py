@@ -173,6 +173,8 @@ def _line(
             language=scenario.language,
             cache_dir=settings.data_dir / "voices",
             recorded=scenario.audio_path(audio),
+            gender=scenario.customer.gender,
+            pace=scenario.customer.pace,
         )
     except CodedError as error:
         return CustomerLine(node, text, None, str(error))

@@ -134,6 +134,8 @@ def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread
                     language=scenario.language,
                     cache_dir=settings.data_dir / "voices",
                     recorded=recorded,
+                    gender=scenario.customer.gender,
+                    pace=scenario.customer.pace,
                 )
 
     worker = threading.Thread(target=render_all, name=f"voices-{scenario.id}", daemon=True)
@@ -249,13 +251,22 @@ def _transcribe_and_continue(settings: Settings, actor: CurrentUser, attempt_id:
     path = settings.recordings_dir / recordings[pending.recording_id].path
     try:
         result = transcription.transcribe_file(
-            path, settings=settings, language=scenario.language, speaker=Speaker.AGENT
+            path,
+            settings=settings,
+            language=scenario.language,
+            speaker=Speaker.AGENT,
+            vocabulary=scenario.vocabulary_terms(_last_customer_line(turns)),
         )
     except CodedError as error:
         _mark_failed(settings, pending, str(error))
         return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
     _save_transcript(settings, pending, result)
     return _continue(settings, actor, attempt_id)
+
+
+def _last_customer_line(turns: Sequence[Turn]) -> str:
+    """What the customer said last: the answer being transcribed replies to it."""
+    return next((t.text for t in reversed(turns) if t.speaker == Speaker.CUSTOMER), "")
 
 
 def _mark_failed(settings: Settings, turn: Turn, error: str) -> None:
@@ -442,6 +453,8 @@ def _customer_audio(
             language=scenario.language,
             cache_dir=settings.data_dir / "voices",
             recorded=Path(recorded) if recorded else None,
+            gender=scenario.customer.gender,
+            pace=scenario.customer.pace,
         )
     except CodedError as error:
         if str(error) not in notices:
