@@ -65,6 +65,12 @@ class ScoreErr(Enum):
         "Scenario requirements are invalid: {problems}",
         "fix the scenario's scoring section (customer_name, forbidden_promises, weights, ...)",
     )
+    PHRASE_TOO_COSTLY = (
+        "E440",
+        "{source} has phrases too costly to match: {problems}",
+        "split each into shorter phrases (at most {max_gaps} '...' and {max_words} words), "
+        "so that scoring stays fast on long calls",
+    )
     MODEL_MISSING = (
         "E420",
         "The {language} language pipeline cannot be loaded: {reason}",

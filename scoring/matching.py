@@ -9,13 +9,15 @@ keys of their first word, so a call is matched in one pass whatever the lexicon'
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 Keys = Callable[[str], frozenset[str]]
-MAX_GAP = 3
+MAX_GAP = 3  # words one "..." may skip
+MAX_GAPS = 3  # "..." per pattern
+MAX_ELEMENTS = 16  # positions per pattern
 NOUN_MARKERS = frozenset({"a", "an", "the", "your", "my", "our", "his", "her", "their", "this"})
 
 
@@ -53,46 +55,68 @@ class PhraseIndex:
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(rule, start, end) of every match in doc."""
         token_keys = [self.keys(token.lower_) for token in doc]
+        clause_starts = _clause_starts(doc, token_keys, self.leads)
         found: set[tuple[str, int, int]] = set()
         for start, keys in enumerate(token_keys):
             candidates = {id(p): p for key in keys for p in self._by_first.get(key, ())}
             for pattern in candidates.values():
-                if pattern.anchored and not starts_clause(doc, start, token_keys, self.leads):
+                if pattern.anchored and not clause_starts[start]:
                     continue
-                for end in _ends(pattern.elements, 0, start, doc, token_keys):
+                for end in _ends(pattern.elements, start, doc, token_keys):
                     found.add((pattern.rule, start, end))
         return sorted(found, key=lambda match: (match[1], match[2]))
 
 
-def starts_clause(
-    doc: Doc, i: int, token_keys: list[frozenset[str]], leads: frozenset[str]
-) -> bool:
-    """True when only lead words ("so", "then", "просто") stand between token i and the
-    start of its sentence or the punctuation before it."""
-    sentence_start = doc[i].sent.start if doc.has_annotation("SENT_START") else 0
-    j = i - 1
-    while j >= sentence_start and not doc[j].is_punct:
-        if token_keys[j].isdisjoint(leads):
-            return False
-        j -= 1
-    return True
+def pattern_problem(elements: tuple[Element, ...]) -> str | None:
+    """Why a pattern is too costly to match (None when it is within the bounds)."""
+    gaps = sum(element.kind == "gap" for element in elements)
+    if gaps > MAX_GAPS:
+        return f"has {gaps} '...' gaps, at most {MAX_GAPS} are allowed"
+    if len(elements) > MAX_ELEMENTS:
+        return f"has {len(elements)} words, at most {MAX_ELEMENTS} are allowed"
+    return None
+
+
+def _clause_starts(doc: Doc, token_keys: list[frozenset[str]], leads: frozenset[str]) -> list[bool]:
+    """Per token: only lead words ("so", "then", "просто") stand between it and the start
+    of its sentence or the punctuation before it. One pass, so anchoring stays linear."""
+    sentences = doc.has_annotation("SENT_START")
+    starts: list[bool] = []
+    for i in range(len(doc)):
+        first = i == 0 or (sentences and doc[i].is_sent_start) or doc[i - 1].is_punct
+        starts.append(bool(first) or (starts[i - 1] and not token_keys[i - 1].isdisjoint(leads)))
+    return starts
 
 
 def _ends(
-    elements: tuple[Element, ...], at: int, i: int, doc: Doc, token_keys: list[frozenset[str]]
-) -> Iterator[int]:
-    if at == len(elements):
-        yield i
-        return
-    element = elements[at]
-    if element.kind == "gap":
-        for skip in range(MAX_GAP + 1):
-            if skip and (i + skip > len(doc) or doc[i + skip - 1].is_punct):
-                return
-            yield from _ends(elements, at + 1, i + skip, doc, token_keys)
-        return
-    if i < len(doc) and _fits(element, doc, i, token_keys):
-        yield from _ends(elements, at + 1, i + 1, doc, token_keys)
+    elements: tuple[Element, ...], start: int, doc: Doc, token_keys: list[frozenset[str]]
+) -> set[int]:
+    """Where the pattern can end when it starts at token ``start``.
+
+    The positions reachable after each element are kept as a set, so a gap multiplies
+    nothing: the work is elements × positions, never gap choices to the power of gaps.
+    """
+    positions = {start}
+    for element in elements:
+        if element.kind == "gap":
+            positions = {end for i in positions for end in _gap_ends(i, doc)}
+        else:
+            positions = {
+                i + 1 for i in positions if i < len(doc) and _fits(element, doc, i, token_keys)
+            }
+        if not positions:
+            break
+    return positions
+
+
+def _gap_ends(i: int, doc: Doc) -> list[int]:
+    """Positions after skipping 0..MAX_GAP words from i, never over punctuation."""
+    ends = [i]
+    for skip in range(1, MAX_GAP + 1):
+        if i + skip > len(doc) or doc[i + skip - 1].is_punct:
+            break
+        ends.append(i + skip)
+    return ends
 
 
 def _fits(element: Element, doc: Doc, i: int, token_keys: list[frozenset[str]]) -> bool:

@@ -50,7 +50,9 @@ def scenario_matcher(
         phrase_rules["greet.scenario_company"] = [company]
     if not phrase_rules:
         return None
-    return compile_phrases(lexicon.language, phrase_rules, lexicon.list_keys)
+    return compile_phrases(
+        lexicon.language, phrase_rules, lexicon.list_keys, source="The scenario's phrases"
+    )
 
 
 def _kept_hits(call: Call, index: int, doc: Doc, matches: list[Match]) -> list[Hit]:
