@@ -31,6 +31,12 @@ class RuleSpec:
     # counts only once a solution was offered in an earlier turn ("Столик забронирован"
     # then reports it done; before any offer it describes the problem)
     after_solution: bool = False
+    # a conduct rule: a negation before the match in its clause cancels it ("that's not a
+    # stupid question"); one in its own words does not ("not my problem", "don't be stupid")
+    conduct: bool = False
+    # an insult word said to or of someone: not when the nearest pronoun before it is the
+    # speaker ("I felt like an idiot", "я сам дурак")
+    addressed: bool = False
 
 
 # "My name's Omar, how can I help?" introduces, it does not ask for a name; a department
@@ -145,8 +151,8 @@ RULES: dict[str, RuleSpec] = {
     "empathy.blame": RuleSpec(),
     "honesty.overpromise": RuleSpec(),
     "honesty.limits": RuleSpec(negatable=False),
-    "prof.prohibited": RuleSpec(negatable=False),
-    "prof.abuse": RuleSpec(negatable=False),
+    "prof.prohibited": RuleSpec(negatable=False, conduct=True),
+    "prof.abuse": RuleSpec(negatable=False, conduct=True, addressed=True),
 }
 
 # Hits made by analyzers rather than lexicon phrases (names, questions, timing).
