@@ -64,6 +64,9 @@ class LexiconFile(BaseModel):
     fillers: list[str] = Field(min_length=1)
     name_intros: list[str] = Field(min_length=1)
     refusals: list[str] = Field(min_length=1)
+    acceptances: list[str] = []  # a reply opening with one accepts the offer before it
+    # customer phrases by reaction (rules.CUSTOMER_REACTIONS): "you did not even listen"
+    customer_reactions: dict[str, list[str]] = {}
     lists: dict[str, list[str]] = {}
     rules: dict[str, list[str]]
     feedback: dict[str, str]
@@ -105,6 +108,12 @@ def lexicon_problems(data: LexiconFile) -> list[str]:
             problems.append(f"'rules.{rule}': empty list, give at least one phrase")
         for index, phrase in enumerate(phrases):
             problems += _phrase_problems(phrase, f"rules.{rule}.{index}", data.lists)
+    known = ", ".join(rules.CUSTOMER_REACTIONS)
+    for name, phrases in data.customer_reactions.items():
+        if name not in rules.CUSTOMER_REACTIONS:
+            problems.append(f"'customer_reactions.{name}': unknown reaction, use one of {known}")
+        for index, phrase in enumerate(phrases):
+            problems += _phrase_problems(phrase, f"customer_reactions.{name}.{index}", data.lists)
     return problems
 
 
@@ -148,6 +157,7 @@ def _list_keys(data: LexiconFile) -> dict[str, frozenset[str]]:
         "question_openers": data.question_openers,
         "question_particles": data.question_particles,
         "refusals": data.refusals,
+        "acceptances": data.acceptances,
         **data.lists,
     }
     return {name: _keys(data.language, words) for name, words in named.items()}
