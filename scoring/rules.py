@@ -51,7 +51,7 @@ _GREETING_OVERRIDES = (
     "discover.order_number",
 )
 _INTRO_OVERRIDES = ("solve.escalate", "discover.key_detail")
-# "Before I transfer you, is there anything else I can check?" asks about anything else
+# "Before I put you through, is there something else I can look at?" asks about anything else
 _FOLLOW_OVERRIDES = (
     "solve.offer",
     "solve.explain",
@@ -72,7 +72,7 @@ _CHECK_OVERRIDES = (
     "discover.request",
     "discover.confirm_question",
 )
-# a recap restates the offers made before ("the rest goes to my supervisor")
+# a recap restates the offers made before ("and my manager will review the fee")
 _RECAP_OVERRIDES = (
     "solve.offer",
     "solve.done",
@@ -141,7 +141,7 @@ RULES: dict[str, RuleSpec] = {
         suppresses=("discover.question", "solve.expectation"),
         overlaps=("solve.offer",),
     ),
-    # "I can see it was held for a check": the agent reads the account, "can" offers nothing
+    # "I can see the payment was paused": the agent reads the account, "can" offers nothing
     "call.observe": RuleSpec(negatable=False, overlaps=("solve.offer", "solve.self_service")),
     # "Let me see what I can do", "посмотрю, можно ли вернуть": looking, not offering yet
     "call.lookup": RuleSpec(
@@ -160,7 +160,7 @@ RULES: dict[str, RuleSpec] = {
 # Hits made by analyzers rather than lexicon phrases (names, questions, timing).
 DERIVED_RULES: dict[str, RuleSpec] = {
     "discover.question": RuleSpec("needs_discovery", question=True),
-    # "Is it draining properly now?" after a fix: checks the fix worked
+    # "Is the light green now?" after a fix: checks the fix worked
     "follow.check_result": RuleSpec("follow_up", question=True, suppresses=("discover.question",)),
     "discover.open_question": RuleSpec(),
     "follow.recap": RuleSpec("follow_up", "closing"),

@@ -46,7 +46,7 @@ ORDINARY_EN = [
     "Please don't get lost in the settings, I'll guide you step by step.",
     "A lot of people feel dumb asking this, but it is a good question.",
     "You must be tired of waiting, I'm sorry.",
-    "The damage was not your fault and the courier will collect the box.",
+    "The scratches were not your doing, so the driver will pick the table up.",
     "We will never treat a question like yours as a stupid question.",
     "I was a complete idiot with my own bank app once, it happens to everyone.",
 ]

@@ -19,15 +19,14 @@ LIBRARY = load_library()
 STUFFED_EN = (
     "Good morning, my name is Sam from Northwind, how can I help you today? Could I have "
     "your account number? Just to confirm, is that correct? I understand how frustrating "
-    "this is and I'm sorry. I can send a technician, this will fix it and you will receive "
-    "a visit within 2 days. Alternatively I can offer a voucher. Does that solve the "
+    "this is and I'm sorry. I can book a technician, which means a repair within 2 days. Alternatively I can offer a voucher. Does that solve the "
     "problem? Is there anything else I can help with? Thank you for calling, goodbye!"
 )
 STUFFED_RU = (
     "Добрый день, меня зовут Анна, компания Телеком, чем могу помочь? Подскажите номер "
     "договора. Правильно ли я понимаю? Понимаю, как это неприятно, извините. Я отправлю "
     "мастера, это решит проблему, вы получите ответ в течение 2 дней. Как вариант, могу "
-    "предложить скидку. Это помогло? Могу ещё чем-нибудь помочь? Спасибо за звонок, "
+    "предложить скидку. Это помогло? Остались ещё вопросы? Благодарю за звонок, "
     "всего доброго!"
 )
 
@@ -41,23 +40,23 @@ def card_for(lines: list[tuple[str, str]], **options: object) -> Scorecard:
     ("language", "lines"),
     [
         ("en", [
-            (CUSTOMER, "My internet has been down since Monday and I work from home."),
+            (CUSTOMER, "The wifi in our flat stopped working on Monday and my exams are online."),
             (AGENT, STUFFED_EN),
             (CUSTOMER, "You did not even listen."),
         ]),
         ("en", [
-            (CUSTOMER, "My internet has been down since Monday and I work from home."),
-            (AGENT, STUFFED_EN.replace("send a technician", "send a technician for your internet")),
+            (CUSTOMER, "The wifi in our flat stopped working on Monday and my exams are online."),
+            (AGENT, STUFFED_EN.replace("book a technician", "book a technician for your wifi")),
             (CUSTOMER, "You did not even listen."),
         ]),
         ("ru", [
-            (CUSTOMER, "У меня с понедельника не работает интернет, а я работаю из дома."),
+            (CUSTOMER, "С понедельника в квартире пропал вайфай, а у меня экзамены онлайн."),
             (AGENT, STUFFED_RU),
             (CUSTOMER, "Вы меня не слышите."),
         ]),
         ("ru", [
-            (CUSTOMER, "У меня с понедельника не работает интернет, а я работаю из дома."),
-            (AGENT, STUFFED_RU.replace("Я отправлю мастера", "Я отправлю мастера по интернету")),
+            (CUSTOMER, "С понедельника в квартире пропал вайфай, а у меня экзамены онлайн."),
+            (AGENT, STUFFED_RU.replace("Я отправлю мастера", "Я отправлю мастера в квартиру")),
             (CUSTOMER, "Я не об этом спрашивала."),
         ]),
     ],
@@ -70,22 +69,22 @@ def test_a_keyword_stuffed_call_does_not_pass(language: str, lines: list[tuple[s
 
 CUES_EN = [
     (AGENT, "Hello, my name is Sam, how can I help?"),
-    (CUSTOMER, "I was charged twice for the same order last week."),
+    (CUSTOMER, "The shop took the payment for my shoes two times."),
     (AGENT, "I see. Just to confirm, is that right? What happened?"),
     (CUSTOMER, "I just told you what happened."),
     (AGENT, "I understand. I can sort it. This will fix it. You will get it within 2 days."),
-    (CUSTOMER, "That does not answer anything, I still see two payments."),
+    (CUSTOMER, "That does not answer anything, I still see the payment two times."),
     (AGENT, "Does that help? Is there anything else? Thank you for calling, goodbye."),
     (CUSTOMER, "Are you even listening?"),
 ]
 CUES_RU = [
     (AGENT, "Здравствуйте, меня зовут Анна, чем могу помочь?"),
-    (CUSTOMER, "С меня дважды списали деньги за один заказ."),
+    (CUSTOMER, "Магазин взял оплату за мои ботинки два раза."),
     (AGENT, "Понимаю. Правильно ли я понимаю? Что случилось?"),
     (CUSTOMER, "Я же сказала, что случилось."),
     (AGENT, "Понимаю вас. Я всё решу. Это поможет. Вы получите ответ в течение 2 дней."),
     (CUSTOMER, "Это не ответ, у меня всё ещё два платежа."),
-    (AGENT, "Это помогло? Могу ещё чем-нибудь помочь? Спасибо за звонок, всего доброго."),
+    (AGENT, "Это помогло? Есть ещё вопросы? Благодарю за звонок, всего хорошего."),
     (CUSTOMER, "Вы меня не слушаете."),
 ]
 

@@ -4,7 +4,7 @@ A match is dropped when it is negated ("I can't help you"), outside the part of 
 where its rule counts (a "hello" mid-call is no greeting), not in a question when the rule
 needs one, after a question word when the rule offers something ("which day would you like
 instead?" asks), or overridden by a stronger rule in the same sentence or in overlapping
-words. A transfer said again after it was offered ("Okay, transferring you now") carries it
+words. A transfer said again after it was offered ("Right, putting you through now") carries it
 out: handling, no stage; a rule that reports a result ("Столик забронирован") counts only
 after a solution was offered.
 """
