@@ -46,10 +46,12 @@ HANG_UP_CRITERIA = ("solution_offer", "follow_up")
 def credited(call: Call, hits: list[Hit]) -> list[Hit]:
     """The hits the scorecard may credit: every hit but credit the context takes away."""
     credit = credit_rules(call.rubric)
-    said = _customer_words_before(call)
-    unrelated = {i for i in call.agent_order if not (_content(call, i) & said[i])}
-    reactions = customer_reactions(call)
-    taken = _stuffed(hits, unrelated, credit) | _unanswered(call, hits, unrelated, reactions)
+    words = {index: _content_of(doc, call.language) for index, doc in call.docs.items()}
+    said = _customer_words_before(call, words)
+    unrelated = {i for i in call.agent_order if not (words[i] & said[i])}
+    reactions = customer_reactions(call, words)
+    ignored = {i for i in unrelated if not _taken_up(call, i, reactions, words)}
+    taken = _stuffed(hits, unrelated, credit) | _unanswered(hits, ignored)
     taken |= _reacted_to(call, hits, credit, reactions)
     return [hit for hit in hits if id(hit) not in taken]
 
@@ -76,15 +78,14 @@ def _stuffed(hits: list[Hit], unrelated: set[int], credit: dict[str, set[str]]) 
     return {id(hit) for hit in hits if hit.utterance in stuffed and hit.rule in credit}
 
 
-def _unanswered(call: Call, hits: list[Hit], unrelated: set[int], reactions: Reactions) -> set[int]:
+def _unanswered(hits: list[Hit], ignored: set[int]) -> set[int]:
     """Solutions and read-backs of turns that neither refer to the customer's words nor
-    are accepted by the customer's reply."""
+    are taken up by the customer's reply."""
     return {
         id(hit)
         for hit in hits
-        if hit.utterance in unrelated
+        if hit.utterance in ignored
         and (rules.spec(hit.rule).stage == SOLUTION or hit.rule in READ_BACK)
-        and not _taken_up(call, hit.utterance, reactions)
     }
 
 
@@ -106,7 +107,7 @@ def _reacted_to(
     return taken
 
 
-def customer_reactions(call: Call) -> Reactions:
+def customer_reactions(call: Call, words: dict[int, frozenset[str]]) -> Reactions:
     """Reactions (NOT_LISTENED, HANG_UP) per customer turn; a repeated complaint (most of
     a turn's content words said before) is one of not being listened to."""
     matcher = _reaction_matcher(call.lexicon)
@@ -114,10 +115,9 @@ def customer_reactions(call: Call) -> Reactions:
     earlier: list[frozenset[str]] = []
     for index, doc in call.customer_docs():
         reactions = {rule for rule, _, _ in matcher(doc)} if matcher else set()
-        words = _content_of(doc, call.language)
-        if any(_repeats(words, before) for before in earlier):
+        if any(_repeats(words[index], before) for before in earlier):
             reactions.add(NOT_LISTENED)
-        earlier.append(words)
+        earlier.append(words[index])
         found[index] = reactions
     return found
 
@@ -132,13 +132,15 @@ def _answered_turn(call: Call, customer_index: int) -> int | None:
     return next((i for i in reversed(call.agent_order) if i < customer_index), None)
 
 
-def _taken_up(call: Call, agent_index: int, reactions: Reactions) -> bool:
+def _taken_up(
+    call: Call, agent_index: int, reactions: Reactions, words: dict[int, frozenset[str]]
+) -> bool:
     """The customer's next turn accepts the turn or refers to its words, and does not say
     they were not listened to."""
     reply = next((i for i in reactions if i > agent_index), None)
     if reply is None or NOT_LISTENED in reactions[reply]:
         return False
-    return _accepts(call, reply) or bool(_content(call, reply) & _content(call, agent_index))
+    return _accepts(call, reply) or bool(words[reply] & words[agent_index])
 
 
 def _accepts(call: Call, reply: int) -> bool:
@@ -150,7 +152,9 @@ def _accepts(call: Call, reply: int) -> bool:
     return any(lexicon.is_a(word, "acceptances") for word in opening)
 
 
-def _customer_words_before(call: Call) -> dict[int, frozenset[str]]:
+def _customer_words_before(
+    call: Call, words: dict[int, frozenset[str]]
+) -> dict[int, frozenset[str]]:
     """For each agent turn, the content words the customer said before it."""
     said: set[str] = set()
     before: dict[int, frozenset[str]] = {}
@@ -158,12 +162,8 @@ def _customer_words_before(call: Call) -> dict[int, frozenset[str]]:
         if turn.is_agent:
             before[index] = frozenset(said)
         else:
-            said |= _content_of(call.docs[index], call.language)
+            said |= words[index]
     return before
-
-
-def _content(call: Call, index: int) -> frozenset[str]:
-    return _content_of(call.docs[index], call.language)
 
 
 def _content_of(doc: Doc, language: str) -> frozenset[str]:
