@@ -40,6 +40,7 @@ class Call:
     docs: dict[int, Doc] = field(default_factory=dict)
     agent_order: list[int] = field(default_factory=list)
     duration_s: float | None = None
+    outcome: str | None = None  # how a practice call ended (see scorecard.OUTCOME_FAILS)
 
     def position(self, index: int) -> set[str]:
         """'opening' and/or 'closing' for an agent utterance, from its rank among agent turns."""
@@ -69,10 +70,12 @@ def prepare(
     rubric: Rubric,
     duration_s: float | None = None,
     agent_docs: list[Doc] | None = None,
+    outcome: str | None = None,
 ) -> Call:
     """Run the pipeline: full analysis for agent turns, tokens only for customer turns.
 
-    ``agent_docs`` are the agent turns already analysed (batch scoring pipes many calls).
+    ``agent_docs`` are the agent turns already analysed (batch scoring pipes many calls);
+    ``outcome`` is how the practice simulator ended the call, if it did.
     """
     agent_order = [index for index, turn in enumerate(utterances) if turn.is_agent]
     if agent_docs is None:
@@ -81,7 +84,9 @@ def prepare(
     for index, turn in enumerate(utterances):
         if not turn.is_agent:
             docs[index] = nlp.tokenize(language, turn.text)
-    return Call(utterances, language, lexicon, scenario, rubric, docs, agent_order, duration_s)
+    return Call(
+        utterances, language, lexicon, scenario, rubric, docs, agent_order, duration_s, outcome
+    )
 
 
 def is_question(sentence: Span, lexicon: Lexicon) -> bool:

@@ -80,6 +80,12 @@ class ScoreErr(Enum):
         "A turn is {length:,} characters long, over the {limit:,} characters one turn may have",
         "split the text into the turns of the call ('Agent:' / 'Customer:' lines)",
     )
+    PHRASE_TOO_COSTLY = (
+        "E440",
+        "{source} has phrases too costly to match: {problems}",
+        "split each into shorter phrases (at most {max_gaps} '...' and {max_words} words), "
+        "so that scoring stays fast on long calls",
+    )
     MODEL_MISSING = (
         "E420",
         "The {language} language pipeline cannot be loaded: {reason}",

@@ -8,7 +8,8 @@ token by token:
 - a word: matches any inflection of it (its lemma) or the word itself;
 - ``=word``: only this very form ("=записала" but not "запишу");
 - ``*``: any one word; ``#``: a number ("18:00", "5", "тридцати"); ``...``: up to three
-  words (never punctuation);
+  words (never punctuation); at most three ``...`` and sixteen words a phrase, so that
+  matching stays linear in the call's length (E440 otherwise);
 - ``<list>``: any word of ``lists.list`` (lemmas as well; a list entry ``=word`` is only
   that form); a list named ``*_verb`` does not match right after an article or possessive
   ("your order");
@@ -32,8 +33,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring import nlp, rules
-from scoring.errors import ScoreErr
-from scoring.matching import Element, Pattern, PhraseIndex
+from scoring.errors import ScoreErr, ScoringError
+from scoring.matching import MAX_ELEMENTS, MAX_GAPS, Element, Pattern, PhraseIndex, pattern_problem
 from scoring.unscorable import REASONS, UnscorableReason
 from scoring.validation import fail_on, read_yaml, validate
 
@@ -63,6 +64,9 @@ class LexiconFile(BaseModel):
     fillers: list[str] = Field(min_length=1)
     name_intros: list[str] = Field(min_length=1)
     refusals: list[str] = Field(min_length=1)
+    acceptances: list[str] = []  # a reply opening with one accepts the offer before it
+    # customer phrases by reaction (rules.CUSTOMER_REACTIONS): "you did not even listen"
+    customer_reactions: dict[str, list[str]] = {}
     lists: dict[str, list[str]] = {}
     rules: dict[str, list[str]]
     feedback: dict[str, str]
@@ -104,6 +108,12 @@ def lexicon_problems(data: LexiconFile) -> list[str]:
             problems.append(f"'rules.{rule}': empty list, give at least one phrase")
         for index, phrase in enumerate(phrases):
             problems += _phrase_problems(phrase, f"rules.{rule}.{index}", data.lists)
+    known = ", ".join(rules.CUSTOMER_REACTIONS)
+    for name, phrases in data.customer_reactions.items():
+        if name not in rules.CUSTOMER_REACTIONS:
+            problems.append(f"'customer_reactions.{name}': unknown reaction, use one of {known}")
+        for index, phrase in enumerate(phrases):
+            problems += _phrase_problems(phrase, f"customer_reactions.{name}.{index}", data.lists)
     return problems
 
 
@@ -135,7 +145,7 @@ def load_lexicon(language: str, path: Path | None = None) -> Lexicon:
         problems.append(f"'language': is '{data.language}', expected '{language}'")
     fail_on(problems, path=source, err=ScoreErr.LEXICON_INVALID)
     list_keys = _list_keys(data)
-    matcher = compile_phrases(data.language, data.rules, list_keys)
+    matcher = compile_phrases(data.language, data.rules, list_keys, source=f"Lexicon {source}")
     return Lexicon(path=source, data=data, matcher=matcher, list_keys=list_keys)
 
 
@@ -147,6 +157,7 @@ def _list_keys(data: LexiconFile) -> dict[str, frozenset[str]]:
         "question_openers": data.question_openers,
         "question_particles": data.question_particles,
         "refusals": data.refusals,
+        "acceptances": data.acceptances,
         **data.lists,
     }
     return {name: _keys(data.language, words) for name, words in named.items()}
@@ -163,16 +174,34 @@ def _keys(language: str, words: list[str]) -> frozenset[str]:
 
 
 def compile_phrases(
-    language: str, phrase_rules: dict[str, list[str]], list_keys: dict[str, frozenset[str]]
+    language: str,
+    phrase_rules: dict[str, list[str]],
+    list_keys: dict[str, frozenset[str]],
+    *,
+    source: str = "The phrase list",
 ) -> PhraseIndex:
-    """A phrase index with every rule's phrases."""
-    patterns = [
-        _pattern(language, rule, phrase, list_keys)
+    """A phrase index with every rule's phrases; E440 when any phrase is over the bounds
+    that keep matching linear (``matching.MAX_GAPS``, ``matching.MAX_ELEMENTS``)."""
+    compiled = [
+        (f"{rule}.{index}", phrase, _pattern(language, rule, phrase, list_keys))
         for rule, phrases in phrase_rules.items()
-        for phrase in phrases
+        for index, phrase in enumerate(phrases)
     ]
+    problems = [
+        f"'{key}': phrase '{phrase}' {problem}"
+        for key, phrase, pattern in compiled
+        if (problem := pattern_problem(pattern.elements))
+    ]
+    if problems:
+        raise ScoringError(
+            ScoreErr.PHRASE_TOO_COSTLY,
+            source=source,
+            problems="; ".join(problems),
+            max_gaps=MAX_GAPS,
+            max_words=MAX_ELEMENTS,
+        )
     leads = list_keys.get(_LEADS, frozenset())
-    return PhraseIndex(patterns, nlp.keys_function(language), leads)
+    return PhraseIndex([pattern for *_, pattern in compiled], nlp.keys_function(language), leads)
 
 
 def _pattern(

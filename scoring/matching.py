@@ -9,13 +9,15 @@ keys of their first word, so a call is matched in one pass whatever the lexicon'
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 Keys = Callable[[str], frozenset[str]]
-MAX_GAP = 3
+MAX_GAP = 3  # words one "..." may skip
+MAX_GAPS = 3  # "..." per pattern
+MAX_ELEMENTS = 16  # positions per pattern
 NOUN_MARKERS = frozenset({"a", "an", "the", "your", "my", "our", "his", "her", "their", "this"})
 
 
@@ -52,54 +54,98 @@ class PhraseIndex:
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(rule, start, end) of every match in doc."""
-        token_keys = [self.keys(token.lower_) for token in doc]
+        tokens = _Tokens.of(doc, self.keys)
+        clause_starts: list[bool] | None = None
         found: set[tuple[str, int, int]] = set()
-        for start, keys in enumerate(token_keys):
+        for start, keys in enumerate(tokens.keys):
             candidates = {id(p): p for key in keys for p in self._by_first.get(key, ())}
             for pattern in candidates.values():
-                if pattern.anchored and not starts_clause(doc, start, token_keys, self.leads):
-                    continue
-                for end in _ends(pattern.elements, 0, start, doc, token_keys):
+                if pattern.anchored:
+                    clause_starts = clause_starts or _clause_starts(doc, tokens, self.leads)
+                    if not clause_starts[start]:
+                        continue
+                for end in _ends(pattern.elements, start, tokens):
                     found.add((pattern.rule, start, end))
         return sorted(found, key=lambda match: (match[1], match[2]))
 
 
-def starts_clause(
-    doc: Doc, i: int, token_keys: list[frozenset[str]], leads: frozenset[str]
-) -> bool:
-    """True when only lead words ("so", "then", "просто") stand between token i and the
-    start of its sentence or the punctuation before it."""
-    sentence_start = doc[i].sent.start if doc.has_annotation("SENT_START") else 0
-    j = i - 1
-    while j >= sentence_start and not doc[j].is_punct:
-        if token_keys[j].isdisjoint(leads):
-            return False
-        j -= 1
-    return True
+@dataclass(frozen=True)
+class _Tokens:
+    """What matching reads of each token, read off the doc once."""
+
+    doc: Doc
+    keys: list[frozenset[str]]
+    lower: list[str]
+    punct: list[bool]
+
+    @classmethod
+    def of(cls, doc: Doc, keys: Keys) -> _Tokens:
+        lower = [token.lower_ for token in doc]
+        punct = [token.is_punct for token in doc]
+        return cls(doc, [keys(word) for word in lower], lower, punct)
 
 
-def _ends(
-    elements: tuple[Element, ...], at: int, i: int, doc: Doc, token_keys: list[frozenset[str]]
-) -> Iterator[int]:
-    if at == len(elements):
-        yield i
-        return
-    element = elements[at]
-    if element.kind == "gap":
-        for skip in range(MAX_GAP + 1):
-            if skip and (i + skip > len(doc) or doc[i + skip - 1].is_punct):
-                return
-            yield from _ends(elements, at + 1, i + skip, doc, token_keys)
-        return
-    if i < len(doc) and _fits(element, doc, i, token_keys):
-        yield from _ends(elements, at + 1, i + 1, doc, token_keys)
+def pattern_problem(elements: tuple[Element, ...]) -> str | None:
+    """Why a pattern is too costly to match (None when it is within the bounds)."""
+    gaps = sum(element.kind == "gap" for element in elements)
+    if gaps > MAX_GAPS:
+        return f"has {gaps} '...' gaps, at most {MAX_GAPS} are allowed"
+    if len(elements) > MAX_ELEMENTS:
+        return f"has {len(elements)} words, at most {MAX_ELEMENTS} are allowed"
+    return None
 
 
-def _fits(element: Element, doc: Doc, i: int, token_keys: list[frozenset[str]]) -> bool:
+def _clause_starts(doc: Doc, tokens: _Tokens, leads: frozenset[str]) -> list[bool]:
+    """Per token: only lead words ("so", "then", "просто") stand between it and the start
+    of its sentence or the punctuation before it. One pass, so anchoring stays linear."""
+    sentences = doc.has_annotation("SENT_START")
+    starts: list[bool] = []
+    for i, token in enumerate(doc):
+        first = i == 0 or (sentences and token.is_sent_start) or tokens.punct[i - 1]
+        starts.append(bool(first) or (starts[i - 1] and not tokens.keys[i - 1].isdisjoint(leads)))
+    return starts
+
+
+def _ends(elements: tuple[Element, ...], start: int, tokens: _Tokens) -> set[int]:
+    """Where the pattern can end when it starts at token ``start``.
+
+    The positions reachable after each element are kept as a set, so a gap multiplies
+    nothing: the work is elements × positions, never gap choices to the power of gaps.
+    """
+    size = len(tokens.keys)
+    i, positions = start, None  # one position until the first gap, then a set
+    for element in elements:
+        if positions is None and element.kind != "gap":
+            if i >= size or not _fits(element, i, tokens):
+                return set()
+            i += 1
+        elif element.kind == "gap":
+            positions = {end for at in (positions or {i}) for end in _gap_ends(at, tokens)}
+        else:
+            positions = {
+                at + 1 for at in positions or () if at < size and _fits(element, at, tokens)
+            }
+            if not positions:
+                return set()
+    return {i} if positions is None else positions
+
+
+def _gap_ends(i: int, tokens: _Tokens) -> list[int]:
+    """Positions after skipping 0..MAX_GAP words from i, never over punctuation."""
+    ends = [i]
+    for skip in range(1, MAX_GAP + 1):
+        if i + skip > len(tokens.punct) or tokens.punct[i + skip - 1]:
+            break
+        ends.append(i + skip)
+    return ends
+
+
+def _fits(element: Element, i: int, tokens: _Tokens) -> bool:
     if element.kind == "any":
-        return not doc[i].is_punct
+        return not tokens.punct[i]
     if element.kind == "number":
-        return doc[i].like_num or any(char.isdigit() for char in doc[i].text)
-    if element.verb and i and doc[i - 1].lower_ in NOUN_MARKERS:
+        token = tokens.doc[i]
+        return token.like_num or any(char.isdigit() for char in token.text)
+    if element.verb and i and tokens.lower[i - 1] in NOUN_MARKERS:
         return False
-    return not element.keys.isdisjoint(token_keys[i])
+    return not element.keys.isdisjoint(tokens.keys[i])

@@ -13,6 +13,8 @@ from typing import Literal
 
 Position = Literal["any", "opening", "closing"]
 STAGES = ("greeting", "needs_discovery", "solution_offer", "follow_up")
+# what a customer's words can say about the agent's last turn (see scoring/context.py)
+CUSTOMER_REACTIONS = ("not_listened", "hang_up")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,12 @@ class RuleSpec:
     # counts only once a solution was offered in an earlier turn ("Столик забронирован"
     # then reports it done; before any offer it describes the problem)
     after_solution: bool = False
+    # a conduct rule: a negation before the match in its clause cancels it ("that's not a
+    # stupid question"); one in its own words does not ("not my problem", "don't be stupid")
+    conduct: bool = False
+    # an insult word said to or of someone: not when the nearest pronoun before it is the
+    # speaker ("I felt like an idiot", "я сам дурак")
+    addressed: bool = False
 
 
 # "My name's Omar, how can I help?" introduces, it does not ask for a name; a department
@@ -43,7 +51,7 @@ _GREETING_OVERRIDES = (
     "discover.order_number",
 )
 _INTRO_OVERRIDES = ("solve.escalate", "discover.key_detail")
-# "Before I transfer you, is there anything else I can check?" asks about anything else
+# "Before I put you through, is there something else I can look at?" asks about anything else
 _FOLLOW_OVERRIDES = (
     "solve.offer",
     "solve.explain",
@@ -64,7 +72,7 @@ _CHECK_OVERRIDES = (
     "discover.request",
     "discover.confirm_question",
 )
-# a recap restates the offers made before ("the rest goes to my supervisor")
+# a recap restates the offers made before ("and my manager will review the fee")
 _RECAP_OVERRIDES = (
     "solve.offer",
     "solve.done",
@@ -133,7 +141,7 @@ RULES: dict[str, RuleSpec] = {
         suppresses=("discover.question", "solve.expectation"),
         overlaps=("solve.offer",),
     ),
-    # "I can see it was held for a check": the agent reads the account, "can" offers nothing
+    # "I can see the payment was paused": the agent reads the account, "can" offers nothing
     "call.observe": RuleSpec(negatable=False, overlaps=("solve.offer", "solve.self_service")),
     # "Let me see what I can do", "посмотрю, можно ли вернуть": looking, not offering yet
     "call.lookup": RuleSpec(
@@ -145,14 +153,14 @@ RULES: dict[str, RuleSpec] = {
     "empathy.blame": RuleSpec(),
     "honesty.overpromise": RuleSpec(),
     "honesty.limits": RuleSpec(negatable=False),
-    "prof.prohibited": RuleSpec(negatable=False),
-    "prof.abuse": RuleSpec(negatable=False),
+    "prof.prohibited": RuleSpec(negatable=False, conduct=True),
+    "prof.abuse": RuleSpec(negatable=False, conduct=True, addressed=True),
 }
 
 # Hits made by analyzers rather than lexicon phrases (names, questions, timing).
 DERIVED_RULES: dict[str, RuleSpec] = {
     "discover.question": RuleSpec("needs_discovery", question=True),
-    # "Is it draining properly now?" after a fix: checks the fix worked
+    # "Is the light green now?" after a fix: checks the fix worked
     "follow.check_result": RuleSpec("follow_up", question=True, suppresses=("discover.question",)),
     "discover.open_question": RuleSpec(),
     "follow.recap": RuleSpec("follow_up", "closing"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scoring import analyzers, nlp
+from scoring import analyzers, context, nlp
 from scoring.analyzers.names import customer_name_keys
 from scoring.call import WHOLE_CALL, Call, Hit, prepare
 from scoring.delivery import Delivery, has_timings, measure
@@ -18,6 +18,9 @@ from scoring.transcript import Utterance, detect_language
 from scoring.unscorable import Unscorable, unscorable_reason
 
 EVIDENCE_PER_RULE = 3
+HUNG_UP = "hung_up"  # simulator outcomes that end a practice call without its goal
+OUT_OF_TURNS = "max_turns"
+ESCALATED = "escalated"
 
 
 @dataclass(frozen=True)
@@ -83,13 +86,16 @@ def score_transcript(
     scenario: Any = None,
     duration_s: float | None = None,
     source: str = "transcript",
+    outcome: str | None = None,
 ) -> Scorecard:
     """Score one call.
 
     ``language`` None detects it from the text; ``rubric`` is a loaded rubric or a path
     (default: the packaged one); ``lexicon`` a loaded lexicon of the call's language
     (default: the packaged one); ``scenario`` is a dict or object with the fields of
-    :class:`scoring.scenario.ScoringScenario`; ``duration_s`` is the recording's length.
+    :class:`scoring.scenario.ScoringScenario`; ``duration_s`` is the recording's length;
+    ``outcome`` is how the practice simulator ended the call (resolved, escalated, hung_up,
+    max_turns): a hang-up, running out of turns or a missing required escalation fails it.
     """
     language = detect_language(turns, stated=language, source=source)
     call = prepare(
@@ -99,6 +105,7 @@ def score_transcript(
         scenario=as_scenario(scenario),
         rubric=_rubric(rubric),
         duration_s=duration_s,
+        outcome=outcome,
     )
     return scorecard(call, analyzers.run_all(call))
 
@@ -147,9 +154,12 @@ def scorecard(call: Call, hits: list[Hit]) -> Scorecard:
     if card.unscorable is not None:
         return card
     conditions = call_conditions(call, hits)
+    credited = context.credited(call, hits)
     for name, criterion in call.rubric.criteria.items():
         if _applies(criterion, call, conditions):
-            card.criteria[name] = score_criterion(name, criterion, hits, conditions, call.lexicon)
+            card.criteria[name] = score_criterion(
+                name, criterion, credited, conditions, call.lexicon
+            )
     card.overall = overall(card.criteria, _weights(call.rubric, call.scenario))
     card.auto_fail = auto_failures(call, hits, card.stages)
     card.passed = card.overall >= call.rubric.pass_mark and not card.auto_fail
@@ -260,4 +270,17 @@ def auto_failures(
         for stage in call.scenario.required_stages
         if stage not in performed
     ]
+    return failures + outcome_failures(call)
+
+
+def outcome_failures(call: Call) -> list[dict[str, Any]]:
+    """A practice call the customer hung up on or that ran out of turns, or one that
+    needed an escalation and ended otherwise, cannot pass."""
+    if call.outcome is None:
+        return []
+    failures = []
+    if call.outcome in (HUNG_UP, OUT_OF_TURNS):
+        failures.append({"utterance": None, "rule": "call.outcome", "text": call.outcome})
+    if call.scenario.escalation_expected and call.outcome != ESCALATED:
+        failures.append({"utterance": None, "rule": "scenario.escalation", "text": call.outcome})
     return failures

@@ -83,6 +83,8 @@ def test_rubric_problems_name_the_key(
             {"rules/solve.offer": ["i <solution_verb:2p>"]},
             "unknown form ':2p' in <solution_verb:2p>",
         ),
+        ({"customer_reactions/hung": ["bye"]}, "'customer_reactions.hung': unknown reaction"),
+        ({"customer_reactions/hang_up": ["... bye"]}, "must start with a word"),
         ({"negations": "not"}, "'negations': Input should be a valid list"),
         ({"language": "de"}, "'language': is 'de', expected 'en'"),
     ],

@@ -124,8 +124,13 @@ def test_scenario_required_stage_missing_is_an_auto_fail() -> None:
 
 
 def test_refused_offer_requires_an_alternative() -> None:
-    """When the customer refuses an offer, an alternative becomes part of the score."""
-    lines = [*GOOD_CALL_EN[:9], (CUSTOMER, "No, I want my money back."), *GOOD_CALL_EN[10:]]
+    """When the customer refuses an offer, an alternative becomes part of the score.
+
+    The offer names the parcel the customer spoke of: a refused offer about nothing the
+    customer said would earn no credit at all (see test_scoring_context.py)."""
+    offer = (AGENT, "I can send a replacement parcel today. This will reach you within 2 days.")
+    refusal = (CUSTOMER, "No, I want my money back.")
+    lines = [*GOOD_CALL_EN[:8], offer, refusal, *GOOD_CALL_EN[10:]]
     assert ["alternative"] == card_for(lines).criteria["solution_offer"].missed
 
 

@@ -27,7 +27,7 @@ def stages_of(text: str, *, language: str, place: str = "middle") -> list[str]:
     ("place", "text", "expected"),
     [
         ("opening", "Good morning, this is Anna from Northwind. How can I help?", ["greeting"]),
-        ("opening", "Hi, you're through to Lumen, what can I do for you?", ["greeting"]),
+        ("opening", "Hi there, Brightwater Energy, what can I do for you?", ["greeting"]),
         ("middle", "Sure, which size would you like?", ["needs_discovery"]),
         ("middle", "So you were charged twice on the 3rd?", ["needs_discovery"]),
         ("middle", "Could I have your order number, please?", ["needs_discovery"]),
@@ -59,7 +59,7 @@ def test_english_stages(place: str, text: str, expected: list[str]) -> None:
         ("middle", "Я не могу оформить возврат.", []),
         ("middle", "Я передам ваше обращение руководителю.", ["solution_offer"]),
         ("middle", "Одну минуту.", []),
-        ("closing", "Могу ли я ещё чем-нибудь помочь?", ["follow_up"]),
+        ("closing", "Чем-нибудь ещё могу помочь?", ["follow_up"]),
         ("closing", "Спасибо за звонок, хорошего дня!", ["follow_up"]),
     ],
 )
@@ -73,31 +73,35 @@ def test_russian_stages(place: str, text: str, expected: list[str]) -> None:
     [
         # steps for the customer, things already done, someone else acting, entitlements
         ("middle", "Right, first unplug the router and plug it back in.", ["solution_offer"]),
-        ("middle", "Then just restart the phone.", ["solution_offer"]),
+        ("middle", "Then just reboot the tablet.", ["solution_offer"]),
         ("middle", "You'll need to bring the receipt to the store.", ["solution_offer"]),
         ("middle", "I've frozen your membership from today.", ["solution_offer"]),
         ("middle", "You're booked in for Friday at 10.", ["solution_offer"]),
         ("middle", "Our driver can drop it round tomorrow morning.", ["solution_offer"]),
         ("middle", "They'll ring you by the end of the day.", ["solution_offer"]),
-        ("middle", "You're entitled to a meal voucher.", ["solution_offer"]),
-        ("middle", "If you like, I'll put you through to the complaints team.", ["solution_offer"]),
-        ("middle", "I can do Wednesday at 8:10 or Friday at 8:40.", ["solution_offer"]),
-        ("middle", "They've got availability on Thursday.", ["solution_offer"]),
+        ("middle", "You're entitled to a free taxi home.", ["solution_offer"]),
+        ("middle", "If you prefer, I'll put you through to our billing team.", ["solution_offer"]),
+        ("middle", "I can do Tuesday at 9:15 or Thursday at 4:45.", ["solution_offer"]),
+        ("middle", "We've got availability on Saturday morning.", ["solution_offer"]),
         # negations, questions, looking things up, reading the account: no offer
         ("middle", "I can't freeze it, I'm afraid.", []),
         ("middle", "Don't worry, we won't be able to send anyone today.", []),
         ("middle", "Have you tried restarting the router?", ["needs_discovery"]),
         ("middle", "Has the refund been processed on your side?", ["needs_discovery"]),
         ("middle", "Are you booked on the 7 pm flight?", ["needs_discovery"]),
-        ("middle", "Let me see what's available.", []),
+        ("middle", "Let me see what we have left.", []),
         ("middle", "Let me check if we can refund it.", []),
-        ("middle", "I can see it was held for a security check.", []),
+        ("middle", "I can see the payment was stopped by the bank.", []),
         ("middle", "Open the app and tell me what you see.", ["needs_discovery"]),
         # the greeting's own name is no request for a name; anything else, welcome, goodbye
-        ("opening", "Hello, Harbourview Hotel, my name is Iris, how may I help you?", ["greeting"]),
-        ("closing", "Before I transfer you, is there anything else I can check?", ["follow_up"]),
-        ("closing", "You're very welcome. Have a wonderful time at the wedding.", ["follow_up"]),
-        ("closing", "Does that all make sense?", ["follow_up"]),
+        ("opening", "Hello, Seaview Lodge, my name is Marta, how may I help you?", ["greeting"]),
+        (
+            "closing",
+            "Before I put you through, is there something else I can look at?",
+            ["follow_up"],
+        ),
+        ("closing", "You're very welcome. Have a lovely time at the concert.", ["follow_up"]),
+        ("closing", "Does that all sound clear?", ["follow_up"]),
     ],
 )
 def test_english_offer_categories(place: str, text: str, expected: list[str]) -> None:
@@ -117,11 +121,11 @@ def test_english_offer_categories(place: str, text: str, expected: list[str]) ->
         ("middle", "Заморозила абонемент с сегодняшнего дня.", ["solution_offer"]),
         ("middle", "Вам будет начислено 500 бонусов.", ["solution_offer"]),
         ("middle", "Можно оформить возврат прямо сейчас.", ["solution_offer"]),
-        ("middle", "Если хотите, переведу вас на специалиста.", ["solution_offer"]),
+        ("middle", "Если удобно, переведу вас на юриста.", ["solution_offer"]),
         ("middle", "Курьер привезёт его завтра утром.", ["solution_offer"]),
         ("middle", "Вам перезвонят из отдела претензий.", ["solution_offer"]),
         ("middle", "Ожидайте курьера завтра с 10 до 14.", ["solution_offer"]),
-        ("middle", "Вам положен талон на питание.", ["solution_offer"]),
+        ("middle", "Вам положена бесплатная доставка.", ["solution_offer"]),
         ("middle", "Есть свободный столик у окна. Забронировать?", ["solution_offer"]),
         # отрицание, вопросы, поиск, описание проблемы: не предложение
         ("middle", "Вернуть деньги я не могу.", []),
@@ -129,15 +133,15 @@ def test_english_offer_categories(place: str, text: str, expected: list[str]) ->
         ("middle", "Вы перезагружали роутер?", ["needs_discovery"]),
         ("middle", "Вам уже вернули деньги?", ["needs_discovery"]),
         ("middle", "Продиктуйте, пожалуйста, номер, который вам выдали.", ["needs_discovery"]),
-        ("middle", "Записываю: код калитки 1942, квартира 6, правильно?", ["needs_discovery"]),
+        ("middle", "Записываю: подъезд 3, этаж 7, правильно?", ["needs_discovery"]),
         ("middle", "Минутку, сейчас посмотрю, можно ли вернуть деньги.", []),
         ("middle", "Система заблокировала карту из-за подозрительной операции.", []),
         ("middle", "Заказ был отменён продавцом.", []),
         # приветствие с отделом, «что-нибудь ещё», прощание
-        ("opening", "Страховая компания «Оплот», отдел урегулирования, Руслан.", ["greeting"]),
+        ("opening", "Транспортная компания «Вектор», отдел претензий, Олег.", ["greeting"]),
         ("closing", "Что-нибудь ещё?", ["follow_up"]),
         ("closing", "Так вам удобно?", ["follow_up"]),
-        ("closing", "Тогда ждём вас в среду. До свидания!", ["follow_up"]),
+        ("closing", "Значит, до встречи в пятницу. Всего доброго!", ["follow_up"]),
     ],
 )
 def test_russian_offer_categories(place: str, text: str, expected: list[str]) -> None:
@@ -148,7 +152,7 @@ def test_russian_offer_categories(place: str, text: str, expected: list[str]) ->
 @pytest.mark.parametrize(
     ("language", "lines", "expected"),
     [
-        ("en", ["I'll send a technician on Thursday.", "Is it draining properly now?"], True),
+        ("en", ["I'll send a plumber on Friday.", "Is the water running now?"], True),
         ("en", ["Okay.", "Is the light on now?"], False),
         ("ru", ["Я отправлю вам код в смс.", "Код теперь пришёл?"], True),
         ("ru", ["Хорошо.", "Индикатор теперь горит?"], False),
@@ -167,8 +171,8 @@ def test_a_result_question_after_a_fix_is_a_follow_up(
 @pytest.mark.parametrize(
     ("language", "offer", "handover"),
     [
-        ("en", "I'll transfer you to my team leader.", "Okay, transferring you now."),
-        ("ru", "Я переведу вас на старшего смены.", "Перевожу, оставайтесь на линии."),
+        ("en", "I'll transfer you to my line manager.", "Right, transferring you now."),
+        ("ru", "Я переведу вас на руководителя группы.", "Перевожу, не кладите трубку."),
     ],
 )
 def test_a_transfer_carried_out_after_it_was_offered_is_no_stage(
@@ -216,5 +220,5 @@ def test_customer_turns_get_no_stages() -> None:
 def test_every_stage_the_utterance_performs_is_listed() -> None:
     """One utterance can carry several stages, in service order."""
     expected = ["solution_offer", "follow_up"]
-    text = "I've booked the engineer for Monday. Is there anything else I can do for you?"
+    text = "I've booked the fitter for Monday. Anything else I can sort out for you?"
     assert expected == stages_of(text, language="en", place="closing")

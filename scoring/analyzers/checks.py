@@ -1,8 +1,8 @@
 """A closed question about the result once a solution was given is a follow-up check.
 
-"Is it draining properly now?", "Вода теперь уходит?": after an offer or instructions, a
+"Is the light green now?", "Свет теперь горит?": after an offer or instructions, a
 yes/no question with a word of ``lists.result_words`` asks whether the fix worked; in the
-closing turns any yes/no question does ("Brilliant, have you got the parcel?").
+closing turns any yes/no question does ("Lovely, did the code arrive?").
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A match is dropped when it is negated ("I can't help you"), outside the part of 
 where its rule counts (a "hello" mid-call is no greeting), not in a question when the rule
 needs one, after a question word when the rule offers something ("which day would you like
 instead?" asks), or overridden by a stronger rule in the same sentence or in overlapping
-words. A transfer said again after it was offered ("Okay, transferring you now") carries it
+words. A transfer said again after it was offered ("Right, putting you through now") carries it
 out: handling, no stage; a rule that reports a result ("Столик забронирован") counts only
 after a solution was offered.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from scoring import rules
 from scoring.analyzers import register
@@ -50,7 +50,9 @@ def scenario_matcher(
         phrase_rules["greet.scenario_company"] = [company]
     if not phrase_rules:
         return None
-    return compile_phrases(lexicon.language, phrase_rules, lexicon.list_keys)
+    return compile_phrases(
+        lexicon.language, phrase_rules, lexicon.list_keys, source="The scenario's phrases"
+    )
 
 
 def _kept_hits(call: Call, index: int, doc: Doc, matches: list[Match]) -> list[Hit]:
@@ -89,7 +91,42 @@ def _counts(
         return False
     if not meaning.in_wh_question and question and _asked_with_wh_word(doc, start, lexicon):
         return False
+    if meaning.conduct and negated_before(doc, start, lexicon):
+        return False
+    if meaning.addressed and said_of_self(doc, start, end, lexicon):
+        return False
     return not (meaning.negatable and is_negated(doc, start, end, lexicon))
+
+
+def _clause_before(doc: Doc, start: int) -> Span:
+    """The words of the match's clause before it (back to punctuation or sentence start)."""
+    begin = start
+    while begin > doc[start].sent.start and not doc[begin - 1].is_punct:
+        begin -= 1
+    return doc[begin:start]
+
+
+def negated_before(doc: Doc, start: int, lexicon: Lexicon) -> bool:
+    """A negation in the clause before the match ("That's not a stupid question").
+
+    One inside the match is the phrase's own ("don't be stupid", "не тупите").
+    """
+    return any(lexicon.is_a(t.lower_, "negations") for t in _clause_before(doc, start))
+
+
+def said_of_self(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
+    """An insult word the speaker says of themself: the nearest pronoun before it in its
+    clause is the speaker's ("I felt like an idiot", "я сам дурак"). Swearing ("I don't
+    give a damn") has no one it is about, so it is never said of oneself."""
+    insults = ("insult_noun", "insult_adjective")
+    if not any(lexicon.is_a(t.lower_, name) for t in doc[start:end] for name in insults):
+        return False
+    for token in reversed(_clause_before(doc, start)):
+        if lexicon.is_a(token.lower_, "speaker_pronouns"):
+            return True
+        if lexicon.is_a(token.lower_, "listener_pronouns"):
+            return False
+    return False
 
 
 def _asked_with_wh_word(doc: Doc, start: int, lexicon: Lexicon) -> bool:

@@ -332,6 +332,7 @@ def _finish(
         lexicon=scoring_files.lexicon_in_use(settings, scenario.language),
         scenario=scenario.scoring_requirements(),
         source=f"attempt {attempt.id}",
+        outcome=outcome,  # a hang-up or a missed escalation cannot pass
     )
     assert attempt.id is not None and attempt.scenario_id is not None
     repositories.add_score(
