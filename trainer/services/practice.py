@@ -13,6 +13,7 @@ too) instead of being kept anywhere else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import threading
 from collections.abc import Sequence
@@ -365,38 +366,36 @@ def _take_transcript(turn: Turn, result: dict[str, Any]) -> None:
 def _react_once(settings: Settings, actor: CurrentUser, attempt_id: int, answer: Turn) -> None:
     """Commit the answer with the customer's reaction (and the score when the call ends).
 
-    A turn taken already means the same answer (or its transcript) was committed by a
-    request sent at the same time: that one stands.
+    The reaction and the score are worked out between two short sessions, so no connection
+    or write lock is held while they take their time. A turn taken already means the same
+    answer (or its transcript) was committed by a request sent at the same moment: that
+    one stands.
     """
-    with contextlib.suppress(IntegrityError), db.session_scope(settings.database_url) as session:
-        _react(settings, session, actor, attempt_id, answer)
-
-
-def _react(
-    settings: Settings, session: Session, actor: CurrentUser, attempt_id: int, answer: Turn
-) -> None:
-    """Work out the reaction (and score) first, then write: the write lock is held briefly."""
-    attempt = _own_open_attempt(session, actor, attempt_id)
-    scenario = _scenario_of(session, attempt)
-    earlier = repositories.turns_of(session=session, attempt_id=attempt_id)
+    with db.session_scope(settings.database_url) as session:
+        attempt = _own_open_attempt(session, actor, attempt_id)
+        scenario = _scenario_of(session, attempt)
+        earlier = repositories.turns_of(session=session, attempt_id=attempt_id)
     turns = [*(t for t in earlier if t.position < answer.position), answer]
     state, reactions = simulator.replay(
         scenario, [t.text for t in turns if t.speaker == Speaker.AGENT]
     )
-    reaction = reactions[-1]
-    customer = _customer_turn(attempt_id, answer.position + 1, reaction.line, _why(reaction))
+    customer = _customer_turn(
+        attempt_id, answer.position + 1, reactions[-1].line, _why(reactions[-1])
+    )
     card = _score_call(settings, attempt, scenario, [*turns, customer]) if state.ended else None
-    session.merge(answer)
-    session.add(customer)
-    if card is not None:
-        attempt.status, attempt.outcome = AttemptStatus.COMPLETED, state.outcome
-        attempt.ended_at = utcnow()
-        session.add(attempt)
-        repositories.add_score(
-            session=session,
-            score=score_row(attempt, card, _engine_of([*turns, customer])),
-            criteria=criterion_rows(card),
-        )
+    with contextlib.suppress(IntegrityError), db.session_scope(settings.database_url) as session:
+        attempt = _own_open_attempt(session, actor, attempt_id)
+        session.merge(answer)
+        session.add(customer)
+        if card is not None:
+            attempt.status, attempt.outcome = AttemptStatus.COMPLETED, state.outcome
+            attempt.ended_at = utcnow()
+            session.add(attempt)
+            repositories.add_score(
+                session=session,
+                score=score_row(attempt, card, _engine_of([*turns, customer])),
+                criteria=criterion_rows(card),
+            )
 
 
 def _why(reaction: simulator.Reaction) -> dict[str, Any]:
@@ -495,7 +494,13 @@ def _scenario_of(session: Session, attempt: Attempt) -> Scenario:
     """The scenario exactly as it was when this attempt started."""
     assert attempt.scenario_id is not None
     row = repositories.get_scenario_row(session=session, scenario_id=attempt.scenario_id)
-    return load_scenario_text(row.source_yaml, source=f"{row.key} v{row.version}")
+    return _parsed_version(row.source_yaml, f"{row.key} v{row.version}")
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_version(source_yaml: str, source: str) -> Scenario:
+    """A stored version never changes: parse and check it once (it takes ~50 ms)."""
+    return load_scenario_text(source_yaml, source=source)
 
 
 def _patience(turns: Sequence[Turn], scenario: Scenario) -> int:
