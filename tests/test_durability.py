@@ -6,17 +6,15 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from sqlmodel import col, select
 
 from tests.audio_samples import speak
 from tests.cli_runner import settings_env
+from tests.threads import all_at_once
 from trainer import services
 from trainer.config import Settings
 from trainer.services import practice
@@ -27,28 +25,6 @@ SCENARIO = "late-delivery"
 TRAINEES = 20
 # decodes as nothing: stored and linked, then failed fast (no model needed to get there)
 UNDECODABLE = b"RIFF\x00\x00\x00\x00WAVEan answer the microphone garbled"
-T = TypeVar("T")
-
-
-def all_at_once(work: Callable[[int], T], count: int) -> tuple[list[T], list[BaseException]]:
-    """Run work(0..count-1) on threads released together; results and any exceptions."""
-    gate = threading.Barrier(count)
-    results: list[T] = []
-    errors: list[BaseException] = []
-
-    def one(index: int) -> None:
-        gate.wait()
-        try:
-            results.append(work(index))
-        except BaseException as error:  # every failure is the test's finding
-            errors.append(error)
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.timeout(300)
