@@ -12,7 +12,6 @@ form ("restart") → restart:imp and restart:inf.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -45,21 +44,9 @@ ENGLISH_CLITICS = {
 }  # fmt: skip
 
 
-_LOADING = threading.Lock()
-
-
-def pipeline(language: str) -> Language:
-    """The shared pipeline for 'en' or 'ru': tokenizer and sentencizer (created on first use).
-
-    Loaded once per process, also when many threads (app sessions) ask at the same moment:
-    `cache` alone would let each of them load its own copy.
-    """
-    with _LOADING:
-        return _pipeline(language)
-
-
 @cache
-def _pipeline(language: str) -> Language:
+def pipeline(language: str) -> Language:
+    """The shared pipeline for 'en' or 'ru': tokenizer and sentencizer (created on first use)."""
     try:
         nlp = _english() if language == "en" else spacy.blank("ru")
     except (OSError, ImportError) as error:
