@@ -377,3 +377,30 @@ def test_a_killed_worker_is_replaced_and_its_file_retried(
     assert 0 == batch_run.returncode, stderr
     assert ["two.flac"] == [Path(str(line["file"])).name for line in read_lines(out)]
     assert "1 processed, 0 already done, 0 failed" in stdout
+
+
+def _alive(pid: int) -> bool:
+    """The process runs (a zombie nobody reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_a_killed_driver_leaves_no_worker_behind(calls_folder: Path, tmp_path: Path) -> None:
+    """SIGKILLing `callcoach batch` ends its worker process too (none left holding a model)."""
+    out = tmp_path / "results.jsonl"
+    env = settings_env(make_settings(tmp_path))  # the default model: whichever is installed
+    command = [str(CALLCOACH), "batch", str(calls_folder), "--out", str(out), "--jobs", "1"]
+    with subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL) as batch_run:
+        deadline = time.monotonic() + 120
+        while not (workers := spawned_workers(batch_run.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # loading its model, or already on a file
+        batch_run.kill()
+    deadline = time.monotonic() + 60  # the kernel's signal is at once; a loaded CPU is slow
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert (1, []) == (len(workers), [pid for pid in workers if _alive(pid)])

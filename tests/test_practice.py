@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlmodel import select
 
@@ -11,7 +13,7 @@ from trainer.config import Settings
 from trainer.errors import CallcoachError
 from trainer.scenario import get_scenario
 from trainer.services import practice
-from trainer.storage import db
+from trainer.storage import db, recording_store
 from trainer.storage.models import Attempt, Recording, Score, Turn
 
 SCENARIO = "late-delivery"
@@ -164,3 +166,110 @@ def test_customer_lines_are_rendered_ahead(settings: Settings) -> None:
     practice.prerender_voices(settings, scenario).join(timeout=120)
     cached = list((settings.data_dir / "voices").glob("*.wav"))
     assert len(scenario.nodes) + 1 == len(cached)
+
+
+BROKEN = b"RIFF\x00\x00\x00\x00WAVEnot really audio"  # stored, then fails to decode
+SHA = hashlib.sha256(BROKEN).hexdigest()
+
+
+def _counts(settings: Settings) -> tuple[int, int, int]:
+    """Recording rows, turns, and audio files in the store."""
+    with db.session_scope(settings.database_url) as session:
+        rows = len(session.exec(select(Recording)).all())
+        turns = len(session.exec(select(Turn)).all())
+    return rows, turns, len(list(settings.recordings_dir.glob("??/*")))
+
+
+def test_answer_refused_while_one_waits_stores_nothing(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """A new recording sent while the last answer waits for its text (E114) is not stored."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    practice.answer_with_audio(
+        settings=settings, actor=anna, attempt_id=view.attempt_id, data=BROKEN, audio_format="wav"
+    )
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_audio(
+            settings=settings,
+            actor=anna,
+            attempt_id=view.attempt_id,
+            data=BROKEN + b"another take",
+            audio_format="wav",
+        )
+    assert ("E114", (1, 2, 1)) == (raised.value.code, _counts(settings))
+
+
+@pytest.mark.parametrize(
+    ("send", "expected"),
+    [
+        ("text", [("customer", "done"), ("agent", "done"), ("customer", "done")]),
+        ("audio", [("customer", "done"), ("agent", "failed")]),
+    ],
+)
+def test_an_answer_sent_twice_is_received_once(
+    settings: Settings,
+    anna: services.CurrentUser,
+    send: str,
+    expected: list[tuple[str, str]],
+) -> None:
+    """A double-click sends the answer for turn 1 twice: one answer, no error."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    for _ in range(2):
+        if send == "text":
+            again = practice.answer_with_text(
+                settings=settings, actor=anna, attempt_id=view.attempt_id, text="Hi", position=1
+            )
+        else:
+            again = practice.answer_with_audio(
+                settings=settings,
+                actor=anna,
+                attempt_id=view.attempt_id,
+                data=BROKEN,
+                audio_format="wav",
+                position=1,
+            )
+    assert expected == [(t.speaker, t.status) for t in again.turns]
+
+
+def test_audio_stored_before_a_kill_gets_its_turn_on_reopening(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """Killed after the audio was stored but before its turn was committed (the note and the
+    file are left): reopening the call makes the turn, linked to the audio."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    note = {"position": 1, "sha256": SHA, "format": "wav", "size_bytes": len(BROKEN)}
+    recording_store.note_answer(settings.recordings_dir, f"{view.attempt_id}-1", note)
+    recording_store.write_file(BROKEN, recordings_dir=settings.recordings_dir, audio_format="wav")
+    resumed = practice.current_practice(settings=settings, actor=anna)
+    assert resumed is not None and resumed.waiting_for_retry
+    answer = resumed.turns[1]
+    assert answer.audio_path is not None and BROKEN == answer.audio_path.read_bytes()
+    assert ({}, "recorded") == (
+        recording_store.answer_notes(settings.recordings_dir),
+        answer.status,
+    )
+
+
+def test_note_of_audio_never_stored_is_dropped(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """Killed before the audio reached the store: no turn is made and the note goes."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    note = {"position": 1, "sha256": SHA, "format": "wav", "size_bytes": len(BROKEN)}
+    recording_store.note_answer(settings.recordings_dir, f"{view.attempt_id}-1", note)
+    resumed = practice.current_practice(settings=settings, actor=anna)
+    assert resumed is not None
+    assert ({}, 1) == (recording_store.answer_notes(settings.recordings_dir), len(resumed.turns))
+
+
+def test_answer_left_without_a_reaction_gets_it_on_reopening(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """An answer committed without the customer's reaction (an older version, then a kill)
+    gets its reaction when the call is reopened."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    with db.session_scope(settings.database_url) as session:
+        session.add(Turn(attempt_id=view.attempt_id, position=1, speaker="agent", text="Hello"))
+    resumed = practice.current_practice(settings=settings, actor=anna)
+    assert resumed is not None
+    assert ["customer", "agent", "customer"] == [t.speaker for t in resumed.turns]

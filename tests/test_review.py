@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.threads import all_at_once
 from trainer import services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
@@ -134,6 +135,31 @@ def test_one_open_dispute_per_criterion(settings: Settings, scored: int) -> None
             settings=settings, actor=anna, criterion_score_id=criterion.id, reason="again"
         )
     assert "E118" == raised.value.code
+
+
+@pytest.mark.slow
+def test_disputes_sent_at_once_open_one(settings: Settings, scored: int) -> None:
+    """Eight disputes of one criterion at the same moment: one opens, seven get E118; once it
+    is answered, a new one may open."""
+    anna, lead = _user(settings, "anna"), _user(settings, "lead")
+    criterion = _greeting(settings, anna, scored)
+    opened, refused = all_at_once(
+        lambda i: review.dispute_criterion(
+            settings=settings, actor=anna, criterion_score_id=criterion.id, reason=f"take {i}"
+        ),
+        8,
+    )
+    codes = [error.code if isinstance(error, CallcoachError) else repr(error) for error in refused]
+    assert (1, ["E118"] * 7) == (len(opened), codes)
+    dispute = _greeting(settings, anna, scored).open_dispute
+    assert dispute is not None
+    review.resolve_dispute(
+        settings=settings, actor=lead, dispute_id=dispute.id, decision="rejected", comment="No"
+    )
+    again = review.dispute_criterion(
+        settings=settings, actor=anna, criterion_score_id=criterion.id, reason="a new point"
+    )
+    assert again.open_dispute is not None and "a new point" == again.open_dispute.reason
 
 
 @pytest.mark.slow

@@ -12,12 +12,14 @@ processes on this machine (:class:`LocalRunner`), Ray actors are the other runne
 from __future__ import annotations
 
 import csv
+import ctypes
 import functools
 import glob
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import Counter, deque
@@ -55,6 +57,7 @@ from trainer.services.accounts import COMMAND_LINE
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".m4a", ".flac", ".opus", ".webm")
 CRASHES_PER_FILE = 2  # a file in flight when a worker died this often is given up
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal for this process when its parent dies
 
 
 # -- finding the recordings ------------------------------------------------------------------
@@ -222,8 +225,23 @@ class Worker:
 _local_worker: list[Worker] = []  # in a local worker process: its one Worker
 
 
-def _start_local_worker(options: WorkerOptions) -> None:
+def _start_local_worker(options: WorkerOptions, driver_pid: int) -> None:
+    die_with_driver(driver_pid)
     _local_worker.append(Worker(options))
+
+
+def die_with_driver(driver_pid: int) -> None:
+    """End this worker process when the driver ends, even by SIGKILL (Linux).
+
+    A worker whose driver is gone waits for work forever, holding its model (~700 MB).
+    The kernel sends the signal when the thread that started the worker ends: the driver's
+    pool is started and used from one thread for the whole batch.
+    """
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != driver_pid:  # the driver died before the request above: go now
+        os._exit(1)
 
 
 def _analyse_in_local_worker(work: Work) -> Outcome:
@@ -271,7 +289,7 @@ class LocalRunner:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded driver
             initializer=_start_local_worker,
-            initargs=(self.options,),
+            initargs=(self.options, os.getpid()),
         )
 
     def _drain(

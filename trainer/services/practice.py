@@ -1,20 +1,27 @@
 """Practice calls: start, answer (voice or text), retry, resume, abandon, score.
 
 Nothing is lost: an answer's audio is stored (content-addressed) and linked to its turn in a
-committed transaction before transcription starts. The simulator is deterministic, so the
-call's state is rebuilt from the stored answers whenever it is needed (after a refresh or a
-crash too) instead of being kept anywhere else.
+committed transaction before transcription starts; a kill before that commit leaves a note
+(see `recording_store.note_answer`) from which the turn is made again when the call is
+reopened. A transcript is committed together with the customer's reaction to it, so a kill
+never leaves an answer without its reply. An answer says which turn it is for, so one sent
+twice (a double-click) is received once. The simulator is deterministic, so the call's
+state is rebuilt from the stored answers whenever it is needed (after a refresh or a crash
+too) instead of being kept anywhere else.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.errors import CodedError
@@ -150,54 +157,73 @@ def current_practice(*, settings: Settings, actor: CurrentUser) -> CallView | No
         attempt = repositories.open_attempt(session=session, trainee_id=actor.id)
     if attempt is None or attempt.id is None:
         return None
+    _resume(settings, actor, attempt.id)
     return get_call(settings=settings, actor=actor, attempt_id=attempt.id)
 
 
 def answer_with_audio(
-    *, settings: Settings, actor: CurrentUser, attempt_id: int, data: bytes, audio_format: str
+    *,
+    settings: Settings,
+    actor: CurrentUser,
+    attempt_id: int,
+    data: bytes,
+    audio_format: str,
+    position: int | None = None,
 ) -> CallView:
-    """Store the spoken answer first, then transcribe it and let the customer react."""
+    """Store the spoken answer first, then transcribe it and let the customer react.
+
+    `position` is the turn the answer is for, as the screen showed the call (None: the
+    next one): an answer whose turn is taken already was received before and is not stored
+    again.
+    """
     audio.check_upload(data, settings.max_upload_mb)
-    with db.session_scope(settings.database_url) as session:
-        attempt = _own_open_attempt(session, actor, attempt_id)
-        recording = recording_store.store_recording(
-            data, session=session, recordings_dir=settings.recordings_dir, audio_format=audio_format
-        )
-        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
-        _refuse_when_waiting(turns)
-        session.add(
-            Turn(
-                attempt_id=attempt_id,
-                position=len(turns),
-                speaker=Speaker.AGENT,
-                recording_id=recording.id,
-                status=TurnStatus.RECORDED,
-            )
-        )
-        assert attempt.id is not None
+    turn = _free_position(settings, actor, attempt_id, position)
+    if turn is None:
+        return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+    note = {
+        "position": turn,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "format": audio_format.lower(),
+        "size_bytes": len(data),
+    }
+    name = f"{attempt_id}-{turn}"
+    recording_store.note_answer(settings.recordings_dir, name, note)
+    recording_store.write_file(
+        data, recordings_dir=settings.recordings_dir, audio_format=audio_format
+    )
+    received = _add_recorded_turn(settings, attempt_id, note)
+    recording_store.drop_answer_note(settings.recordings_dir, name)
+    if not received:
+        return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
     return _transcribe_and_continue(settings, actor, attempt_id)
 
 
 def answer_with_text(
-    *, settings: Settings, actor: CurrentUser, attempt_id: int, text: str
+    *,
+    settings: Settings,
+    actor: CurrentUser,
+    attempt_id: int,
+    text: str,
+    position: int | None = None,
 ) -> CallView:
-    """A typed answer (chat channel, or no microphone): saved, then the customer reacts."""
-    with db.session_scope(settings.database_url) as session:
-        _own_open_attempt(session, actor, attempt_id)
-        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
-        _refuse_when_waiting(turns)
-        session.add(
-            Turn(
-                attempt_id=attempt_id, position=len(turns), speaker=Speaker.AGENT, text=text.strip()
-            )
+    """A typed answer (chat channel, or no microphone), saved with the customer's reaction.
+
+    `position` works as for :func:`answer_with_audio`: a double-click is one answer.
+    """
+    turn = _free_position(settings, actor, attempt_id, position)
+    if turn is not None:
+        answer = Turn(
+            attempt_id=attempt_id, position=turn, speaker=Speaker.AGENT, text=text.strip()
         )
-    return _continue(settings, actor, attempt_id)
+        _react_once(settings, actor, attempt_id, answer)
+    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
 
 
 def retry_transcription(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
     """Transcribe the stored answer again after a failure or an interruption."""
     with db.session_scope(settings.database_url) as session:
         _own_open_attempt(session, actor, attempt_id)
+    _resume(settings, actor, attempt_id)
     return _transcribe_and_continue(settings, actor, attempt_id)
 
 
@@ -238,6 +264,67 @@ def get_call(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> Call
     )
 
 
+def _free_position(
+    settings: Settings, actor: CurrentUser, attempt_id: int, position: int | None
+) -> int | None:
+    """The turn a new answer takes; None when the answer for `position` is in already.
+
+    Refused (E114) before anything is stored while the last answer waits for its text.
+    """
+    with db.session_scope(settings.database_url) as session:
+        _own_open_attempt(session, actor, attempt_id)
+        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
+    if position is not None and position < len(turns):
+        return None
+    _refuse_when_waiting(turns)
+    return len(turns)
+
+
+def _add_recorded_turn(settings: Settings, attempt_id: int, note: dict[str, Any]) -> bool:
+    """Commit the stored audio's row and its turn; False when the turn is taken already."""
+    try:
+        with db.session_scope(settings.database_url) as session:
+            recording = recording_store.register(
+                session=session,
+                sha256=note["sha256"],
+                audio_format=note["format"],
+                size_bytes=note["size_bytes"],
+            )
+            session.add(
+                Turn(
+                    attempt_id=attempt_id,
+                    position=note["position"],
+                    speaker=Speaker.AGENT,
+                    recording_id=recording.id,
+                    status=TurnStatus.RECORDED,
+                )
+            )
+    except IntegrityError:  # the same answer sent twice at once: the other one is kept
+        return False
+    return True
+
+
+def _resume(settings: Settings, actor: CurrentUser, attempt_id: int) -> None:
+    """Finish what a kill interrupted: a stored answer without its turn, an answer without
+    the customer's reaction (written by a version that committed them apart)."""
+    _receive_noted_answers(settings, attempt_id)
+    with db.session_scope(settings.database_url) as session:
+        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
+    last = turns[-1] if turns else None
+    if last is not None and last.speaker == Speaker.AGENT and last.status == TurnStatus.DONE:
+        _react_once(settings, actor, attempt_id, last)
+
+
+def _receive_noted_answers(settings: Settings, attempt_id: int) -> None:
+    """Make the turns of answers whose audio was stored when a kill stopped the commit."""
+    notes = recording_store.answer_notes(settings.recordings_dir, prefix=f"{attempt_id}-")
+    for name, note in notes.items():
+        stored = recording_store.relative_path(note["sha256"], note["format"])
+        if (settings.recordings_dir / stored).exists():  # else killed before: nothing to keep
+            _add_recorded_turn(settings, attempt_id, note)
+        recording_store.drop_answer_note(settings.recordings_dir, name)
+
+
 def _transcribe_and_continue(settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
     with db.session_scope(settings.database_url) as session:
         turns = repositories.turns_of(session=session, attempt_id=attempt_id)
@@ -249,7 +336,7 @@ def _transcribe_and_continue(settings: Settings, actor: CurrentUser, attempt_id:
     if pending is None or pending.recording_id is None:
         return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
     path = settings.recordings_dir / recordings[pending.recording_id].path
-    try:
+    try:  # outside any transaction: a transcription takes seconds
         result = transcription.transcribe_file(
             path,
             settings=settings,
@@ -260,8 +347,9 @@ def _transcribe_and_continue(settings: Settings, actor: CurrentUser, attempt_id:
     except CodedError as error:
         _mark_failed(settings, pending, str(error))
         return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
-    _save_transcript(settings, pending, result)
-    return _continue(settings, actor, attempt_id)
+    _take_transcript(pending, result)
+    _react_once(settings, actor, attempt_id, pending)
+    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
 
 
 def _last_customer_line(turns: Sequence[Turn]) -> str:
@@ -275,35 +363,56 @@ def _mark_failed(settings: Settings, turn: Turn, error: str) -> None:
         session.add(turn)
 
 
-def _save_transcript(settings: Settings, turn: Turn, result: dict[str, Any]) -> None:
+def _take_transcript(turn: Turn, result: dict[str, Any]) -> None:
     words = [w for segment in result["segments"] for w in segment.get("words", [])]
-    with db.session_scope(settings.database_url) as session:
-        turn.text = result["text"].strip()
-        turn.status, turn.error = TurnStatus.DONE, None
-        turn.details = {
-            "duration_s": result["duration_s"],
-            "engine": result["engine"],
-            "model": result["model"],
-            "words": words,
-            "warnings": result.get("warnings", []),
-        }
-        session.add(turn)
+    turn.text = result["text"].strip()
+    turn.status, turn.error = TurnStatus.DONE, None
+    turn.details = {
+        "duration_s": result["duration_s"],
+        "engine": result["engine"],
+        "model": result["model"],
+        "words": words,
+        "warnings": result.get("warnings", []),
+    }
 
 
-def _continue(settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
-    """Let the customer react to the newest answer; score the call when it ends."""
+def _react_once(settings: Settings, actor: CurrentUser, attempt_id: int, answer: Turn) -> None:
+    """Commit the answer with the customer's reaction (and the score when the call ends).
+
+    The reaction and the score are worked out between two short sessions, so no connection
+    or write lock is held while they take their time. A turn taken already means the same
+    answer (or its transcript) was committed by a request sent at the same moment: that
+    one stands.
+    """
     with db.session_scope(settings.database_url) as session:
         attempt = _own_open_attempt(session, actor, attempt_id)
         scenario = _scenario_of(session, attempt)
-        turns = list(repositories.turns_of(session=session, attempt_id=attempt_id))
-        answers = [t.text for t in turns if t.speaker == Speaker.AGENT]
-        state, reactions = simulator.replay(scenario, answers)
-        reaction = reactions[-1]
-        customer = _customer_turn(attempt_id, len(turns), reaction.line, _why(reaction))
+        earlier = repositories.turns_of(session=session, attempt_id=attempt_id)
+    turns = [*(t for t in earlier if t.position < answer.position), answer]
+    state, reactions = simulator.replay(
+        scenario, [t.text for t in turns if t.speaker == Speaker.AGENT]
+    )
+    customer = _customer_turn(
+        attempt_id, answer.position + 1, reactions[-1].line, _why(reactions[-1])
+    )
+    card = (
+        _score_call(settings, attempt, scenario, [*turns, customer], state.outcome)
+        if state.ended
+        else None
+    )
+    with contextlib.suppress(IntegrityError), db.session_scope(settings.database_url) as session:
+        attempt = _own_open_attempt(session, actor, attempt_id)
+        session.merge(answer)
         session.add(customer)
-        if state.ended:
-            _finish(settings, session, attempt, scenario, [*turns, customer], state.outcome)
-    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+        if card is not None:
+            attempt.status, attempt.outcome = AttemptStatus.COMPLETED, state.outcome
+            attempt.ended_at = utcnow()
+            session.add(attempt)
+            repositories.add_score(
+                session=session,
+                score=score_row(attempt, card, _engine_of([*turns, customer])),
+                criteria=criterion_rows(card),
+            )
 
 
 def _why(reaction: simulator.Reaction) -> dict[str, Any]:
@@ -315,17 +424,14 @@ def _why(reaction: simulator.Reaction) -> dict[str, Any]:
     }
 
 
-def _finish(
+def _score_call(
     settings: Settings,
-    session: Session,
     attempt: Attempt,
     scenario: Scenario,
     turns: list[Turn],
     outcome: str | None,
-) -> None:
-    attempt.status, attempt.outcome, attempt.ended_at = AttemptStatus.COMPLETED, outcome, utcnow()
-    session.add(attempt)
-    card = score_transcript(
+) -> Scorecard:
+    return score_transcript(
         _utterances(turns),
         language=scenario.language,
         rubric=scoring_files.rubric_in_use(settings),  # a trainer's edit when there is one
@@ -333,12 +439,6 @@ def _finish(
         scenario=scenario.scoring_requirements(),
         source=f"attempt {attempt.id}",
         outcome=outcome,  # a hang-up or a missed escalation cannot pass
-    )
-    assert attempt.id is not None and attempt.scenario_id is not None
-    repositories.add_score(
-        session=session,
-        score=score_row(attempt, card, _engine_of(turns)),
-        criteria=criterion_rows(card),
     )
 
 
@@ -416,7 +516,13 @@ def _scenario_of(session: Session, attempt: Attempt) -> Scenario:
     """The scenario exactly as it was when this attempt started."""
     assert attempt.scenario_id is not None
     row = repositories.get_scenario_row(session=session, scenario_id=attempt.scenario_id)
-    return load_scenario_text(row.source_yaml, source=f"{row.key} v{row.version}")
+    return _parsed_version(row.source_yaml, f"{row.key} v{row.version}")
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_version(source_yaml: str, source: str) -> Scenario:
+    """A stored version never changes: parse and check it once (it takes ~50 ms)."""
+    return load_scenario_text(source_yaml, source=source)
 
 
 def _patience(turns: Sequence[Turn], scenario: Scenario) -> int:

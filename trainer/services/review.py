@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.rubric import Criterion
@@ -149,7 +150,10 @@ def dispute_criterion(
         session.add(
             Dispute(criterion_score_id=criterion.id, trainee_id=actor.id, reason=reason.strip())
         )
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # another dispute of it came in at the same moment
+            raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=criterion.criterion) from None
         return _views(session, [criterion])[0]
 
 

@@ -1,4 +1,11 @@
-"""Engine, sessions and migrations. SQLite runs with WAL, foreign keys and a busy timeout."""
+"""Engine, sessions and migrations. SQLite runs with WAL, foreign keys and a busy timeout.
+
+SQLite has one writer at a time. A transaction starts at its first write (reads before it
+run on their own) and starts as ``BEGIN IMMEDIATE``: it takes the write lock at once, or
+waits for it up to the busy timeout. A deferred ``BEGIN`` would take the lock later, when
+another writer may have committed since the transaction first read, and then SQLite fails
+at once with "database is locked" instead of waiting.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ from sqlmodel import Session, create_engine
 from trainer.errors import CallcoachError, Err
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # 20 trainees answering at once queue for a few seconds
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,7 +41,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def get_engine(url: str) -> Engine:
     """One engine per database URL for the whole process."""
     if url.startswith("sqlite:///"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "isolation_level": "IMMEDIATE"}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

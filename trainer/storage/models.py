@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 
@@ -238,9 +238,22 @@ class DisputeStatus(StrEnum):
     REJECTED = "rejected"
 
 
+OPEN_DISPUTE = text("status = 'open'")
+
+
 class Dispute(SQLModel, table=True):
     """A trainee's objection to one criterion score, and the team lead's answer."""
 
+    # one open dispute per criterion, also when two arrive at once (answered ones are many)
+    __table_args__ = (
+        Index(
+            "uq_dispute_open_criterion",
+            "criterion_score_id",
+            unique=True,
+            sqlite_where=OPEN_DISPUTE,
+            postgresql_where=OPEN_DISPUTE,
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     criterion_score_id: int = Field(foreign_key="criterionscore.id", index=True)
     trainee_id: int = Field(foreign_key="user.id", index=True)

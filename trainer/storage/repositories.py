@@ -58,9 +58,7 @@ def in_scope(scope: Scope) -> list[ColumnElement[bool]]:
 def list_users(*, session: Session, scope: Scope) -> Sequence[User]:
     """The accounts ``scope`` covers, deleted ones left out."""
     query = (
-        select(User)
-        .where(col(User.deleted_at).is_(None), *in_scope(scope))
-        .order_by(User.username)
+        select(User).where(col(User.deleted_at).is_(None), *in_scope(scope)).order_by(User.username)
     )
     return session.exec(query).all()
 

@@ -136,6 +136,7 @@ def show_turn(turn: practice.TurnView, *, subtitles: bool, newest: bool) -> None
 
 
 def answer(view: practice.CallView) -> None:
+    # the turn this answer is for: sent twice (a double-click), it is received once
     call_id, position = view.attempt_id, len(view.turns)
     if view.scenario.channel == "phone":
         recording = st.audio_input(t("practice.record"), key=f"answer_{call_id}_{position}")
@@ -145,7 +146,7 @@ def answer(view: practice.CallView) -> None:
                 t("practice.transcribing"),
                 lambda: practice.answer_with_audio(
                     settings=settings, actor=user, attempt_id=call_id, data=data,
-                    audio_format="wav",
+                    audio_format="wav", position=position,
                 ),
             )  # fmt: skip
     label = t("practice.chat") if view.scenario.channel == "chat" else t("practice.type")
@@ -154,7 +155,7 @@ def answer(view: practice.CallView) -> None:
         run_safely(
             t("practice.thinking"),
             lambda: practice.answer_with_text(
-                settings=settings, actor=user, attempt_id=call_id, text=typed
+                settings=settings, actor=user, attempt_id=call_id, text=typed, position=position
             ),
         )
     if st.button(t("practice.abandon"), key="abandon"):
