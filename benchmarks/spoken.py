@@ -21,6 +21,7 @@ from scoring.transcript import AGENT
 from tests.audio_samples import encode, read_wav, speak
 from trainer import transcription
 from trainer.config import Settings
+from trainer.voice import spoken_text
 
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "spoken-stages"
 RATES_HZ = (16_000, 8_000)
@@ -32,7 +33,7 @@ def heard(text: str, language: str, rate_hz: int, settings: Settings) -> str:
     path = CACHE / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
     if path.exists():
         return str(json.loads(path.read_text(encoding="utf-8"))["text"]).strip()
-    samples, rate = read_wav(speak(text, language))
+    samples, rate = read_wav(speak(spoken_text(text, language), language))
     audio = encode(samples, rate, "wav", out_rate=rate_hz)
     result = transcription.transcribe_file(audio, settings=settings, language=language)
     CACHE.mkdir(parents=True, exist_ok=True)

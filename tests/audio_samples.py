@@ -55,6 +55,9 @@ def speak(text: str, language: str) -> Path:
         text_file.write_text(text, encoding="utf-8")
         partial = out.with_suffix(".partial.wav")
         subprocess.run(_synthesise_command(language, partial, text_file), check=True)
+        if partial.stat().st_size <= 44:  # festival writes an empty file for what it cannot say
+            partial.unlink()
+            raise ValueError(f"the {language} test voice could not say {text!r}")
         partial.rename(out)
     return out
 
