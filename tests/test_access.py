@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import col, func, select
 
 from tests.conftest import make_settings
@@ -23,7 +24,7 @@ from trainer.errors import CallcoachError, Err
 from trainer.services import access, calls, dashboard, review
 from trainer.services.access import Action
 from trainer.storage import db, repositories
-from trainer.storage.models import Attempt, Job, Role, Score, User
+from trainer.storage.models import Job, Role, Score
 
 PASSWORD = "callcoach-demo"
 # username → (role, team); dora and gone are deactivated after they are made
@@ -491,7 +492,7 @@ def _migrate(settings: Settings, revision: str, *, down: bool = False) -> None:
     from alembic import command
 
     config = db.alembic_config(settings.database_url)
-    with db.get_engine(settings.database_url).begin() as connection:
+    with db.migration_connection(settings.database_url) as connection:
         config.attributes["connection"] = connection
         (command.downgrade if down else command.upgrade)(config, revision)
 
@@ -501,23 +502,28 @@ def _job_keys(settings: Settings) -> list[str]:
         return [job.key for job in session.exec(select(Job).order_by(col(Job.id))).all()]
 
 
+OLD_USER = """INSERT INTO "user" (username, display_name, role, password_hash, language,
+is_active, created_at) VALUES ('anna', 'Anna', 'trainee', 'x', 'en', TRUE,
+'2026-01-01 00:00:00') RETURNING id"""
+OLD_ATTEMPT = """INSERT INTO attempt (trainee_id, kind, status, started_at)
+VALUES (:trainee, 'real-call', 'pending', '2026-01-01 00:00:00') RETURNING id"""
+OLD_JOB = """INSERT INTO job (kind, key, attempt_id, status, attempts, created_at, updated_at)
+VALUES (:kind, :key, :attempt, 'queued', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"""
+
+
 def test_migration_gives_old_upload_jobs_their_trainee(backend: Settings, tmp_path: Path) -> None:
     """0006 appends the trainee to the keys of jobs uploaded before; a downgrade takes it off."""
     settings = make_settings(tmp_path, backend.database_url)
     _migrate(settings, "base", down=True)
     _migrate(settings, "0005")
-    with db.session_scope(settings.database_url) as session:
-        anna = User(username="anna", display_name="Anna", role="trainee", password_hash="x")
-        session.add(anna)
-        session.flush()
-        attempt = Attempt(trainee_id=anna.id, kind="real-call")
-        session.add(attempt)
-        session.flush()
-        session.add(
-            Job(kind="analyse-call", key="analyse-call:abc:fw:base:1", attempt_id=attempt.id)
-        )
-        session.add(Job(kind="other", key="other:abc"))
-        anna_id = anna.id
+    with db.get_engine(settings.database_url).begin() as connection:  # the 0005 tables
+        anna_id = connection.execute(text(OLD_USER)).scalar_one()
+        attempt_id = connection.execute(text(OLD_ATTEMPT), {"trainee": anna_id}).scalar_one()
+        for kind, key, attempt in (
+            ("analyse-call", "analyse-call:abc:fw:base:1", attempt_id),
+            ("other", "other:abc", None),
+        ):
+            connection.execute(text(OLD_JOB), {"kind": kind, "key": key, "attempt": attempt})
     _migrate(settings, "head")
     upgraded = _job_keys(settings)
     _migrate(settings, "0005", down=True)

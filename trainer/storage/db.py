@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
@@ -119,10 +119,32 @@ def upgrade(url: str) -> tuple[str | None, str]:
         file.parent.mkdir(parents=True, exist_ok=True)
     before = current_revision(url)
     config = alembic_config(url)
-    with get_engine(url).begin() as connection:
+    with migration_connection(url) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return before, head_revision()
+
+
+@contextmanager
+def migration_connection(url: str) -> Iterator[Connection]:
+    """A connection in a transaction for migrations; on SQLite with foreign keys off.
+
+    SQLite changes a table by copying it and dropping the old one, which the rows that
+    refer to it (a user's attempts) forbid while foreign keys are enforced. The pragma only
+    takes effect outside a transaction, so it is set before and restored after the commit.
+    """
+    sqlite = url.startswith("sqlite:///")
+    with get_engine(url).connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # SQLAlchemy began a transaction for the pragma: end it
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def require_migrated(url: str) -> None:

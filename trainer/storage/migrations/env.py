@@ -4,7 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from trainer.storage import models  # noqa: F401  (registers the tables)
-from trainer.storage.db import get_engine
+from trainer.storage.db import migration_connection
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -23,5 +23,5 @@ def run(connection_to_use) -> None:  # type: ignore[no-untyped-def]
 if connection is not None:
     run(connection)
 else:
-    with get_engine(config.get_main_option("sqlalchemy.url")).begin() as own_connection:
+    with migration_connection(config.get_main_option("sqlalchemy.url")) as own_connection:
         run(own_connection)
