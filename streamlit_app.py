@@ -6,7 +6,7 @@ import streamlit as st
 
 from trainer import services
 from trainer.config import get_settings
-from trainer.errors import CallcoachError
+from trainer.errors import CallcoachError, Err
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.state import current_user, init_state, sign_out
 
@@ -54,4 +54,9 @@ else:
             f"{PAGES}/library.py", title=t("nav.library"), icon=":material/library_books:"
         )
         pages.append(library)
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except CallcoachError as error:  # a service refused where the page had no handler of its own
+    if error.err is Err.ACCOUNT_INACTIVE:  # deactivated while signed in: signed out now
+        sign_out()
+    st.error(str(error))
