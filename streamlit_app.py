@@ -71,4 +71,9 @@ else:
         st.Page(f"{PAGES}/password.py", title=t("nav.password"), icon=":material/password:")
     )
 with shown_errors():  # every page: coded errors as messages, the rest with a reference
-    st.navigation(pages).run()
+    try:
+        st.navigation(pages).run()
+    except CallcoachError as error:
+        if error.err is Err.ACCOUNT_INACTIVE:  # deactivated while signed in: signed out now
+            sign_out()
+        raise

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlmodel import col, func, select
 
 from tests.conftest import make_settings
+from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
 from tests.test_calls import audio_bytes, text_analysis
 from trainer import services
 from trainer.config import Settings
@@ -556,3 +557,18 @@ def test_readme_shows_the_policy() -> None:
     """README's security model shows RULES as they are (regenerate it with policy_table())."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert policy_table() in readme
+
+
+def test_a_deactivated_user_is_signed_out_at_their_next_page(
+    app_env: Settings,  # noqa: F811 - the imported fixture
+) -> None:
+    """The team page of a lead deactivated meanwhile says so (E124), no traceback, signed out."""
+    app = sign_in("lead")
+    app.switch_page("trainer/ui/pages/team.py").run()
+    set_account(app_env, "lead", is_active=False)
+    app.run()
+    assert ([], ["E124"], None) == (
+        list(app.exception),
+        [e.value.split("]")[0].removeprefix("error[") for e in app.error],
+        app.session_state["user"],
+    )
