@@ -150,10 +150,11 @@ def dispute_criterion(
         session.add(
             Dispute(criterion_score_id=criterion.id, trainee_id=actor.id, reason=reason.strip())
         )
+        name = criterion.criterion  # the row cannot be read after a failed flush
         try:
             session.flush()
         except IntegrityError:  # another dispute of it came in at the same moment
-            raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=criterion.criterion) from None
+            raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=name) from None
         return _views(session, [criterion])[0]
 
 
