@@ -1,11 +1,11 @@
 """Per-stage precision / recall / F1 of the stage labels on labelled call scripts.
 
-Usage: python -m benchmarks.stages [--split heldout|tune] [--per-file] [--show-errors]
+Usage: python -m benchmarks.stages [--split test|tune] [--per-file] [--show-errors]
 Data: benchmarks/data/stages_<language>_<split>*.txt (a split may span several files, e.g.
 stages_en_tune.txt and stages_en_tune2.txt, scored together; --per-file scores each file
 on its own as well), one call per "## id" block and one labelled turn per line:
 "A[greeting,needs_discovery]: text" or "C: text". Lexicons are tuned on the tune files
-only; each heldout file was written before the tuning round that followed it.
+only; the test files were re-labelled by STAGES.md and frozen before any model tuning.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _report(counts: dict[str, list[int]]) -> dict[str, float]:
 def main() -> None:
     """Evaluate every language's files for the chosen split, all files of a language together."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="heldout")
+    parser.add_argument("--split", default="test")
     parser.add_argument("--per-file", action="store_true", help="also score each file alone")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
