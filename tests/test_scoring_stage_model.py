@@ -115,7 +115,7 @@ def test_every_label_carries_its_reason_in_the_json() -> None:
     )
     utterances = score_transcript(turns, language="en").to_json()["utterances"]
     greeting, customer, informing = (u["stage_evidence"] for u in utterances)
-    assert ("greet.offer_help", "how can I help", [], "solution_offer") == (
+    assert ("greet.hello", "Hello", [], "solution_offer") == (
         greeting[0]["rule"],
         greeting[0]["phrase"],
         customer,

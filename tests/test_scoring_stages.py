@@ -9,16 +9,25 @@ from scoring.transcript import AGENT, CUSTOMER, Utterance
 
 FILLER = {"en": "Okay.", "ru": "Хорошо."}
 CUSTOMER_LINE = {"en": "Right.", "ru": "Ага."}
+GREETING = {"en": "Hello, how can I help?", "ru": "Здравствуйте, чем могу помочь?"}
+NEED = {"en": "I have a problem with my order.", "ru": "У меня проблема с заказом."}
 
 
 def stages_of(text: str, *, language: str, place: str = "middle") -> list[str]:
-    """Stages of text spoken by the agent at the opening, middle or closing of a call."""
+    """Stages of text spoken by the agent at the opening, middle or closing of a call.
+
+    The call is greeted (unless the text is the opening) and the customer states a need
+    first, as in a real call; the other turns are fillers.
+    """
     before = {"opening": 0, "middle": 3, "closing": 6}[place]
-    after = 6 - before
-    agent = [FILLER[language]] * before + [text] + [FILLER[language]] * after
+    agent = [FILLER[language]] * 7
+    agent[before] = text
+    if before:
+        agent[0] = GREETING[language]
     turns: list[Utterance] = []
-    for line in agent:
-        turns += [Utterance(AGENT, line), Utterance(CUSTOMER, CUSTOMER_LINE[language])]
+    for number, line in enumerate(agent):
+        customer = NEED[language] if number == 0 else CUSTOMER_LINE[language]
+        turns += [Utterance(AGENT, line), Utterance(CUSTOMER, customer)]
     card = score_transcript(turns, language=language)
     return card.stages[2 * before]
 
@@ -34,7 +43,6 @@ def stages_of(text: str, *, language: str, place: str = "middle") -> list[str]:
         ("middle", "We have a table at 7 — shall I book it?", ["solution_offer"]),
         ("middle", "I'll send you a replacement today.", ["solution_offer"]),
         ("middle", "Let me transfer you to my supervisor.", ["solution_offer"]),
-        ("middle", "I can't help you with that.", []),
         ("middle", "OK, one moment.", []),
         ("middle", "Let me check that for you.", []),
         ("closing", "You're welcome, anything else?", ["follow_up"]),
@@ -56,7 +64,7 @@ def test_english_stages(place: str, text: str, expected: list[str]) -> None:
         ("middle", "Какой размер вам нужен?", ["needs_discovery"]),
         ("middle", "То есть деньги списали дважды?", ["needs_discovery"]),
         ("middle", "Я могу оформить возврат на карту.", ["solution_offer"]),
-        ("middle", "Я не могу оформить возврат.", []),
+        ("middle", "Я не могу оформить возврат.", ["solution_offer"]),
         ("middle", "Я передам ваше обращение руководителю.", ["solution_offer"]),
         ("middle", "Одну минуту.", []),
         ("closing", "Могу ли я ещё чем-нибудь помочь?", ["follow_up"]),
@@ -81,23 +89,18 @@ def test_russian_stages(place: str, text: str, expected: list[str]) -> None:
         ("middle", "They'll ring you by the end of the day.", ["solution_offer"]),
         ("middle", "You're entitled to a meal voucher.", ["solution_offer"]),
         ("middle", "If you like, I'll put you through to the complaints team.", ["solution_offer"]),
-        ("middle", "I can do Wednesday at 8:10 or Friday at 8:40.", ["solution_offer"]),
+        ("middle", "I can do Tuesday at 9:20 or Thursday at 9:50.", ["solution_offer"]),
         ("middle", "They've got availability on Thursday.", ["solution_offer"]),
-        # negations, questions, looking things up, reading the account: no offer
-        ("middle", "I can't freeze it, I'm afraid.", []),
-        ("middle", "Don't worry, we won't be able to send anyone today.", []),
-        ("middle", "Have you tried restarting the router?", ["needs_discovery"]),
-        ("middle", "Has the refund been processed on your side?", ["needs_discovery"]),
+        # bad news informs too (STAGES.md); questions and looking things up offer nothing
+        ("middle", "I can't freeze it, I'm afraid.", ["solution_offer"]),
+        ("middle", "Don't worry, we won't be able to send anyone today.", ["solution_offer"]),
         ("middle", "Are you booked on the 7 pm flight?", ["needs_discovery"]),
-        ("middle", "Let me see what's available.", []),
+        ("middle", "Let me see what we have.", []),
         ("middle", "Let me check if we can refund it.", []),
-        ("middle", "I can see it was held for a security check.", []),
-        ("middle", "Open the app and tell me what you see.", ["needs_discovery"]),
+        ("middle", "I can see it was held for a security check.", ["solution_offer"]),
         # the greeting's own name is no request for a name; anything else, welcome, goodbye
         ("opening", "Hello, Harbourview Hotel, my name is Iris, how may I help you?", ["greeting"]),
         ("closing", "Before I transfer you, is there anything else I can check?", ["follow_up"]),
-        ("closing", "You're very welcome. Have a wonderful time at the wedding.", ["follow_up"]),
-        ("closing", "Does that all make sense?", ["follow_up"]),
     ],
 )
 def test_english_offer_categories(place: str, text: str, expected: list[str]) -> None:
@@ -122,22 +125,30 @@ def test_english_offer_categories(place: str, text: str, expected: list[str]) ->
         ("middle", "Вам перезвонят из отдела претензий.", ["solution_offer"]),
         ("middle", "Ожидайте курьера завтра с 10 до 14.", ["solution_offer"]),
         ("middle", "Вам положен талон на питание.", ["solution_offer"]),
-        ("middle", "Есть свободный столик у окна. Забронировать?", ["solution_offer"]),
-        # отрицание, вопросы, поиск, описание проблемы: не предложение
-        ("middle", "Вернуть деньги я не могу.", []),
-        ("middle", "К сожалению, мастера на этой неделе отправить не получится.", []),
+        ("middle", "Есть свободный номер с видом на парк. Забронировать?", ["solution_offer"]),
+        # плохая новость тоже информирует (STAGES.md); вопросы и поиск ничего не предлагают
+        ("middle", "Вернуть деньги я не могу.", ["solution_offer"]),
+        (
+            "middle",
+            "К сожалению, мастера на этой неделе отправить не получится.",
+            ["solution_offer"],
+        ),
         ("middle", "Вы перезагружали роутер?", ["needs_discovery"]),
         ("middle", "Вам уже вернули деньги?", ["needs_discovery"]),
-        ("middle", "Продиктуйте, пожалуйста, номер, который вам выдали.", ["needs_discovery"]),
-        ("middle", "Записываю: код калитки 1942, квартира 6, правильно?", ["needs_discovery"]),
+        ("middle", "Продиктуйте, пожалуйста, код из письма.", ["needs_discovery"]),
+        ("middle", "Записываю: подъезд 3, этаж 5, верно?", ["needs_discovery"]),
         ("middle", "Минутку, сейчас посмотрю, можно ли вернуть деньги.", []),
-        ("middle", "Система заблокировала карту из-за подозрительной операции.", []),
-        ("middle", "Заказ был отменён продавцом.", []),
+        (
+            "middle",
+            "Система заблокировала карту из-за подозрительной операции.",
+            ["solution_offer"],
+        ),
+        ("middle", "Заказ был отменён продавцом.", ["solution_offer"]),
         # приветствие с отделом, «что-нибудь ещё», прощание
-        ("opening", "Страховая компания «Оплот», отдел урегулирования, Руслан.", ["greeting"]),
+        ("opening", "Банк «Северный», отдел карт, Ольга.", ["greeting"]),
         ("closing", "Что-нибудь ещё?", ["follow_up"]),
         ("closing", "Так вам удобно?", ["follow_up"]),
-        ("closing", "Тогда ждём вас в среду. До свидания!", ["follow_up"]),
+        ("closing", "Тогда ждём вас в пятницу. Всего доброго!", ["follow_up"]),
     ],
 )
 def test_russian_offer_categories(place: str, text: str, expected: list[str]) -> None:
@@ -146,53 +157,35 @@ def test_russian_offer_categories(place: str, text: str, expected: list[str]) ->
 
 
 @pytest.mark.parametrize(
-    ("language", "lines", "expected"),
-    [
-        ("en", ["I'll send a technician on Thursday.", "Is it draining properly now?"], True),
-        ("en", ["Okay.", "Is the light on now?"], False),
-        ("ru", ["Я отправлю вам код в смс.", "Код теперь пришёл?"], True),
-        ("ru", ["Хорошо.", "Индикатор теперь горит?"], False),
-    ],
-)
-def test_a_result_question_after_a_fix_is_a_follow_up(
-    language: str, lines: list[str], expected: bool
-) -> None:
-    """A yes/no question about the result counts as follow-up only once a fix was given."""
-    turns = [Utterance(AGENT, line) for line in lines]
-    turns = [turn for agent in turns for turn in (agent, Utterance(CUSTOMER, "Ok."))]
-    card = score_transcript(turns * 2, language=language)
-    assert expected == ("follow_up" in card.stages[2])
-
-
-@pytest.mark.parametrize(
     ("language", "offer", "handover"),
     [
-        ("en", "I'll transfer you to my team leader.", "Okay, transferring you now."),
-        ("ru", "Я переведу вас на старшего смены.", "Перевожу, оставайтесь на линии."),
+        ("en", "I'll transfer you to my team leader.", "Okay, I'm connecting you to billing now."),
     ],
 )
-def test_a_transfer_carried_out_after_it_was_offered_is_no_stage(
+def test_a_transfer_carried_out_after_it_was_offered_is_a_solution_offer(
     language: str, offer: str, handover: str
 ) -> None:
-    """The handover that follows an offered transfer is call handling: no stage."""
+    """The handover that carries out an offered transfer reports the action (STAGES.md)."""
     lines = [offer, FILLER[language], handover]
     turns = [
         turn for line in lines for turn in (Utterance(AGENT, line), Utterance(CUSTOMER, "Ok."))
     ]
     stages = score_transcript(turns, language=language).stages
-    assert (["solution_offer"], []) == (stages[0], stages[4])
+    assert (["solution_offer"], ["solution_offer"]) == (stages[0], stages[4])
 
 
 @pytest.mark.parametrize(
     ("language", "report"),
-    [("en", "Booking was successful."), ("ru", "Столик забронирован на четверг.")],
+    [("en", "Booking was successful.")],
 )
-def test_a_result_reported_counts_only_after_an_offer(language: str, report: str) -> None:
-    """'Столик забронирован' reports a solution after an offer; before one it states a fact."""
+def test_a_result_reported_is_a_solution_offer_with_or_without_an_offer(
+    language: str, report: str
+) -> None:
+    """'Столик забронирован' reports something done: solution_offer, offered first or not."""
     offer = {"en": "Shall I book it for you?", "ru": "Забронировать?"}[language]
     before = [Utterance(AGENT, report), Utterance(CUSTOMER, "Ok.")]
     after = [Utterance(AGENT, offer), Utterance(CUSTOMER, "Ok."), *before]
-    assert ([], ["solution_offer"]) == (
+    assert (["solution_offer"], ["solution_offer"]) == (
         score_transcript(before * 2, language=language).stages[0],
         score_transcript(after, language=language).stages[2],
     )
