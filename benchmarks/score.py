@@ -12,8 +12,8 @@ import os
 import statistics
 import time
 
-from benchmarks.stages import DATA, read_calls
 from scoring.scorecard import score_batch, score_transcript
+from scoring.training.dialogues import SCRIPTS, read_script
 from scoring.transcript import Utterance
 
 WORDS_PER_CALL = 1500
@@ -24,9 +24,9 @@ def ten_minute_call(language: str) -> list[Utterance]:
     """Labelled scripts of the language joined into one timed call of ~1,500 words."""
     scripts = [
         turn
-        for path in sorted(DATA.glob(f"stages_{language}_*.txt"))
-        for call in read_calls(path)
-        for turn in call.turns
+        for path in sorted(SCRIPTS.glob(f"stages_{language}_*.txt"))
+        for call in read_script(path)
+        for turn in call.utterances()
     ]
     turns: list[Utterance] = []
     clock, words = 0.0, 0

@@ -1,106 +1,112 @@
-"""Per-stage precision / recall / F1 of the stage labels on labelled call scripts.
+"""Per-stage precision / recall / F1 of the stage labels, the model beside the rules alone.
 
-Usage: python -m benchmarks.stages [--split heldout|tune] [--per-file] [--show-errors]
-Data: benchmarks/data/stages_<language>_<split>*.txt (a split may span several files, e.g.
-stages_en_tune.txt and stages_en_tune2.txt, scored together; --per-file scores each file
-on its own as well), one call per "## id" block and one labelled turn per line:
-"A[greeting,needs_discovery]: text" or "C: text". Lexicons are tuned on the tune files
-only; each heldout file was written before the tuning round that followed it.
+Usage: python -m benchmarks.stages [--split test|tune] [--corpus NAME] [--show-errors]
+Corpora per language: the frozen call scripts (benchmarks/data/stages_<language>_<split>*.txt,
+re-labelled by STAGES.md and committed before any model tuning), the SGD dev sample
+(English, gold acts) and the Russian MultiWOZ dev sample (English and Russian, silver labels
+of the English model: for English this shows agreement with the labeller, not accuracy;
+its hand-checked dialogues are also scored apart).
+Macro-F1 averages the stages the corpus has (SGD and MultiWOZ have no openings).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
-from dataclasses import dataclass
-from pathlib import Path
+import json
 
 from scoring.rules import STAGES
-from scoring.scorecard import score_transcript
-from scoring.transcript import AGENT, CUSTOMER, Utterance
+from scoring.stages import MODES, decide
+from scoring.training.dialogues import DATA, Dialogue, read_dialogues, read_script, script_files
+from scoring.training.train import analyse
 
-DATA = Path(__file__).parent / "data"
-_LINE = re.compile(r"^(A|C)(?:\[([\w,]*)\])?:\s*(.*)$")
-
-
-@dataclass
-class LabelledCall:
-    """One call script with the expected stages per turn."""
-
-    name: str
-    turns: list[Utterance]
-    expected: list[set[str]]
+Counts = dict[str, list[int]]  # stage → [true positive, false positive, false negative]
 
 
-def read_calls(path: Path) -> list[LabelledCall]:
-    """Parse a labelled call file."""
-    calls: list[LabelledCall] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            calls.append(LabelledCall(line[3:].strip(), [], []))
-        elif match := _LINE.match(line):
-            speaker = AGENT if match[1] == "A" else CUSTOMER
-            calls[-1].turns.append(Utterance(speaker=speaker, text=match[3]))
-            calls[-1].expected.append(set(filter(None, (match[2] or "").split(","))))
-    return calls
+def corpora(split: str) -> dict[str, dict[str, list[Dialogue]]]:
+    """Benchmark corpora per language."""
+    found: dict[str, dict[str, list[Dialogue]]] = {
+        "en": {"SGD dev": read_dialogues(DATA / "sgd" / "dev.jsonl.gz")},
+        "ru": {},
+    }
+    hand = set(json.loads((DATA / "multiwoz" / "dev_hand.json").read_text(encoding="utf-8")))
+    for language, named in found.items():
+        multiwoz = read_dialogues(DATA / "multiwoz" / f"dev_{language}.jsonl.gz")
+        named[f"scripts {split}"] = _scripts(language, split)
+        named["MultiWOZ dev (silver)"] = multiwoz
+        named["MultiWOZ dev (hand-checked)"] = [d for d in multiwoz if d.name in hand]
+    return found
 
 
-def evaluate(calls: list[LabelledCall], language: str, show_errors: bool) -> dict[str, float]:
-    """Print and return per-stage P/R/F1 and macro-F1 over agent turns."""
-    counts = {stage: [0, 0, 0] for stage in STAGES}  # true positive, false positive, false negative
-    for call in calls:
-        card = score_transcript(call.turns, language=language)
-        for index, expected in enumerate(call.expected):
-            got = set(card.stages[index])
-            if show_errors and got != expected:
-                print(
-                    f"  {call.name}#{index}: expected {sorted(expected)} got {sorted(got)}: "
-                    f"{call.turns[index].text}"
-                )
-            for stage in STAGES:
-                counts[stage][0] += stage in got and stage in expected
-                counts[stage][1] += stage in got and stage not in expected
-                counts[stage][2] += stage not in got and stage in expected
-    return _report(counts)
+def _scripts(language: str, split: str) -> list[Dialogue]:
+    return [call for path in script_files(language, split) for call in read_script(path)]
 
 
-def _report(counts: dict[str, list[int]]) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    print(f"  {'stage':<16} {'P':>5} {'R':>5} {'F1':>5} {'n':>4}")
+def evaluate(
+    dialogues: list[Dialogue], language: str, show_errors: bool = False
+) -> dict[str, Counts]:
+    """Counts per mode (model, rules) over the agent turns of the dialogues."""
+    counts = {mode: {stage: [0, 0, 0] for stage in STAGES} for mode in MODES}
+    for dialogue, (call, hits) in zip(dialogues, analyse(dialogues, language), strict=True):
+        for mode in MODES:
+            stages = decide(call, hits, mode=mode).stages
+            for index, turn in enumerate(dialogue.turns):
+                if turn.speaker != "A":
+                    continue
+                got, expected = set(stages[index]), set(turn.stages)
+                if show_errors and mode == "model" and got != expected:
+                    where = f"{dialogue.name}#{index}"
+                    print(f"  {where}: expected {sorted(expected)} got {sorted(got)}: {turn.text}")
+                for stage in STAGES:
+                    counts[mode][stage][0] += stage in got and stage in expected
+                    counts[mode][stage][1] += stage in got and stage not in expected
+                    counts[mode][stage][2] += stage not in got and stage in expected
+    return counts
+
+
+def f1_table(counts: Counts) -> dict[str, tuple[float, float, float, int]]:
+    """(precision, recall, F1, support) per stage."""
+    table = {}
     for stage, (tp, fp, fn) in counts.items():
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores[stage] = f1
-        print(f"  {stage:<16} {precision:5.2f} {recall:5.2f} {f1:5.2f} {tp + fn:4d}")
-    macro = sum(scores.values()) / len(scores)
-    print(f"  macro-F1 {macro:.3f}")
-    return scores
+        table[stage] = (precision, recall, f1, tp + fn)
+    return table
+
+
+def macro_f1(counts: Counts) -> float:
+    """Mean F1 over the stages with any gold label."""
+    rows = [f1 for _, _, f1, n in f1_table(counts).values() if n]
+    return sum(rows) / len(rows) if rows else 0.0
+
+
+def report(by_mode: dict[str, Counts]) -> None:
+    """Print per-stage P / R / F1 of the model and the rules side by side."""
+    tables = {mode: f1_table(counts) for mode, counts in by_mode.items()}
+    print(f"  {'stage':<16} {'n':>5}   model P    R   F1    rules P    R   F1")
+    for stage in STAGES:
+        (mp, mr, mf, n), (rp, rr, rf, _) = tables["model"][stage], tables["rules"][stage]
+        print(
+            f"  {stage:<16} {n:5d}   {mp:7.3f} {mr:4.3f} {mf:4.3f}   {rp:7.3f} {rr:4.3f} {rf:4.3f}"
+        )
+    model, rules = macro_f1(by_mode["model"]), macro_f1(by_mode["rules"])
+    print(f"  macro-F1: model {model:.3f}, rules {rules:.3f}")
 
 
 def main() -> None:
-    """Evaluate every language's files for the chosen split, all files of a language together."""
+    """Evaluate every corpus of every language."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="heldout")
-    parser.add_argument("--per-file", action="store_true", help="also score each file alone")
+    parser.add_argument("--split", default="test", choices=("test", "tune"))
+    parser.add_argument("--corpus", help="only corpora whose name contains this")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
-    for language, paths in split_files(args.split).items():
-        groups = [paths] + ([[path] for path in paths] if args.per_file and len(paths) > 1 else [])
-        for group in groups:
-            calls = [call for path in group for call in read_calls(path)]
-            turns = sum(len(call.turns) for call in calls)
-            names = " + ".join(path.name for path in group)
-            print(f"{language} ({names}): {len(calls)} calls, {turns} turns")
-            evaluate(calls, language, args.show_errors)
-
-
-def split_files(split: str) -> dict[str, list[Path]]:
-    """The split's data files per language: stages_<language>_<split>*.txt."""
-    files: dict[str, list[Path]] = {}
-    for path in sorted(DATA.glob(f"stages_*_{split}*.txt")):
-        files.setdefault(path.stem.split("_")[1], []).append(path)
-    return files
+    for language, named in corpora(args.split).items():
+        for name, dialogues in named.items():
+            if args.corpus and args.corpus not in name:
+                continue
+            turns = sum(t.speaker == "A" for d in dialogues for t in d.turns)
+            print(f"{language} {name}: {len(dialogues)} dialogues, {turns} agent turns")
+            report(evaluate(dialogues, language, args.show_errors))
 
 
 if __name__ == "__main__":

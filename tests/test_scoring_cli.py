@@ -23,7 +23,7 @@ Customer: Thanks.
 Agent: Is there anything else I can help with? Thank you for calling, goodbye!
 """
 CRITERION_KEYS = {"score", "max", "evidence", "missed", "feedback"}
-UTTERANCE_KEYS = {"index", "speaker", "text", "start", "end", "stages"}
+UTTERANCE_KEYS = {"index", "speaker", "text", "start", "end", "stages", "stage_evidence"}
 DELIVERY_KEYS = {"words_per_minute", "fillers_per_minute", "longest_pause_s", "agent_talk_ratio"}
 
 

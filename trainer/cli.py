@@ -19,6 +19,7 @@ from typer._click import exceptions as usage  # Typer's own copy of Click's erro
 from scoring.errors import CodedError
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
+from scoring.stages import reason_text
 from scoring.transcript import SUPPORTED_LANGUAGES, read_transcript
 from trainer import (
     __version__,
@@ -507,6 +508,8 @@ def _print_scorecard(path: Path, card: Scorecard) -> None:
         stages = ", ".join(card.stages.get(index, []))
         out.print(f"[dim]{index:>3} {turn.speaker:<8}[/] [cyan]{stages}[/] ", end="")
         out.print(turn.text, markup=False, highlight=False)
+        for reason in card.stage_evidence.get(index, []):
+            out.print(f"      [dim]{reason['stage']}: {reason_text(reason)}[/]", highlight=False)
 
 
 @app.command("worker")

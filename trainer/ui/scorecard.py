@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from scoring.stages import reason_text
 from trainer.ui.i18n import t
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
@@ -98,6 +99,14 @@ def _transcript(card: dict[str, Any]) -> None:
             stages = " ".join(f"`{stage}`" for stage in utterance.get("stages", []))
             text = highlight(utterance["text"], spans.get(utterance["index"], []))
             st.markdown(f"{text} {stages}")
+            reasons = [stage_reason(r) for r in utterance.get("stage_evidence", [])]
+            if reasons:
+                st.caption(" · ".join(reasons))
+
+
+def stage_reason(reason: dict[str, Any]) -> str:
+    """Why a stage was given, escaped for markdown."""
+    return f"{reason['stage']}: {escape(reason_text(reason))}"
 
 
 def _delivery(delivery: dict[str, Any]) -> None:
