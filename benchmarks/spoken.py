@@ -16,8 +16,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from benchmarks.stages import LabelledCall
-from scoring.transcript import AGENT
+from scoring.training.dialogues import Dialogue
 from tests.audio_samples import encode, read_wav, speak
 from trainer import transcription
 from trainer.config import Settings
@@ -41,20 +40,20 @@ def heard(text: str, language: str, rate_hz: int, settings: Settings) -> str:
     return str(result["text"]).strip()
 
 
-def spoken_calls(
-    calls: list[LabelledCall], language: str, rate_hz: int, settings: Settings
-) -> list[LabelledCall]:
-    """The calls with every agent turn replaced by its transcript; a progress bar meanwhile."""
-    agent_turns = sum(turn.speaker == AGENT for call in calls for turn in call.turns)
-    spoken: list[LabelledCall] = []
+def spoken_dialogues(
+    dialogues: list[Dialogue], language: str, rate_hz: int, settings: Settings
+) -> list[Dialogue]:
+    """The dialogues with every agent turn replaced by its transcript; a progress bar meanwhile."""
+    agent_turns = sum(turn.speaker == "A" for d in dialogues for turn in d.turns)
+    spoken: list[Dialogue] = []
     with Progress(transient=True) as bar:
         task = bar.add_task(f"{language} at {rate_hz // 1000} kHz", total=agent_turns)
-        for call in calls:
+        for dialogue in dialogues:
             turns = []
-            for turn in call.turns:
-                if turn.speaker == AGENT:
+            for turn in dialogue.turns:
+                if turn.speaker == "A":
                     turn = replace(turn, text=heard(turn.text, language, rate_hz, settings))
                     bar.advance(task)
                 turns.append(turn)
-            spoken.append(LabelledCall(call.name, turns, call.expected))
+            spoken.append(Dialogue(dialogue.name, turns))
     return spoken

@@ -1,12 +1,18 @@
 """Per-stage precision / recall / F1 of the stage labels, the model beside the rules alone.
 
 Usage: python -m benchmarks.stages [--split test|tune] [--corpus NAME] [--show-errors]
+       python -m benchmarks.stages --spoken [--limit N]
 Corpora per language: the frozen call scripts (benchmarks/data/stages_<language>_<split>*.txt,
 re-labelled by STAGES.md and committed before any model tuning), the SGD dev sample
 (English, gold acts) and the Russian MultiWOZ dev sample (English and Russian, silver labels
 of the English model: for English this shows agreement with the labeller, not accuracy;
 its hand-checked dialogues are also scored apart).
 Macro-F1 averages the stages the corpus has (SGD and MultiWOZ have no openings).
+
+--spoken: the agent turns of the frozen scripts are spoken (English espeak-ng, Russian
+festival), sent at 16 and at 8 kHz, transcribed with the default engine and model, and the
+transcripts scored with the same labels: macro-F1 of text and speech side by side and the
+drop in points (goal: at most 3 per language). --limit scores the first N calls only.
 """
 
 from __future__ import annotations
@@ -93,13 +99,37 @@ def report(by_mode: dict[str, Counts]) -> None:
     print(f"  macro-F1: model {model:.3f}, rules {rules:.3f}")
 
 
+def spoken(split: str, limit: int | None) -> None:
+    """Macro-F1 of the scripts as written and as heard at 16 and 8 kHz, with the drop."""
+    from benchmarks.spoken import RATES_HZ, spoken_dialogues
+    from trainer.config import Settings
+
+    settings = Settings(asr_device="cpu")
+    print(f"scripts {split} through {settings.asr_engine} {settings.asr_model}:")
+    for language in ("en", "ru"):
+        written = _scripts(language, split)[:limit]
+        text_f1 = macro_f1(evaluate(written, language)["model"])
+        row = [f"{language}: text {text_f1:.3f}"]
+        for rate_hz in RATES_HZ:
+            heard = spoken_dialogues(written, language, rate_hz, settings)
+            speech_f1 = macro_f1(evaluate(heard, language)["model"])
+            drop = 100 * (text_f1 - speech_f1)
+            row.append(f"{rate_hz // 1000} kHz {speech_f1:.3f} (drop {drop:+.1f} points)")
+        print("  " + ", ".join(row))
+
+
 def main() -> None:
     """Evaluate every corpus of every language."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test", choices=("test", "tune"))
     parser.add_argument("--corpus", help="only corpora whose name contains this")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--spoken", action="store_true", help="score the scripts as heard")
+    parser.add_argument("--limit", type=int, help="with --spoken: the first N calls only")
     args = parser.parse_args()
+    if args.spoken:
+        spoken(args.split, args.limit)
+        return
     for language, named in corpora(args.split).items():
         for name, dialogues in named.items():
             if args.corpus and args.corpus not in name:
