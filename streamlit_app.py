@@ -74,6 +74,6 @@ with shown_errors():  # every page: coded errors as messages, the rest with a re
     try:
         st.navigation(pages).run()
     except CallcoachError as error:
-        if error.err is Err.ACCOUNT_INACTIVE:  # deactivated while signed in: signed out now
-            sign_out()
+        if error.err is Err.ACCOUNT_INACTIVE and user is not None:  # deactivated: signed out
+            sign_out(settings, user)
         raise

@@ -17,6 +17,12 @@ from scoring.errors import ScoreErr, ScoringError
 from scoring.training import features, model
 
 MODES = ("model", "rules")
+# The public corpora the model learned from have no openings (their calls start with the
+# customer's request), so at the agent's first turn the rules decide these two stages.
+OPENING_BY_RULES = frozenset({"greeting", "needs_discovery"})
+# Solution-offer phrases name what the agent does ("I will refund"); where one fires, the
+# stage stands even when the model, trained mostly on task dialogues, doubts it.
+KEPT_RULE_STAGES = frozenset({"solution_offer"})
 
 
 @dataclass
@@ -41,9 +47,15 @@ def decide(call: Call, hits: list[Hit], *, mode: str = "model") -> StageLabels:
         return StageLabels(by_rules, {i: _rule_reasons(i, s, hits) for i, s in by_rules.items()})
     stage_model = model.load(call.language)
     labels = StageLabels({index: [] for index in range(len(call.utterances))})
+    opening = call.agent_order[0] if call.agent_order else None
     for index, names in features.call_features(call, hits, by_rules).items():
         chances = stage_model.probabilities(names)
-        given = [s for s, p in zip(rules.STAGES, chances, strict=True) if p >= model.THRESHOLD]
+        kept = KEPT_RULE_STAGES | (OPENING_BY_RULES if index == opening else frozenset())
+        given = [
+            s
+            for s, p in zip(rules.STAGES, chances, strict=True)
+            if p >= model.THRESHOLD or (s in kept and s in by_rules[index])
+        ]
         labels.stages[index] = given
         labels.evidence[index] = [
             _reason(
