@@ -130,6 +130,19 @@ def test_practice_page_plays_a_typed_turn() -> None:
     assert 3 == len(app.chat_message)
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("app_env")
+def test_practice_page_refuses_an_answer_over_the_limit() -> None:
+    """A typed answer over CALLCOACH_MAX_ANSWER_CHARS is not cut short silently: the page
+    shows E190 and the call is unchanged."""
+    app = sign_in("anna")
+    app.switch_page("trainer/ui/pages/practice.py").run()
+    app.button(key="start_late-delivery").click().run()
+    app.chat_input(key=f"typed_{app.session_state['call_id']}").set_value("sorry " * 400).run()
+    assert [] == list(app.exception)
+    assert (1, True) == (len(app.chat_message), "E190" in app.error[0].value)
+
+
 @pytest.mark.usefixtures("app_env")
 def test_team_dashboard_renders_for_admin(app_env: Settings) -> None:
     """With seeded history, the team page shows the table, heatmap, types and a trainee;

@@ -110,6 +110,35 @@ def test_bad_upload_changes_nothing(
     assert (code, (0, 1)) == (raised.value.code, counts)
 
 
+def test_answer_over_the_length_limit_is_refused_and_not_stored(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """A typed answer one character over CALLCOACH_MAX_ANSWER_CHARS is refused (E190) and the
+    call keeps only the customer's opening line."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    too_long = "sorry " * (settings.max_answer_chars // 6) + "x" * (
+        settings.max_answer_chars % 6 + 1
+    )
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_text(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, text=too_long
+        )
+    assert ("E190", 2001, (0, 1, 0)) == (raised.value.code, len(too_long), _counts(settings))
+
+
+def test_answer_at_the_length_limit_is_taken(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """An answer exactly CALLCOACH_MAX_ANSWER_CHARS long (surrounding spaces aside) is taken."""
+    limited = settings.model_copy(update={"max_answer_chars": 100})
+    view = practice.start_practice(settings=limited, actor=anna, scenario_id=SCENARIO)
+    answer = ("Hello, this is Anna from Sunny Cycles. " * 3)[:100]
+    view = practice.answer_with_text(
+        settings=limited, actor=anna, attempt_id=view.attempt_id, text=f"  {answer}  "
+    )
+    assert (answer, 3) == (view.turns[1].text, len(view.turns))
+
+
 def test_call_in_progress_is_resumed(settings: Settings, anna: services.CurrentUser) -> None:
     """After a refresh the open call comes back with everything said so far."""
     first = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)

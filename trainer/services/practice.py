@@ -208,8 +208,10 @@ def answer_with_text(
 ) -> CallView:
     """A typed answer (chat channel, or no microphone), saved with the customer's reaction.
 
-    `position` works as for :func:`answer_with_audio`: a double-click is one answer.
+    `position` works as for :func:`answer_with_audio`: a double-click is one answer. An
+    answer longer than CALLCOACH_MAX_ANSWER_CHARS is refused (E190) and nothing is stored.
     """
+    _check_answer_length(text, settings.max_answer_chars)
     turn = _free_position(settings, actor, attempt_id, position)
     if turn is not None:
         answer = Turn(
@@ -578,6 +580,13 @@ def _own_open_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> 
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise CallcoachError(Err.ATTEMPT_FINISHED, attempt_id=attempt_id)
     return attempt
+
+
+def _check_answer_length(text: str, limit: int) -> None:
+    """No turn is one essay: a pasted page would be scored as if it were said."""
+    length = len(text.strip())
+    if length > limit:
+        raise CallcoachError(Err.ANSWER_TOO_LONG, length=length, limit=limit)
 
 
 def _refuse_when_waiting(turns: Sequence[Turn]) -> None:
