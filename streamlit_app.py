@@ -9,7 +9,7 @@ from trainer.config import get_settings
 from trainer.errors import CallcoachError, Err
 from trainer.ui.errors import shown_errors
 from trainer.ui.i18n import LANGUAGES, t
-from trainer.ui.state import init_state, restore_session, sign_out
+from trainer.ui.state import init_state, note_page, restore_session, sign_out
 
 PAGES = "trainer/ui/pages"
 
@@ -72,7 +72,9 @@ else:
     )
 with shown_errors():  # every page: coded errors as messages, the rest with a reference
     try:
-        st.navigation(pages).run()
+        page = st.navigation(pages)
+        note_page(page.url_path)
+        page.run()
     except CallcoachError as error:
         if error.err is Err.ACCOUNT_INACTIVE:  # deactivated while signed in: signed out now
             sign_out()

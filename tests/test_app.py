@@ -143,6 +143,29 @@ def test_practice_page_refuses_an_answer_over_the_limit() -> None:
     assert (1, True) == (len(app.chat_message), "E190" in app.error[0].value)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("finish", "resume_offered"), [(True, False), (False, True)])
+@pytest.mark.usefixtures("app_env")
+def test_the_practice_link_opens_the_scenario_list(finish: bool, resume_offered: bool) -> None:
+    """Back on Practice from another page, the trainee sees the scenario list, not the last
+    call; a call left open is offered there to resume."""
+    app = sign_in("anna")
+    app.switch_page("trainer/ui/pages/practice.py").run()
+    app.button(key="start_late-delivery").click().run()
+    if finish:
+        app.button(key="abandon").click().run()
+        assert "try_again" in [button.key for button in app.button]
+    app.switch_page("trainer/ui/pages/home.py").run()
+    app.switch_page("trainer/ui/pages/practice.py").run()
+    keys = [button.key for button in app.button]
+    assert [] == list(app.exception)
+    assert ("Practice a call", True, resume_offered) == (
+        app.title[0].value,
+        "start_late-delivery" in keys,
+        "resume" in keys,
+    )
+
+
 @pytest.mark.usefixtures("app_env")
 def test_team_dashboard_renders_for_admin(app_env: Settings) -> None:
     """With seeded history, the team page shows the table, heatmap, types and a trainee;
