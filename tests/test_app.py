@@ -166,6 +166,32 @@ def test_the_practice_link_opens_the_scenario_list(finish: bool, resume_offered:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "the answers were typed"), ("ru", "ответы были набраны текстом")],
+)
+def test_scorecard_of_a_typed_call_says_delivery_was_not_scored(
+    app_env: Settings, language: str, words: str
+) -> None:
+    """A typed call's scorecard says in plain words, in the trainee's language, that
+    delivery was not scored because the answers were typed."""
+    anna = services.authenticate(settings=app_env, username="anna", password=services.DEMO_PASSWORD)
+    view = practice.start_practice(settings=app_env, actor=anna, scenario_id="late-delivery")
+    for answer in get_scenario("late-delivery").example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=app_env, actor=anna, attempt_id=view.attempt_id, text=answer
+            )
+    app = sign_in("anna")
+    app.selectbox(key="language").select(language).run()
+    app.switch_page("trainer/ui/pages/practice.py")
+    app.session_state["call_id"] = view.attempt_id
+    app.run()
+    assert [] == list(app.exception)
+    assert 1 == len([box for box in app.info if words in box.value])
+
+
 @pytest.mark.usefixtures("app_env")
 def test_team_dashboard_renders_for_admin(app_env: Settings) -> None:
     """With seeded history, the team page shows the table, heatmap, types and a trainee;

@@ -56,6 +56,42 @@ def test_good_path_ends_scored(settings: Settings, anna: services.CurrentUser) -
     assert (None, view.scorecard) == (score.engine, score.card)  # typed: no speech engine
 
 
+def test_typed_call_is_not_scored_on_delivery(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """Typed answers have no speech to time: the scorecard has no delivery criterion and no
+    pace, pauses or fillers figures."""
+    scenario = get_scenario(SCENARIO)
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    for answer in scenario.example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
+            )
+    assert view.scorecard is not None
+    figures = {name: value for name, value in view.scorecard["delivery"].items() if value}
+    assert (False, {}) == ("delivery" in view.scorecard["criteria"], figures)
+
+
+def test_only_spoken_answers_are_timed_for_scoring() -> None:
+    """The scoring clock times customer lines and recorded answers; a typed answer gets no
+    times and does not move the clock."""
+    turns = [
+        Turn(attempt_id=1, position=0, speaker="customer", text="Where is my order now"),
+        Turn(attempt_id=1, position=1, speaker="agent", text="Let me check that for you"),
+        Turn(
+            attempt_id=1,
+            position=2,
+            speaker="agent",
+            text="It left today",
+            recording_id=7,
+            details={"duration_s": 1.5},
+        ),
+    ]
+    timed = [(u.speaker, u.start, u.end) for u in practice._utterances(turns)]
+    assert [("customer", 0.0, 2.0), ("agent", None, None), ("agent", 2.0, 3.5)] == timed
+
+
 def test_spoken_answer_is_stored_before_transcription(
     settings: Settings, anna: services.CurrentUser
 ) -> None:

@@ -445,10 +445,17 @@ def _score_call(
 
 
 def _utterances(turns: list[Turn]) -> list[Utterance]:
-    """The call as scoring sees it, on one clock: each turn starts where the last ended."""
+    """The call as scoring sees it, on one clock: each turn starts where the last ended.
+
+    A typed answer has no times: pace, pauses and fillers are measured on speech only, so a
+    call with a typed answer is not scored on delivery (its weight goes to the others).
+    """
     clock, utterances = 0.0, []
     for turn in turns:
         if not turn.text:
+            continue
+        if turn.speaker == Speaker.AGENT and turn.recording_id is None:
+            utterances.append(Utterance(turn.speaker, turn.text))
             continue
         duration = turn.details.get("duration_s") or len(turn.text.split()) / WORDS_PER_SECOND
         words = tuple(
