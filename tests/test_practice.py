@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 from sqlmodel import select
 
-from tests.audio_samples import speak
+from tests.audio_samples import encode, noise, read_wav, silence, speak
 from trainer import services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
@@ -173,6 +176,40 @@ def test_answer_at_the_length_limit_is_taken(
         settings=limited, actor=anna, attempt_id=view.attempt_id, text=f"  {answer}  "
     )
     assert (answer, 3) == (view.turns[1].text, len(view.turns))
+
+
+def _speech_cut(seconds: float) -> npt.NDArray[np.float32]:
+    """The first `seconds` of the sound in a spoken answer (its leading silence skipped)."""
+    samples, rate = read_wav(speak("Hello, my name is Anna.", "en"))
+    start = int(np.argmax(np.abs(samples) > 0.05))
+    return samples[start : start + int(seconds * rate)]
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda: silence(3.0), "E191"),
+        (lambda: noise(3.0, level=0.005), "E191"),
+        (lambda: np.concatenate([silence(2.0), noise(0.2), silence(1.0)]), "E192"),
+        (lambda: _speech_cut(0.3), "E192"),
+    ],
+    ids=["digital-silence", "muted-microphone-hiss", "a-click", "a-word-cut-short"],
+)
+def test_silent_or_too_short_recording_is_refused_before_storing(
+    settings: Settings,
+    anna: services.CurrentUser,
+    make: Callable[[], npt.NDArray[np.float32]],
+    code: str,
+) -> None:
+    """A recording with no voice in it, or under half a second of sound, is refused (E191,
+    E192) and nothing is stored: the trainee checks the microphone and records again."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    data = encode(make(), 16_000, "wav")
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_audio(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, data=data, audio_format="wav"
+        )
+    assert (code, (0, 1, 0)) == (raised.value.code, _counts(settings))
 
 
 def test_call_in_progress_is_resumed(settings: Settings, anna: services.CurrentUser) -> None:

@@ -304,6 +304,16 @@ class Err(Enum):
         "Your answer is {length} characters long, over the {limit} allowed",
         "shorten it to what you would say to the customer in one turn and send it again",
     )
+    RECORDING_SILENT = (
+        "E191",
+        "Your recording is silent: nothing louder than a whisper was heard",
+        "check that the right microphone is selected and not muted, then record again",
+    )
+    RECORDING_TOO_SHORT = (
+        "E192",
+        "Your recording holds only {speech_s:.1f} s of sound, less than {minimum_s:.1f} s",
+        "hold the record button while you speak your whole answer, then record again",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",

@@ -174,12 +174,13 @@ def answer_with_audio(
 
     `position` is the turn the answer is for, as the screen showed the call (None: the
     next one): an answer whose turn is taken already was received before and is not stored
-    again.
+    again. A silent or too-short recording is refused (E191, E192) before it is stored.
     """
     audio.check_upload(data, settings.max_upload_mb)
     turn = _free_position(settings, actor, attempt_id, position)
     if turn is None:
         return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+    _refuse_silence(data, settings)
     note = {
         "position": turn,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -280,6 +281,16 @@ def _free_position(
         return None
     _refuse_when_waiting(turns)
     return len(turns)
+
+
+def _refuse_silence(data: bytes, settings: Settings) -> None:
+    """Ask for a new take of an answer with no voice in it, so the trainee checks the
+    microphone now. Audio that does not decode is stored: its transcription says why."""
+    try:
+        clip = audio.load_audio(data, settings=settings, name="recording")
+    except CodedError:
+        return
+    audio.check_sound(clip)
 
 
 def _add_recorded_turn(settings: Settings, attempt_id: int, note: dict[str, Any]) -> bool:
