@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from trainer import services
-from trainer.config import get_settings
+from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError, Err
+from trainer.services import practice
 from trainer.ui.errors import shown_errors
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.state import init_state, note_page, restore_session, sign_out
@@ -22,6 +25,14 @@ except CallcoachError as error:
     st.error(f"**{t('error.setup')}**\n\n{error}")
     st.stop()
 
+
+@st.cache_resource(show_spinner=False)
+def warm_up(_settings: Settings) -> threading.Thread:
+    """Once per server process: Whisper and the scoring pipelines load in the background."""
+    return practice.warm_up(_settings)
+
+
+warm_up(settings)
 init_state(settings.default_language)
 # every run: who is signed in, as the database has them now (active, role, team, session)
 user = restore_session(settings)

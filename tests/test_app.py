@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,6 +192,31 @@ def test_scorecard_of_a_typed_call_says_delivery_was_not_scored(
     app.run()
     assert [] == list(app.exception)
     assert 1 == len([box for box in app.info if words in box.value])
+
+
+WARM_UP_CHECK = f"""
+import threading
+from streamlit.testing.v1 import AppTest
+from scoring import nlp
+from trainer import transcription
+AppTest.from_file({APP!r}, default_timeout=60).run()
+for thread in threading.enumerate():
+    if thread.name == "callcoach-warm-up":
+        thread.join()
+print(transcription.get_engine.cache_info().currsize, nlp.pipeline.cache_info().currsize)
+"""
+
+
+@pytest.mark.slow
+def test_the_app_warms_whisper_and_scoring_at_start(app_env: Settings) -> None:
+    """A fresh app process loads Whisper and both languages' scoring pipelines in the
+    background from its first page (a sign-in page needs neither), into the caches answers
+    use: the first answer does not wait for them."""
+    env = {**settings_env(app_env), "PYTHONPATH": str(Path(APP).parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_CHECK], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert "1 2" == done.stdout.strip().splitlines()[-1], done.stderr[-2000:]
 
 
 @pytest.mark.usefixtures("app_env")

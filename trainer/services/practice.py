@@ -150,6 +150,32 @@ def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread
     return worker
 
 
+# a line per language, so scoring loads its pipelines, lexicon, rubric and stage model
+WARM_UP_CALLS = {
+    "en": [Utterance(Speaker.AGENT, "Hello, this is Anna. How can I help you today?")],
+    "ru": [Utterance(Speaker.AGENT, "Здравствуйте, меня зовут Анна. Чем могу помочь?")],
+}
+
+
+def warm_up(settings: Settings) -> threading.Thread:
+    """Load Whisper and the scoring pipelines in the background when the app starts.
+
+    They load through the same cached loaders an answer uses (~5 s together), so the first
+    answer does not wait for them. One that fails here is reported when an answer needs it.
+    """
+
+    def load_all() -> None:
+        with contextlib.suppress(CodedError):
+            transcription.load_engine(settings)
+        for language, call in WARM_UP_CALLS.items():
+            with contextlib.suppress(CodedError):
+                score_transcript(call, language=language, source="warm-up")
+
+    worker = threading.Thread(target=load_all, name="callcoach-warm-up", daemon=True)
+    worker.start()
+    return worker
+
+
 def current_practice(*, settings: Settings, actor: CurrentUser) -> CallView | None:
     """The call this user left in progress (browser refresh, crash), to resume it."""
     with db.session_scope(settings.database_url) as session:
