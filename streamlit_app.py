@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from trainer import services
-from trainer.config import get_settings
+from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError, Err
+from trainer.services import practice
 from trainer.ui.errors import shown_errors
 from trainer.ui.i18n import LANGUAGES, t
-from trainer.ui.state import init_state, restore_session, sign_out
+from trainer.ui.state import init_state, note_page, restore_session, sign_out
 
 PAGES = "trainer/ui/pages"
 
@@ -22,6 +25,14 @@ except CallcoachError as error:
     st.error(f"**{t('error.setup')}**\n\n{error}")
     st.stop()
 
+
+@st.cache_resource(show_spinner=False)
+def warm_up(_settings: Settings) -> threading.Thread:
+    """Once per server process: Whisper and the scoring pipelines load in the background."""
+    return practice.warm_up(_settings)
+
+
+warm_up(settings)
 init_state(settings.default_language)
 # every run: who is signed in, as the database has them now (active, role, team, session)
 user = restore_session(settings)
@@ -72,7 +83,9 @@ else:
     )
 with shown_errors():  # every page: coded errors as messages, the rest with a reference
     try:
-        st.navigation(pages).run()
+        page = st.navigation(pages)
+        note_page(page.url_path)
+        page.run()
     except CallcoachError as error:
         if error.err is Err.ACCOUNT_INACTIVE and user is not None:  # deactivated: signed out
             sign_out(settings, user)

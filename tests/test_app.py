@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +130,93 @@ def test_practice_page_plays_a_typed_turn() -> None:
     ).run()
     assert [] == list(app.exception)
     assert 3 == len(app.chat_message)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("app_env")
+def test_practice_page_refuses_an_answer_over_the_limit() -> None:
+    """A typed answer over CALLCOACH_MAX_ANSWER_CHARS is not cut short silently: the page
+    shows E190 and the call is unchanged."""
+    app = sign_in("anna")
+    app.switch_page("trainer/ui/pages/practice.py").run()
+    app.button(key="start_late-delivery").click().run()
+    app.chat_input(key=f"typed_{app.session_state['call_id']}").set_value("sorry " * 400).run()
+    assert [] == list(app.exception)
+    assert (1, True) == (len(app.chat_message), "E190" in app.error[0].value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("finish", "resume_offered"), [(True, False), (False, True)])
+@pytest.mark.usefixtures("app_env")
+def test_the_practice_link_opens_the_scenario_list(finish: bool, resume_offered: bool) -> None:
+    """Back on Practice from another page, the trainee sees the scenario list, not the last
+    call; a call left open is offered there to resume."""
+    app = sign_in("anna")
+    app.switch_page("trainer/ui/pages/practice.py").run()
+    app.button(key="start_late-delivery").click().run()
+    if finish:
+        app.button(key="abandon").click().run()
+        assert "try_again" in [button.key for button in app.button]
+    app.switch_page("trainer/ui/pages/home.py").run()
+    app.switch_page("trainer/ui/pages/practice.py").run()
+    keys = [button.key for button in app.button]
+    assert [] == list(app.exception)
+    assert ("Practice a call", True, resume_offered) == (
+        app.title[0].value,
+        "start_late-delivery" in keys,
+        "resume" in keys,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "the answers were typed"), ("ru", "ответы были набраны текстом")],
+)
+def test_scorecard_of_a_typed_call_says_delivery_was_not_scored(
+    app_env: Settings, language: str, words: str
+) -> None:
+    """A typed call's scorecard says in plain words, in the trainee's language, that
+    delivery was not scored because the answers were typed."""
+    anna = services.authenticate(settings=app_env, username="anna", password=services.DEMO_PASSWORD)
+    view = practice.start_practice(settings=app_env, actor=anna, scenario_id="late-delivery")
+    for answer in get_scenario("late-delivery").example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=app_env, actor=anna, attempt_id=view.attempt_id, text=answer
+            )
+    app = sign_in("anna")
+    app.selectbox(key="language").select(language).run()
+    app.switch_page("trainer/ui/pages/practice.py")
+    app.session_state["call_id"] = view.attempt_id
+    app.run()
+    assert [] == list(app.exception)
+    assert 1 == len([box for box in app.info if words in box.value])
+
+
+WARM_UP_CHECK = f"""
+import threading
+from streamlit.testing.v1 import AppTest
+from scoring import nlp
+from trainer import transcription
+AppTest.from_file({APP!r}, default_timeout=60).run()
+for thread in threading.enumerate():
+    if thread.name == "callcoach-warm-up":
+        thread.join()
+print(transcription.get_engine.cache_info().currsize, nlp.pipeline.cache_info().currsize)
+"""
+
+
+@pytest.mark.slow
+def test_the_app_warms_whisper_and_scoring_at_start(app_env: Settings) -> None:
+    """A fresh app process loads Whisper and both languages' scoring pipelines in the
+    background from its first page (a sign-in page needs neither), into the caches answers
+    use: the first answer does not wait for them."""
+    env = {**settings_env(app_env), "PYTHONPATH": str(Path(APP).parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP_CHECK], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert "1 2" == done.stdout.strip().splitlines()[-1], done.stderr[-2000:]
 
 
 @pytest.mark.usefixtures("app_env")

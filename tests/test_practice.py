@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 from sqlmodel import select
 
-from tests.audio_samples import speak
+from tests.audio_samples import encode, noise, read_wav, silence, speak
 from trainer import services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
@@ -54,6 +57,42 @@ def test_good_path_ends_scored(settings: Settings, anna: services.CurrentUser) -
     with db.session_scope(settings.database_url) as session:
         score = session.exec(select(Score)).one()
     assert (None, view.scorecard) == (score.engine, score.card)  # typed: no speech engine
+
+
+def test_typed_call_is_not_scored_on_delivery(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """Typed answers have no speech to time: the scorecard has no delivery criterion and no
+    pace, pauses or fillers figures."""
+    scenario = get_scenario(SCENARIO)
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    for answer in scenario.example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
+            )
+    assert view.scorecard is not None
+    figures = {name: value for name, value in view.scorecard["delivery"].items() if value}
+    assert (False, {}) == ("delivery" in view.scorecard["criteria"], figures)
+
+
+def test_only_spoken_answers_are_timed_for_scoring() -> None:
+    """The scoring clock times customer lines and recorded answers; a typed answer gets no
+    times and does not move the clock."""
+    turns = [
+        Turn(attempt_id=1, position=0, speaker="customer", text="Where is my order now"),
+        Turn(attempt_id=1, position=1, speaker="agent", text="Let me check that for you"),
+        Turn(
+            attempt_id=1,
+            position=2,
+            speaker="agent",
+            text="It left today",
+            recording_id=7,
+            details={"duration_s": 1.5},
+        ),
+    ]
+    timed = [(u.speaker, u.start, u.end) for u in practice._utterances(turns)]
+    assert [("customer", 0.0, 2.0), ("agent", None, None), ("agent", 2.0, 3.5)] == timed
 
 
 def test_spoken_answer_is_stored_before_transcription(
@@ -108,6 +147,69 @@ def test_bad_upload_changes_nothing(
     with db.session_scope(settings.database_url) as session:
         counts = (len(session.exec(select(Recording)).all()), len(session.exec(select(Turn)).all()))
     assert (code, (0, 1)) == (raised.value.code, counts)
+
+
+def test_answer_over_the_length_limit_is_refused_and_not_stored(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """A typed answer one character over CALLCOACH_MAX_ANSWER_CHARS is refused (E190) and the
+    call keeps only the customer's opening line."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    too_long = "sorry " * (settings.max_answer_chars // 6) + "x" * (
+        settings.max_answer_chars % 6 + 1
+    )
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_text(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, text=too_long
+        )
+    assert ("E190", 2001, (0, 1, 0)) == (raised.value.code, len(too_long), _counts(settings))
+
+
+def test_answer_at_the_length_limit_is_taken(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """An answer exactly CALLCOACH_MAX_ANSWER_CHARS long (surrounding spaces aside) is taken."""
+    limited = settings.model_copy(update={"max_answer_chars": 100})
+    view = practice.start_practice(settings=limited, actor=anna, scenario_id=SCENARIO)
+    answer = ("Hello, this is Anna from Sunny Cycles. " * 3)[:100]
+    view = practice.answer_with_text(
+        settings=limited, actor=anna, attempt_id=view.attempt_id, text=f"  {answer}  "
+    )
+    assert (answer, 3) == (view.turns[1].text, len(view.turns))
+
+
+def _speech_cut(seconds: float) -> npt.NDArray[np.float32]:
+    """The first `seconds` of the sound in a spoken answer (its leading silence skipped)."""
+    samples, rate = read_wav(speak("Hello, my name is Anna.", "en"))
+    start = int(np.argmax(np.abs(samples) > 0.05))
+    return samples[start : start + int(seconds * rate)]
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda: silence(3.0), "E191"),
+        (lambda: noise(3.0, level=0.005), "E191"),
+        (lambda: np.concatenate([silence(2.0), noise(0.2), silence(1.0)]), "E192"),
+        (lambda: _speech_cut(0.3), "E192"),
+    ],
+    ids=["digital-silence", "muted-microphone-hiss", "a-click", "a-word-cut-short"],
+)
+def test_silent_or_too_short_recording_is_refused_before_storing(
+    settings: Settings,
+    anna: services.CurrentUser,
+    make: Callable[[], npt.NDArray[np.float32]],
+    code: str,
+) -> None:
+    """A recording with no voice in it, or under half a second of sound, is refused (E191,
+    E192) and nothing is stored: the trainee checks the microphone and records again."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    data = encode(make(), 16_000, "wav")
+    with pytest.raises(CallcoachError) as raised:
+        practice.answer_with_audio(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, data=data, audio_format="wav"
+        )
+    assert (code, (0, 1, 0)) == (raised.value.code, _counts(settings))
 
 
 def test_call_in_progress_is_resumed(settings: Settings, anna: services.CurrentUser) -> None:

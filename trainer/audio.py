@@ -116,6 +116,31 @@ def check_size(size_bytes: int, limit_mb: int) -> None:
         )
 
 
+# an answer with no voice in it: a muted or wrong microphone, or a click on record and stop
+SILENT_PEAK = 0.01  # about -40 dBFS: a voice on a live microphone peaks well above this
+SOUND_RMS = 0.01  # a frame at least this loud holds sound rather than room hiss
+SOUND_FRAME_S = 0.03
+MIN_SOUND_S = 0.5  # under this no answer can be said
+
+
+def check_sound(clip: Audio) -> None:
+    """Refuse a near-silent recording (E191) or one with under MIN_SOUND_S of sound (E192)."""
+    samples = clip.mono()
+    if float(np.max(np.abs(samples))) < SILENT_PEAK:
+        raise CallcoachError(Err.RECORDING_SILENT)
+    sound_s = sound_seconds(samples)
+    if sound_s < MIN_SOUND_S:
+        raise CallcoachError(Err.RECORDING_TOO_SHORT, speech_s=sound_s, minimum_s=MIN_SOUND_S)
+
+
+def sound_seconds(samples: Samples) -> float:
+    """Seconds of the SOUND_FRAME_S frames whose loudness (RMS) reaches SOUND_RMS."""
+    size = int(SOUND_FRAME_S * SAMPLE_RATE)
+    frames = samples[: len(samples) // size * size].reshape(-1, size)
+    loud = np.sqrt(np.mean(np.square(frames), axis=1)) >= SOUND_RMS
+    return float(np.count_nonzero(loud) * SOUND_FRAME_S)
+
+
 CHUNK_BYTES = 1024 * 1024
 
 

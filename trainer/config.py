@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     max_audio_s: float = Field(
         5400.0, gt=0, le=6 * 3600, description="Longest accepted recording, seconds"
     )
+    max_answer_chars: int = Field(
+        2000,
+        ge=100,
+        le=20000,
+        description="Longest typed practice answer, characters; a longer one is refused (E190)",
+    )
     worker_lease_s: float = Field(
         300.0,
         ge=1,

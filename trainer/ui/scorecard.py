@@ -111,7 +111,9 @@ def stage_reason(reason: dict[str, Any]) -> str:
 
 def _delivery(delivery: dict[str, Any]) -> None:
     shown = {k: v for k, v in delivery.items() if isinstance(v, int | float)}
-    if not shown:
+    if not shown:  # no times: typed answers (or a plain-text transcript)
+        st.markdown(f"#### {t('card.delivery')}")
+        st.info(t("card.delivery_not_scored"))
         return
     st.markdown(f"#### {t('card.delivery')}")
     columns = st.columns(len(shown))

@@ -19,6 +19,7 @@ from trainer.services import CurrentUser
 from trainer.ui.i18n import LANGUAGES
 
 COOKIE = "callcoach_session"
+PRACTICE_URL = "practice"  # the url path Streamlit gives trainer/ui/pages/practice.py
 
 DEFAULTS: dict[str, object] = {
     "user": None,  # CurrentUser once signed in, read again from the database every run
@@ -27,6 +28,7 @@ DEFAULTS: dict[str, object] = {
     "language": None,  # UI language (the sidebar picker's key): the user's own by default
     "next_language": None,  # set at sign-in, applied before the picker exists
     "call_id": None,  # the practice call on screen
+    "page_on_screen": None,  # url path of the page the last run showed (see `note_page`)
     "library_notice": None,  # what the last library action did, shown after its rerun
     "library_next_key": None,  # the scenario to select in the library on the next run
     "scoring_draft": None,  # (file, text) loaded from an earlier copy into an editor
@@ -82,6 +84,18 @@ def _keep_cookie(settings: Settings, token: str | None, *, stale: bool) -> None:
         "(location.protocol === 'https:' ? '; Secure' : '');</script>"
     )
     st.html(script, unsafe_allow_javascript=True)
+
+
+def note_page(url_path: str) -> None:
+    """Remember the page this run shows; leaving the practice page puts its call away.
+
+    So the Practice link opens the scenario list, not the last finished call; an open call
+    is offered there to resume. A page that opens a call on the practice page (the library's
+    "try") sets `call_id` and switches to it, which is not leaving it.
+    """
+    if st.session_state["page_on_screen"] == PRACTICE_URL and url_path != PRACTICE_URL:
+        st.session_state["call_id"] = None
+    st.session_state["page_on_screen"] = url_path
 
 
 def current_user() -> CurrentUser | None:

@@ -150,6 +150,7 @@ def answer(view: practice.CallView) -> None:
                 ),
             )  # fmt: skip
     label = t("practice.chat") if view.scenario.channel == "chat" else t("practice.type")
+    # no max_chars: Streamlit would cut a longer answer silently; the service says why (E190)
     typed = st.chat_input(label, key=f"typed_{call_id}")
     if typed:
         run_safely(
