@@ -15,7 +15,6 @@ from trainer import services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
 from trainer.scope import Scope
-from trainer.services.accounts import CurrentUser
 from trainer.storage import db
 from trainer.storage.dashboard_queries import (
     HeatCell,
@@ -341,7 +340,9 @@ def test_seed_rejects_bad_counts(settings: Settings, counts: dict[str, int], cod
 
 def test_seed_is_for_admins(settings: Settings) -> None:
     """A team lead may not seed synthetic history."""
-    lead = CurrentUser(1, "lena", "Lena", Role.TEAM_LEAD, 1, "en")
+    lead = services.create_user(
+        settings=settings, username="lena", role="team-lead", password="x" * 8
+    )
     with pytest.raises(CallcoachError) as raised:
         services.seed_history(settings=settings, actor=lead, trainees=1, attempts=1)
     assert "E105" == raised.value.code
