@@ -108,8 +108,10 @@ def list_scenarios(*, settings: Settings, actor: CurrentUser) -> list[ScenarioCa
 
 def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) -> CallView:
     """Open a new call on the scenario's newest version; the customer speaks first."""
+    # Asked in a session of its own: the library sync below opens one beside this session,
+    # and a session that had already read would hold a second connection meanwhile.
+    access.require_permission(settings, actor, "practise")
     with db.session_scope(settings.database_url) as session:
-        access.permitted(session, actor, "practise")
         version, scenario = library.version_to_practise(
             session=session, actor=actor, key=scenario_id
         )
