@@ -40,6 +40,20 @@ def sign_in(username: str, password: str = services.DEMO_PASSWORD) -> AppTest:
 
 
 @pytest.mark.usefixtures("app_env")
+def typed_good_call(settings: Settings) -> practice.CallView:
+    """Anna's late-delivery call played to its end with the scenario's good answers, typed."""
+    anna = services.authenticate(
+        settings=settings, username="anna", password=services.DEMO_PASSWORD
+    )
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id="late-delivery")
+    for answer in get_scenario("late-delivery").example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
+            )
+    return view
+
+
 def test_login_page_renders() -> None:
     """A visitor sees the sign-in form and no error."""
     app = AppTest.from_file(APP, default_timeout=60).run()
@@ -178,13 +192,7 @@ def test_scorecard_of_a_typed_call_says_delivery_was_not_scored(
 ) -> None:
     """A typed call's scorecard says in plain words, in the trainee's language, that
     delivery was not scored because the answers were typed."""
-    anna = services.authenticate(settings=app_env, username="anna", password=services.DEMO_PASSWORD)
-    view = practice.start_practice(settings=app_env, actor=anna, scenario_id="late-delivery")
-    for answer in get_scenario("late-delivery").example_good_answers:
-        if not view.ended:
-            view = practice.answer_with_text(
-                settings=app_env, actor=anna, attempt_id=view.attempt_id, text=answer
-            )
+    view = typed_good_call(app_env)
     app = sign_in("anna")
     app.selectbox(key="language").select(language).run()
     app.switch_page("trainer/ui/pages/practice.py")
@@ -252,13 +260,7 @@ def test_review_page_lists_own_calls_for_a_trainee() -> None:
 def test_hand_score_form_starts_blank_and_saves_what_was_scored(app_env: Settings) -> None:
     """Calibration: each criterion says what its scores mean, nothing is pre-filled from the
     automatic score, an empty form saves nothing, and only the criteria scored are saved."""
-    anna = services.authenticate(settings=app_env, username="anna", password=services.DEMO_PASSWORD)
-    view = practice.start_practice(settings=app_env, actor=anna, scenario_id="late-delivery")
-    for answer in get_scenario("late-delivery").example_good_answers:
-        if not view.ended:
-            view = practice.answer_with_text(
-                settings=app_env, actor=anna, attempt_id=view.attempt_id, text=answer
-            )
+    view = typed_good_call(app_env)
     app = sign_in("lead")
     app.switch_page("trainer/ui/pages/review.py")
     app.session_state["review_attempt_id"] = view.attempt_id
