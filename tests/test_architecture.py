@@ -23,6 +23,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "trainer/call_analysis.py": (*DB_AND_UI, *APP_LAYERS),
     "trainer/whisper_models.py": (*DB_AND_UI, *APP_LAYERS),
     "trainer/scope.py": (*DB_AND_UI, *APP_LAYERS),
+    "trainer/spoken_russian.py": (*DB_AND_UI, *APP_LAYERS),
     "trainer/storage/": ("streamlit", "trainer.services", "trainer.ui", "trainer.cli"),
     "trainer/services": ("streamlit", "trainer.ui", "trainer.cli"),
     "trainer/ui/": ("trainer.storage", "sqlmodel", "sqlalchemy", "alembic", "trainer.cli"),
