@@ -305,12 +305,22 @@ def _load(request: ModelRequest, engine: str, load: Callable[[], Any]) -> Any:
         ) from None
 
 
+# Two first uses at once (the app's start-up warm-up and a trainee's first answer) would
+# each load the model, doubling the wait on a small CPU: loads take turns, and the second
+# finds the first's engine.
+_LOADING = threading.Lock()
+_LOADED: dict[tuple[str, ModelRequest], Engine] = {}
+
+
 @functools.cache
 def get_engine(engine: str, request: ModelRequest) -> Engine:
     """The loaded engine, created on first use and reused for the life of the process."""
     if engine not in ENGINES:
         raise CallcoachError(Err.UNKNOWN_ENGINE, engine=engine, choices=", ".join(ENGINES))
-    return ENGINES[engine](request)
+    with _LOADING:
+        if (engine, request) not in _LOADED:
+            _LOADED[engine, request] = ENGINES[engine](request)
+        return _LOADED[engine, request]
 
 
 def resolve_device(setting: str, engine: str) -> str:
