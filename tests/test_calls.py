@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from tests.audio_samples import encode, noise, two_sided_call
 from tests.conftest import MODELS_DIR, make_settings
 from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
+from tests.test_transcription import recorded_prompts
 from trainer import services, transcription
 from trainer.call_analysis import STEREO_METHOD, CallAnalysis, score_call
 from trainer.config import Settings
@@ -504,14 +505,7 @@ def test_uploaded_calls_are_heard_with_the_team_vocabulary(
         update={"models_dir": MODELS_DIR, "call_vocabulary": "Northwind, , Anna, Northwind"}
     )
     loaded: Any = transcription.load_engine(settings)
-    prompts: list[str | None] = []
-    decode = loaded.model.transcribe
-
-    def recording_prompt(*args: Any, **kwargs: Any) -> Any:
-        prompts.append(kwargs["initial_prompt"])
-        return decode(*args, **kwargs)
-
-    monkeypatch.setattr(loaded.model, "transcribe", recording_prompt)
+    prompts = recorded_prompts(loaded, monkeypatch)
     turns = [("agent", AGENT_LINES[0]), ("customer", CUSTOMER_LINES[0])]
     call = encode(two_sided_call(turns, "en"), 16_000, "wav")
 

@@ -135,13 +135,8 @@ def test_vocabulary_becomes_one_prompt(terms: tuple[str, ...], expected: str | N
     assert expected == transcription.vocabulary_prompt(terms)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("engine", ENGINES)
-def test_vocabulary_reaches_the_model_as_its_prompt(
-    engine: str, asr: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Both real engines decode a synthesised clip with the vocabulary as initial prompt."""
-    loaded: Any = transcription.load_engine(asr, engine=engine)
+def recorded_prompts(loaded: Any, monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The initial prompt of every decode the loaded engine's model runs from now on."""
     prompts: list[str | None] = []
     decode = loaded.model.transcribe
 
@@ -150,6 +145,17 @@ def test_vocabulary_reaches_the_model_as_its_prompt(
         return decode(*args, **kwargs)
 
     monkeypatch.setattr(loaded.model, "transcribe", recording_prompt)
+    return prompts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+def test_vocabulary_reaches_the_model_as_its_prompt(
+    engine: str, asr: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both real engines decode a synthesised clip with the vocabulary as initial prompt."""
+    loaded: Any = transcription.load_engine(asr, engine=engine)
+    prompts = recorded_prompts(loaded, monkeypatch)
     clip = speak("Thank you for calling Sunny Cycles, my name is Sam.", "en")
 
     plain = transcription.transcribe_file(clip, settings=asr, engine=engine, language="en")
