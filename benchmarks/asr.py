@@ -47,7 +47,7 @@ def sentences(language: str) -> list[str]:
 
 def speech_16k(text: str, language: str) -> np.ndarray:
     """Synthesised speech of the text, resampled to 16 kHz mono float32."""
-    from trainer.audio import load_audio
+    from trainer.speech.audio import load_audio
 
     return load_audio(speak(text, language).read_bytes()).mono()
 
@@ -107,8 +107,8 @@ def _clip(
 
 def work(engine: str, model: str, device: str, clips_file: Path) -> dict[str, Any]:
     """Load one engine, warm it up, transcribe every clip; report times, texts, peak RSS."""
-    from trainer import transcription
     from trainer.config import Settings
+    from trainer.speech import transcription
 
     settings = Settings(asr_device="cuda" if device == "cuda" else "cpu")
     clips = json.loads(clips_file.read_text())

@@ -28,10 +28,11 @@ from rich.console import Console
 from rich.table import Table
 
 from tests.audio_samples import normalise, word_error_rate
-from trainer import simulator, transcription, voice
 from trainer.config import Settings
-from trainer.scenario import Scenario, load_library
-from trainer.voice import GENDERS
+from trainer.domain import simulator
+from trainer.domain.scenario import Scenario, load_library
+from trainer.speech import transcription, voice
+from trainer.speech.voice import GENDERS
 
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 

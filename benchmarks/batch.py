@@ -28,9 +28,9 @@ from rich.console import Console
 from rich.table import Table
 
 from tests.audio_samples import encode, speak, two_sided_call
-from trainer.audio import load_audio
-from trainer.batch import Batch, WorkerOptions, find_recordings, make_runner
+from trainer.batch.driver import Batch, WorkerOptions, find_recordings, make_runner
 from trainer.config import Settings
+from trainer.speech.audio import load_audio
 
 DATA = Path(__file__).parent / "data"
 RESULTS = Path(__file__).parent / "results"

@@ -39,7 +39,7 @@ from tests.audio_samples import encode, read_wav, silence, speak
 from tests.browser import chromium, running_app
 from tests.conftest import make_settings
 from trainer import services
-from trainer.scenario import Scenario, load_library
+from trainer.domain.scenario import Scenario, load_library
 from trainer.storage import db
 
 GOALS_S = {"first page": 3.0, "start a call": 1.5, "spoken turn": 2.0, "typed turn": 0.5}

@@ -40,7 +40,7 @@ from sqlmodel import Session, col, select
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings
-from trainer.scope import Scope
+from trainer.domain.scope import Scope
 from trainer.services import dashboard
 from trainer.storage import dashboard_queries, db, demo_data
 from trainer.storage.models import Attempt, Role, User

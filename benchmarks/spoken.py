@@ -18,9 +18,9 @@ from rich.progress import Progress
 
 from scoring.training.dialogues import Dialogue
 from tests.audio_samples import encode, read_wav, speak
-from trainer import transcription
 from trainer.config import Settings
-from trainer.voice import spoken_text
+from trainer.speech import transcription
+from trainer.speech.voice import spoken_text
 
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "spoken-stages"
 RATES_HZ = (16_000, 8_000)

@@ -8,8 +8,8 @@ does once the trainee stops speaking, on a real scenario of the library:
 
   transcribe   faster-whisper base, int8, CPU, language forced (decoding included)
   analyse      the behaviour tags of the answer (scoring.behaviours.detect_behaviours,
-               as trainer.simulator.detect calls it)
-  next line    the rest of the simulator's reaction (trainer.simulator.respond, which
+               as trainer.domain.simulator.detect calls it)
+  next line    the rest of the simulator's reaction (trainer.domain.simulator.respond, which
                analyses the answer itself: the turn counts respond once, next line is
                respond minus analyse)
   voice        the customer's line as a playable clip: cold = rendered by text-to-speech,
@@ -38,10 +38,11 @@ from rich.table import Table
 
 from scoring.transcript import CUSTOMER, Utterance
 from tests.audio_samples import read_wav, speak
-from trainer import simulator, transcription
 from trainer.config import Settings
-from trainer.scenario import Scenario, load_library
-from trainer.voice import customer_voice
+from trainer.domain import simulator
+from trainer.domain.scenario import Scenario, load_library
+from trainer.speech import transcription
+from trainer.speech.voice import customer_voice
 
 GOAL_S = 1.5
 LANGUAGES = ("en", "ru")

@@ -127,7 +127,7 @@ def word_error_rate(references: list[str], hypotheses: list[str], language: str)
 
 def two_sided_call(turns: list[tuple[str, str]], language: str, pause_s: float = 0.5) -> Samples:
     """A stereo 16 kHz call: (speaker, text) turns spoken in order, agent left, customer right."""
-    from trainer.audio import load_audio
+    from trainer.speech.audio import load_audio
 
     sides: dict[str, list[Samples]] = {"agent": [], "customer": []}
     for speaker, text in turns:

@@ -14,7 +14,7 @@ from tests.cli_runner import settings_env
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings, get_settings
-from trainer.scenario import get_scenario
+from trainer.domain.scenario import get_scenario
 from trainer.services import practice, review
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -206,7 +206,7 @@ WARM_UP_CHECK = f"""
 import threading
 from streamlit.testing.v1 import AppTest
 from scoring import nlp
-from trainer import transcription
+from trainer.speech import transcription
 AppTest.from_file({APP!r}, default_timeout=60).run()
 for thread in threading.enumerate():
     if thread.name == "callcoach-warm-up":

@@ -14,16 +14,8 @@ APP_LAYERS = ("trainer.storage", "trainer.services", "trainer.ui", "trainer.cli"
 # path prefix (relative to the repo) → module prefixes it must not import
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "scoring/": ("trainer", *DB_AND_UI),
-    "trainer/scenario.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/simulator.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/progress.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/audio.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/transcription.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/speakers.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/call_analysis.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/whisper_models.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/scope.py": (*DB_AND_UI, *APP_LAYERS),
-    "trainer/spoken_russian.py": (*DB_AND_UI, *APP_LAYERS),
+    "trainer/domain/": (*DB_AND_UI, *APP_LAYERS, "trainer.speech", "trainer.batch"),
+    "trainer/speech/": (*DB_AND_UI, *APP_LAYERS, "trainer.batch"),
     "trainer/storage/": ("streamlit", "trainer.services", "trainer.ui", "trainer.cli"),
     "trainer/services": ("streamlit", "trainer.ui", "trainer.cli"),
     "trainer/ui/": ("trainer.storage", "sqlmodel", "sqlalchemy", "alembic", "trainer.cli"),

@@ -13,9 +13,9 @@ import pytest
 import soundfile
 
 from tests.audio_samples import FORMATS, encode, noise, read_wav, silence, speak, stereo
-from trainer.audio import SAMPLE_RATE, load_audio
 from trainer.config import Settings
 from trainer.errors import CallcoachError
+from trainer.speech.audio import SAMPLE_RATE, load_audio
 
 SENTENCE = "Good morning, my name is Anna. How can I help you today?"
 

@@ -17,14 +17,15 @@ import pytest
 from tests.audio_samples import encode, two_sided_call
 from tests.cli_runner import CALLCOACH, run_cli, settings_env
 from tests.conftest import make_settings
-from trainer import batch, services
-from trainer.batch import DoneIndex, DoneTest, Recording, ResultsFile
-from trainer.call_analysis import processing_key
+from trainer import services
+from trainer.batch import driver as batch
+from trainer.batch.driver import DoneIndex, DoneTest, Recording, ResultsFile
+from trainer.batch.ray import ActorPlan, plan_actors
 from trainer.cli import with_optional_values
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
-from trainer.ray_batch import ActorPlan, plan_actors
 from trainer.services import calls
+from trainer.speech.analysis import processing_key
 
 TINY = {"CALLCOACH_ASR_MODEL": "tiny.en"}  # English calls: the fastest model
 CALL_ONE = [

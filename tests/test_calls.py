@@ -16,11 +16,12 @@ from tests.audio_samples import encode, noise, two_sided_call
 from tests.conftest import MODELS_DIR, make_settings
 from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
 from tests.test_transcription import recorded_prompts
-from trainer import services, transcription
-from trainer.call_analysis import STEREO_METHOD, CallAnalysis, score_call
+from trainer import services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
 from trainer.services import calls
+from trainer.speech import transcription
+from trainer.speech.analysis import STEREO_METHOD, CallAnalysis, score_call
 from trainer.storage import db
 from trainer.storage.models import Attempt, Job, Recording, Score
 from trainer.ui.scorecard import escape

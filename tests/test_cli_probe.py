@@ -17,9 +17,10 @@ import pytest
 from scoring.errors import ScoreErr
 from tests.cli_runner import run_cli, settings_env
 from tests.conftest import make_settings
-from trainer import cli, transcription
+from trainer import cli
 from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError, Err
+from trainer.speech import transcription
 
 ERROR_LINE = re.compile(r"^error\[E\d{3}\]: .+ — .+$")
 BOMB = "\n".join(

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 from tests.cli_runner import run_cli
 from trainer import services
 from trainer.config import Settings
+from trainer.domain.scope import Scope
 from trainer.errors import CallcoachError
-from trainer.scope import Scope
 from trainer.storage import db
 from trainer.storage.dashboard_queries import (
     HeatCell,

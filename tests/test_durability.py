@@ -15,9 +15,10 @@ from sqlmodel import col, select
 from tests.audio_samples import speak
 from tests.cli_runner import settings_env
 from tests.threads import all_at_once
-from trainer import services, simulator
+from trainer import services
 from trainer.config import Settings
-from trainer.scenario import get_scenario
+from trainer.domain import simulator
+from trainer.domain.scenario import get_scenario
 from trainer.services import practice
 from trainer.storage import db
 from trainer.storage.models import Recording, Turn
@@ -94,7 +95,8 @@ def test_twenty_trainees_answer_at_once(backend: Settings) -> None:
 
 ANSWER_IN_A_SERVER = """
 import sys
-from trainer import services, simulator
+from trainer import services
+from trainer.domain import simulator
 from trainer.config import get_settings
 from trainer.services import practice
 

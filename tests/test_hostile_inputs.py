@@ -18,12 +18,13 @@ from scoring.errors import CodedError
 from scoring.lexicon import load_lexicon
 from scoring.rubric import load_rubric
 from tests.audio_samples import encode, silence
-from trainer import audio, services
+from trainer import services
 from trainer.config import Settings
-from trainer.progress import parse_ladder
-from trainer.scenario import SCENARIO_DIR, load_scenario, load_scenario_text
+from trainer.domain.progress import parse_ladder
+from trainer.domain.scenario import SCENARIO_DIR, load_scenario, load_scenario_text
 from trainer.services import calls, library
 from trainer.services.scoring_files import ScoringFile, check_scoring_file
+from trainer.speech import audio
 from trainer.storage import db, recording_store
 from trainer.storage.models import Job, Recording
 from trainer.worker import Worker

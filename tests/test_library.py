@@ -15,8 +15,8 @@ from scoring.rubric import load_rubric
 from tests.cli_runner import settings_env
 from trainer import services
 from trainer.config import Settings, get_settings
+from trainer.domain.scenario import SCENARIO_DIR, load_library
 from trainer.errors import CallcoachError
-from trainer.scenario import SCENARIO_DIR, load_library
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
 from trainer.storage import db

@@ -13,8 +13,8 @@ from sqlmodel import select
 from tests.audio_samples import encode, noise, read_wav, silence, speak
 from trainer import services
 from trainer.config import Settings
+from trainer.domain.scenario import get_scenario
 from trainer.errors import CallcoachError
-from trainer.scenario import get_scenario
 from trainer.services import practice
 from trainer.storage import db, recording_store
 from trainer.storage.models import Attempt, Recording, Score, Turn

@@ -13,7 +13,7 @@ from tests.audio_samples import encode, read_wav, silence, speak
 from tests.browser import chromium, running_app, sign_in
 from trainer import services
 from trainer.config import Settings
-from trainer.scenario import get_scenario
+from trainer.domain.scenario import get_scenario
 from trainer.storage import db
 from trainer.storage.models import Attempt, Recording, Score, Turn
 

@@ -14,11 +14,12 @@ from sqlmodel import select
 from scoring.rubric import DEFAULT_RUBRIC
 from tests.cli_runner import run_cli
 from tests.conftest import make_settings
-from trainer import progress, services
+from trainer import services
 from trainer.config import Settings
+from trainer.domain import progress
+from trainer.domain.progress import Ladder, Readiness, Requirement, ScenarioInfo, ScoredAttempt
+from trainer.domain.scenario import SCENARIO_DIR, get_scenario
 from trainer.errors import CallcoachError
-from trainer.progress import Ladder, Readiness, Requirement, ScenarioInfo, ScoredAttempt
-from trainer.scenario import SCENARIO_DIR, get_scenario
 from trainer.services import dashboard, practice, scoring_files
 from trainer.services.library import practice_library
 from trainer.services.scoring_files import ScoringFile

@@ -7,8 +7,8 @@ import pytest
 from tests.threads import all_at_once
 from trainer import services
 from trainer.config import Settings
+from trainer.domain.scenario import get_scenario
 from trainer.errors import CallcoachError
-from trainer.scenario import get_scenario
 from trainer.services import practice, review
 
 SCENARIO = "late-delivery"

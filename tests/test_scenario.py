@@ -9,8 +9,7 @@ import pytest
 
 from tests.cli_runner import run_cli
 from trainer.config import Settings
-from trainer.errors import CallcoachError
-from trainer.scenario import (
+from trainer.domain.scenario import (
     SCENARIO_DIR,
     get_scenario,
     load_library,
@@ -19,6 +18,7 @@ from trainer.scenario import (
     resolve_scenario,
     validate_scenario_files,
 )
+from trainer.errors import CallcoachError
 
 # A small valid scenario; the broken cases below each change one thing in it.
 VALID = """\

@@ -11,8 +11,8 @@ import pytest
 
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import AGENT, CUSTOMER, Utterance
-from trainer import simulator
-from trainer.scenario import Scenario, load_library
+from trainer.domain import simulator
+from trainer.domain.scenario import Scenario, load_library
 
 LIBRARY = load_library()
 

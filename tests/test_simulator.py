@@ -7,9 +7,8 @@ from collections import deque
 import pytest
 
 from scoring.transcript import CUSTOMER, Utterance
-from trainer.errors import CallcoachError
-from trainer.scenario import Scenario, get_scenario, load_library, load_scenario_text
-from trainer.simulator import (
+from trainer.domain.scenario import Scenario, get_scenario, load_library, load_scenario_text
+from trainer.domain.simulator import (
     CallState,
     CustomerLine,
     Reaction,
@@ -18,6 +17,7 @@ from trainer.simulator import (
     respond,
     start_call,
 )
+from trainer.errors import CallcoachError
 
 pytestmark = pytest.mark.slow  # answers are analysed by the real spaCy pipelines
 

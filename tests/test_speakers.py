@@ -1,4 +1,4 @@
-"""Mono calls: the agent's and the customer's turns told apart (trainer/speakers.py).
+"""Mono calls: the agent's and the customer's turns told apart (trainer/speech/speakers.py).
 
 Fast tests use two numpy voices (harmonics under vowel formants, different pitch and vocal
 tract) and one human voice (the recordings festvox-ru is built from); the slow ones synthesise real two-voice calls (espeak-ng, festival), transcribe them
@@ -18,8 +18,8 @@ import pytest
 
 from tests.audio_samples import CACHE_DIR, Samples, encode, silence, speak
 from tests.conftest import make_settings
-from trainer.audio import SAMPLE_RATE, load_audio
-from trainer.speakers import (
+from trainer.speech.audio import SAMPLE_RATE, load_audio
+from trainer.speech.speakers import (
     METHOD_EMPTY,
     METHOD_ONE,
     METHOD_SHORT,
@@ -27,7 +27,7 @@ from trainer.speakers import (
     SpeakerAssignment,
     assign_speakers,
 )
-from trainer.transcription import transcribe_file
+from trainer.speech.transcription import transcribe_file
 
 Line = tuple[str, str]  # (speaker, text)
 Span = tuple[float, float, str]  # (start s, end s, speaker)

@@ -11,7 +11,7 @@ from tests.browser import chromium, running_app, sign_in
 from tests.test_practice_browser import TIMEOUT_MS, shoot, wait_until_idle
 from trainer import services
 from trainer.config import Settings
-from trainer.scenario import get_scenario
+from trainer.domain.scenario import get_scenario
 from trainer.services import practice, review
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -23,9 +23,10 @@ from tests.audio_samples import (
 )
 from tests.cli_runner import run_cli
 from tests.conftest import MODELS_DIR
-from trainer import transcription, whisper_models
 from trainer.config import Settings
 from trainer.errors import CallcoachError
+from trainer.speech import models as whisper_models
+from trainer.speech import transcription
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SENTENCES = {

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from tests.audio_samples import read_wav, speak
-from trainer import voice
 from trainer.config import Settings
+from trainer.domain.scenario import Scenario, load_library
 from trainer.errors import CallcoachError
-from trainer.scenario import Scenario, load_library
 from trainer.services import health
-from trainer.transcription import transcribe_file
-from trainer.voice import VoiceClip, available_voices, customer_voice, spoken_text
+from trainer.speech import voice
+from trainer.speech.transcription import transcribe_file
+from trainer.speech.voice import VoiceClip, available_voices, customer_voice, spoken_text
 
 PERSONA_VOICES = {
     "en": {"female": "festival-slt-hts", "male": "piper-joe"},

@@ -18,9 +18,9 @@ from tests.audio_samples import encode
 from tests.cli_runner import CALLCOACH, run_cli, settings_env
 from tests.test_scoring_audio import TURNS, call_channels
 from trainer import services
-from trainer.call_analysis import CHECK_SPEAKERS, analyse_call
 from trainer.config import Settings
 from trainer.services import calls, review
+from trainer.speech.analysis import CHECK_SPEAKERS, analyse_call
 from trainer.storage import db, jobs
 from trainer.storage.models import Attempt, Job, Score, Turn
 

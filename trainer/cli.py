@@ -21,25 +21,21 @@ from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
 from scoring.stages import reason_text
 from scoring.transcript import SUPPORTED_LANGUAGES, read_transcript
-from trainer import (
-    __version__,
-    auth,
-    batch,
-    call_analysis,
-    ray_batch,
-    services,
-    transcription,
-    whisper_models,
-)
+from trainer import __version__, auth, services
+from trainer.batch import driver as batch
+from trainer.batch import ray as ray_batch
 from trainer.config import Settings, get_settings
-from trainer.errors import CallcoachError, Err, unexpected
-from trainer.scenario import (
+from trainer.domain.scenario import (
     SCENARIO_DIR,
     Scenario,
     load_library,
     resolve_scenario,
     validate_scenario_files,
 )
+from trainer.errors import CallcoachError, Err, unexpected
+from trainer.speech import analysis as call_analysis
+from trainer.speech import models as whisper_models
+from trainer.speech import transcription
 from trainer.storage import db
 
 app = typer.Typer(

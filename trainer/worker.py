@@ -29,11 +29,11 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 
 from scoring.errors import CodedError
-from trainer import transcription
-from trainer.call_analysis import CallAnalysis
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import calls
+from trainer.speech import transcription
+from trainer.speech.analysis import CallAnalysis
 from trainer.storage.models import JobStatus
 
 Say = Callable[[str], None]

@@ -22,8 +22,8 @@ from sqlmodel import Session
 
 from trainer import auth
 from trainer.config import Settings
+from trainer.domain.scope import Reach, Scope
 from trainer.errors import CallcoachError, Err
-from trainer.scope import Reach, Scope
 from trainer.storage import db, repositories
 from trainer.storage.models import Attempt, Role, User
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from trainer import auth
 from trainer.config import Settings
+from trainer.domain.scope import Scope
 from trainer.errors import CallcoachError, Err
-from trainer.scope import Scope
 from trainer.services import access
 from trainer.storage import db, repositories
 from trainer.storage.models import Role, User, fold_username, utcnow

@@ -37,23 +37,23 @@ from sqlmodel import Session
 from scoring.errors import CodedError
 from scoring.lexicon import Lexicon
 from scoring.transcript import parse_mapping
-from trainer import audio, transcription
-from trainer.call_analysis import (
-    LOW_SPEAKER_CONFIDENCE as LOW_CONFIDENCE,
-)
-from trainer.call_analysis import (
-    CallAnalysis,
-    analyse_call,
-    processing_key,
-    score_call,
-    stereo_sides,
-)
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import access, scoring_files
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.services.practice import criterion_rows, score_row
+from trainer.speech import audio, transcription
+from trainer.speech.analysis import (
+    LOW_SPEAKER_CONFIDENCE as LOW_CONFIDENCE,
+)
+from trainer.speech.analysis import (
+    CallAnalysis,
+    analyse_call,
+    processing_key,
+    score_call,
+    stereo_sides,
+)
 from trainer.storage import db, jobs, recording_store, repositories
 from trainer.storage.models import (
     Attempt,

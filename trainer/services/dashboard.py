@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from trainer.config import Settings
-from trainer.progress import Readiness
-from trainer.scope import Scope
+from trainer.domain.progress import Readiness
+from trainer.domain.scope import Scope
 from trainer.services import access
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser

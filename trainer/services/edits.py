@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
+from trainer.domain.scenario import read_yaml
 from trainer.errors import CallcoachError, Err
-from trainer.scenario import read_yaml
 
 MAX_TEXT_KB = 512  # the largest packaged file (the Russian lexicon) is 23 KB
 

@@ -7,9 +7,10 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trainer import voice, whisper_models
 from trainer.config import Settings
 from trainer.errors import CallcoachError
+from trainer.speech import models as whisper_models
+from trainer.speech import voice
 from trainer.storage import db, recording_store
 
 

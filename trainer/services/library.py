@@ -19,19 +19,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.errors import CodedError
-from trainer import auth, voice
+from trainer import auth
 from trainer.config import Settings
-from trainer.errors import CallcoachError, Err
-from trainer.scenario import (
+from trainer.domain.scenario import (
     SCENARIO_DIR,
     Scenario,
     load_library,
     load_scenario_text,
     validate_scenario_text,
 )
+from trainer.errors import CallcoachError, Err
 from trainer.services import access
 from trainer.services.accounts import CurrentUser
 from trainer.services.edits import EditRejectedError, Problem, check_size
+from trainer.speech import voice
 from trainer.storage import db, library_queries, repositories
 from trainer.storage.models import Scenario as StoredScenario
 

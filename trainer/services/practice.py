@@ -27,13 +27,14 @@ from sqlmodel import Session
 from scoring.errors import CodedError
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Utterance, Word
-from trainer import audio, simulator, transcription, voice
 from trainer.config import Settings
+from trainer.domain import simulator
+from trainer.domain.scenario import Scenario, load_scenario_text
 from trainer.errors import CallcoachError, Err
-from trainer.scenario import Scenario, load_scenario_text
 from trainer.services import access, library, scoring_files
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
+from trainer.speech import audio, transcription, voice
 from trainer.storage import db, recording_store, repositories
 from trainer.storage.models import (
     Attempt,

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
-from trainer import progress
 from trainer.config import Settings
-from trainer.scope import Scope
+from trainer.domain import progress
+from trainer.domain.scope import Scope
 from trainer.services import access
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser

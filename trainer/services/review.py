@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from scoring.rubric import Criterion
 from trainer.config import Settings
+from trainer.domain.progress import load_ladder
 from trainer.errors import CallcoachError, Err
-from trainer.progress import load_ladder
 from trainer.services import access
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser

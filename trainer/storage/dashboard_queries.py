@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from trainer.scope import Scope
+from trainer.domain.scope import Scope
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import CriterionScore as CardCriterion
 from scoring.scorecard import overall
-from trainer.scenario import Scenario, load_library
+from trainer.domain.scenario import Scenario, load_library
 from trainer.storage import repositories
 from trainer.storage.models import (
     Attempt,

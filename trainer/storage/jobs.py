@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from trainer.scope import Scope
+from trainer.domain.scope import Scope
 from trainer.storage.models import Attempt, Job, JobStatus, User, utcnow
 from trainer.storage.repositories import in_scope
 

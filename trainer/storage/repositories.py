@@ -12,9 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from trainer.scenario import SCENARIO_DIR
-from trainer.scenario import Scenario as LibraryScenario
-from trainer.scope import Reach, Scope
+from trainer.domain.scenario import SCENARIO_DIR
+from trainer.domain.scenario import Scenario as LibraryScenario
+from trainer.domain.scope import Reach, Scope
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from trainer.scope import Scope
+from trainer.domain.scope import Scope
 from trainer.storage.models import (
     Attempt,
     CriterionScore,

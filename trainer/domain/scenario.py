@@ -5,7 +5,7 @@ persona, the trainee's briefing, and a graph of customer lines (``nodes``). Each
 ``reactions`` pick the next node from the behaviour tags the trainee's answer shows
 (:data:`BEHAVIOURS`); the first rule whose ``when`` tags were all detected wins, and the
 ``otherwise: true`` rule is the fallback. ``mood`` rules apply on every turn, whatever the
-node, and only change patience. The call itself runs in :mod:`trainer.simulator`.
+node, and only change patience. The call itself runs in :mod:`trainer.domain.simulator`.
 
 Validation reports every problem as ``file:line: field: message``, like a compiler.
 """
@@ -26,10 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from scoring.behaviours import TAGS
 from scoring.scenario import Stage
 from scoring.validation import load_yaml_text, read_text_file
-from trainer import simulator
+from trainer.domain import simulator
 from trainer.errors import CallcoachError, Err
 
-SCENARIO_DIR = Path(__file__).parent / "scenarios"
+SCENARIO_DIR = Path(__file__).parents[1] / "scenarios"
 BEHAVIOURS: frozenset[str] = frozenset({*TAGS, simulator.SILENCE})
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 

@@ -37,10 +37,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scoring.scenario import Stage
 from scoring.validation import describe, load_yaml_text, read_text_file
+from trainer.domain.scenario import CustomerType, Scenario
 from trainer.errors import CallcoachError, Err
-from trainer.scenario import CustomerType, Scenario
 
-DEFAULT_LADDER = Path(__file__).parent / "ladders" / "default.yaml"
+DEFAULT_LADDER = Path(__file__).parents[1] / "ladders" / "default.yaml"
 STAGES: tuple[Stage, ...] = ("greeting", "needs_discovery", "solution_offer", "follow_up")
 RECOMMENDED = 3  # scenarios suggested at a time
 Language = Literal["en", "ru"]

@@ -45,7 +45,7 @@ from scoring.lexicon import load_lexicon
 from scoring.rubric import load_rubric
 from scoring.scenario import as_scenario
 from scoring.transcript import Utterance
-from trainer.audio import SAMPLE_RATE, Samples
+from trainer.speech.audio import SAMPLE_RATE, Samples
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

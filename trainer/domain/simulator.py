@@ -18,7 +18,7 @@ from scoring.transcript import AGENT, CUSTOMER, Utterance
 from trainer.errors import CallcoachError, Err
 
 if TYPE_CHECKING:  # scenario.py plays example calls through this module
-    from trainer.scenario import Scenario
+    from trainer.domain.scenario import Scenario
 
 SILENCE = "silence"  # the tag of an empty answer (nothing said, or the time ran out)
 HUNG_UP = "hung_up"

@@ -6,7 +6,7 @@ as results come back, flushed at once: a killed batch loses only the files in fl
 running it again picks up where it stopped. A bad file gets an error line and the batch
 goes on. Each worker loads the Whisper model once and keeps it; the local workers are
 processes on this machine (:class:`LocalRunner`), Ray actors are the other runner
-(`trainer/ray_batch.py`) for the same driver.
+(`trainer/batch/ray.py`) for the same driver.
 """
 
 from __future__ import annotations
@@ -46,13 +46,13 @@ from rich.progress import (
 from rich.text import Text
 
 from scoring.errors import CodedError
-from trainer import transcription
-from trainer.audio import file_sha256
-from trainer.call_analysis import CallAnalysis, processing_key
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import calls, scoring_files
 from trainer.services.accounts import COMMAND_LINE
+from trainer.speech import transcription
+from trainer.speech.analysis import CallAnalysis, processing_key
+from trainer.speech.audio import file_sha256
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".m4a", ".flac", ".opus", ".webm")
 CRASHES_PER_FILE = 2  # a file in flight when a worker died this often is given up
@@ -689,7 +689,7 @@ def make_runner(options: WorkerOptions, *, jobs: int | None, ray_address: str | 
     if ray_address is None:
         workers = jobs or 1
         return LocalRunner(replace(options, threads=threads_per_worker(workers)), workers)
-    from trainer.ray_batch import RayRunner
+    from trainer.batch.ray import RayRunner
 
     return RayRunner(options, address=ray_address, jobs=jobs)
 

