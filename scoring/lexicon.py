@@ -35,8 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring import nlp, rules
 from scoring.errors import ScoreErr, ScoringError
 from scoring.matching import MAX_ELEMENTS, MAX_GAPS, Element, Pattern, PhraseIndex, pattern_problem
-from scoring.unscorable import REASONS, UnscorableReason
 from scoring.validation import fail_on, read_yaml, validate
+from scoring.vocabulary import UNSCORABLE_REASONS, UnscorableReason
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 _LIST_REF = re.compile(r"^<(\w+)(?::(\w+))?>$")
@@ -102,7 +102,9 @@ def lexicon_problems(data: LexiconFile) -> list[str]:
         f"'rules.{rule}': unknown rule" for rule in sorted(set(data.rules) - set(rules.RULES))
     ]
     problems += [f"'rules.{rule}': missing" for rule in sorted(set(rules.RULES) - set(data.rules))]
-    problems += [f"'unscorable.{r}': missing" for r in REASONS if r not in data.unscorable]
+    problems += [
+        f"'unscorable.{r}': missing" for r in UNSCORABLE_REASONS if r not in data.unscorable
+    ]
     for rule, phrases in data.rules.items():
         if not phrases:
             problems.append(f"'rules.{rule}': empty list, give at least one phrase")

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring import rules
 from scoring.errors import ScoreErr
 from scoring.scenario import CONDITIONS
-from scoring.transcript import SUPPORTED_LANGUAGES
 from scoring.validation import fail_on, read_yaml, validate
+from scoring.vocabulary import LANGUAGES
 
 DEFAULT_RUBRIC = Path(__file__).parent / "rubrics" / "default.yaml"
 
@@ -117,8 +117,8 @@ def _criterion_problems(name: str, criterion: Criterion, known: set[str]) -> lis
         problems.append(f"'criteria.{name}.anchors': need levels 0 and {criterion.max}, none above")
     for language, text in criterion.translations.items():
         key = f"criteria.{name}.translations.{language}"
-        if language not in SUPPORTED_LANGUAGES:
-            choices = ", ".join(SUPPORTED_LANGUAGES)
+        if language not in LANGUAGES:
+            choices = ", ".join(LANGUAGES)
             problems.append(f"'{key}': unknown language, use one of {choices}")
         if set(text.anchors) != levels:
             problems.append(

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 Position = Literal["any", "opening", "closing"]
-STAGES = ("greeting", "needs_discovery", "solution_offer", "follow_up")
 # what a customer's words can say about the agent's last turn (see scoring/context.py)
 CUSTOMER_REACTIONS = ("not_listened", "hang_up")
 

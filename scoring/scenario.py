@@ -6,14 +6,13 @@ attributes); scoring reads only the fields below and ignores the rest.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scoring.errors import ScoreErr, ScoringError
 from scoring.validation import describe
-
-Stage = Literal["greeting", "needs_discovery", "solution_offer", "follow_up"]
+from scoring.vocabulary import Stage
 
 # Conditions a rubric item may depend on (``only_if``): scenario flags, then call facts.
 SCENARIO_CONDITIONS = ("escalation_expected", "limits_expected", "alternative_expected")

@@ -15,6 +15,7 @@ from scoring import rules
 from scoring.call import Call, Hit
 from scoring.errors import ScoreErr, ScoringError
 from scoring.training import features, model
+from scoring.vocabulary import STAGES
 
 MODES = ("model", "rules")
 # The public corpora the model learned from have no openings (their calls start with the
@@ -51,16 +52,14 @@ def decide(call: Call, hits: list[Hit], *, mode: str = "model") -> StageLabels:
     for index, names in features.call_features(call, hits, by_rules).items():
         chances = stage_model.probabilities(names)
         kept = KEPT_RULE_STAGES | (OPENING_BY_RULES if index == opening else frozenset())
-        given = [
+        given: list[str] = [
             s
-            for s, p in zip(rules.STAGES, chances, strict=True)
+            for s, p in zip(STAGES, chances, strict=True)
             if p >= model.THRESHOLD or (s in kept and s in by_rules[index])
         ]
         labels.stages[index] = given
         labels.evidence[index] = [
-            _reason(
-                stage_model, names, index, stage, float(chances[rules.STAGES.index(stage)]), hits
-            )
+            _reason(stage_model, names, index, stage, float(chances[STAGES.index(stage)]), hits)
             for stage in given
         ]
     return labels
@@ -73,7 +72,7 @@ def rule_stages(call: Call, hits: list[Hit]) -> dict[int, list[str]]:
         stage = rules.spec(hit.rule).stage
         if stage and hit.utterance in found and call.utterances[hit.utterance].is_agent:
             found[hit.utterance].add(stage)
-    return {index: [s for s in rules.STAGES if s in stages] for index, stages in found.items()}
+    return {index: [s for s in STAGES if s in stages] for index, stages in found.items()}
 
 
 def _stage_hit(index: int, stage: str, hits: list[Hit]) -> Hit | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.errors import ScoreErr, ScoringError
+from scoring.vocabulary import LANGUAGES
 
 AGENT = "agent"
 CUSTOMER = "customer"
@@ -241,7 +242,6 @@ def _require_speech(turns: list[Utterance], source: str) -> list[Utterance]:
     return spoken
 
 
-SUPPORTED_LANGUAGES = ("en", "ru")
 _MIXED_SHARE = 0.2
 
 
@@ -252,9 +252,9 @@ def detect_language(
 
     Without a stated language, a call whose letters are 20–80 % Cyrillic is mixed: refused.
     """
-    if stated is not None and stated not in SUPPORTED_LANGUAGES:
+    if stated is not None and stated not in LANGUAGES:
         raise ScoringError(
-            ScoreErr.UNSUPPORTED_LANGUAGE, language=stated, choices=", ".join(SUPPORTED_LANGUAGES)
+            ScoreErr.UNSUPPORTED_LANGUAGE, language=stated, choices=", ".join(LANGUAGES)
         )
     share_ru = cyrillic_share(" ".join(turn.text for turn in turns))
     if _MIXED_SHARE <= share_ru <= 1 - _MIXED_SHARE and stated is None:

@@ -17,7 +17,7 @@ from scoring.training.dialogues import (
     DATA,
     SCRIPTS,
     Dialogue,
-    Turn,
+    DialogueTurn,
     read_dialogues,
     read_script,
     script_files,
@@ -78,7 +78,7 @@ def test_the_same_data_gives_the_same_model() -> None:
 
 
 def _dialogue(turns: list[Utterance]) -> Dialogue:
-    return Dialogue("t", [Turn("A" if u.is_agent else "C", u.text, []) for u in turns])
+    return Dialogue("t", [DialogueTurn("A" if u.is_agent else "C", u.text, []) for u in turns])
 
 
 def _call(lines: list[tuple[str, str]]) -> list[Utterance]:

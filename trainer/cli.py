@@ -20,7 +20,8 @@ from scoring.errors import CodedError
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
 from scoring.stages import reason_text
-from scoring.transcript import SUPPORTED_LANGUAGES, read_transcript
+from scoring.transcript import read_transcript
+from scoring.vocabulary import LANGUAGES
 from trainer import __version__, auth, services
 from trainer.batch import driver as batch
 from trainer.batch import ray as ray_batch
@@ -36,6 +37,7 @@ from trainer.errors import CallcoachError, Err, unexpected
 from trainer.speech import analysis as call_analysis
 from trainer.speech import models as whisper_models
 from trainer.speech import transcription
+from trainer.speech.formats import AUDIO_SUFFIXES
 from trainer.storage import db
 
 app = typer.Typer(
@@ -426,9 +428,6 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{rest:04.1f}"
 
 
-AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".flac"}
-
-
 @app.command()
 def score(
     inputs: Annotated[
@@ -580,8 +579,8 @@ def scenarios_list() -> None:
 
 
 def _language(value: str) -> str:
-    if value not in SUPPORTED_LANGUAGES:
-        choices = ", ".join(SUPPORTED_LANGUAGES)
+    if value not in LANGUAGES:
+        choices = ", ".join(LANGUAGES)
         raise CallcoachError(Err.UNKNOWN_LANGUAGE, language=value, choices=choices)
     return value
 

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from scoring.vocabulary import Language
 from trainer.errors import CallcoachError, Err
 
 ENV_PREFIX = "CALLCOACH_"
@@ -36,7 +37,7 @@ class Settings(BaseSettings):
         False,
         description="Let a Whisper engine fetch a model that is not installed from a model hub",
     )
-    default_language: Literal["en", "ru"] = "en"
+    default_language: Language = "en"
     call_vocabulary: str = Field(
         "",
         max_length=2000,

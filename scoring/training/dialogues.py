@@ -22,7 +22,7 @@ _LINE = re.compile(r"^(A|C)(?:\[([\w,]*)\])?:\s*(.*)$")
 
 
 @dataclass(frozen=True)
-class Turn:
+class DialogueTurn:
     """One turn: 'A' (agent) or 'C' (customer), its text and its stages."""
 
     speaker: str
@@ -35,7 +35,7 @@ class Dialogue:
     """One labelled dialogue."""
 
     name: str
-    turns: list[Turn]
+    turns: list[DialogueTurn]
 
     def utterances(self) -> list[Utterance]:
         """The turns as scoring utterances."""
@@ -62,7 +62,10 @@ def read_dialogues(path: Path) -> list[Dialogue]:
     """Dialogues of a gzip'd JSON Lines file."""
     with gzip.open(path, "rt", encoding="utf-8") as stream:
         rows = [json.loads(line) for line in stream if line.strip()]
-    return [Dialogue(row["id"], [Turn(s, t, list(y)) for s, t, y in row["turns"]]) for row in rows]
+    return [
+        Dialogue(row["id"], [DialogueTurn(s, t, list(y)) for s, t, y in row["turns"]])
+        for row in rows
+    ]
 
 
 def read_script(path: Path) -> list[Dialogue]:
@@ -73,7 +76,7 @@ def read_script(path: Path) -> list[Dialogue]:
             calls.append(Dialogue(line[3:].strip(), []))
         elif match := _LINE.match(line):
             stages = list(filter(None, (match[2] or "").split(",")))
-            calls[-1].turns.append(Turn(match[1], match[3], stages))
+            calls[-1].turns.append(DialogueTurn(match[1], match[3], stages))
     return calls
 
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scoring.training.dialogues import DATA, Dialogue, Turn, write_dialogues
+from scoring.training.dialogues import DATA, Dialogue, DialogueTurn, write_dialogues
 
 SEED = 13
 SGD_SAMPLE = {"train": 2500, "dev": 400}
@@ -73,11 +73,11 @@ def sgd_dialogues(repo: Path, split: str) -> list[Dialogue]:
     return dialogues
 
 
-def _sgd_turn(turn: dict[str, object]) -> Turn:
+def _sgd_turn(turn: dict[str, object]) -> DialogueTurn:
     acts = {a["act"] for frame in turn["frames"] for a in frame["actions"]}  # type: ignore[attr-defined]
     if turn["speaker"] == "USER":
-        return Turn("C", str(turn["utterance"]), [])
-    return Turn(
+        return DialogueTurn("C", str(turn["utterance"]), [])
+    return DialogueTurn(
         "A", str(turn["utterance"]), sorted({SGD_STAGES[a] for a in acts if a in SGD_STAGES})
     )
 
@@ -130,19 +130,25 @@ def extract_multiwoz(repo: Path) -> None:
         for number, (en_turns, ru_turns) in enumerate(sample):
             speakers = ["C" if i % 2 == 0 else "A" for i in range(len(en_turns))]
             labels = silver_labels(
-                [Turn(s, t, []) for s, t in zip(speakers, en_turns, strict=True)]
+                [DialogueTurn(s, t, []) for s, t in zip(speakers, en_turns, strict=True)]
             )
             name = f"mwoz-{split}-{number:04d}"
             english.append(
                 Dialogue(
                     name,
-                    [Turn(s, t, y) for s, t, y in zip(speakers, en_turns, labels, strict=True)],
+                    [
+                        DialogueTurn(s, t, y)
+                        for s, t, y in zip(speakers, en_turns, labels, strict=True)
+                    ],
                 )
             )
             russian.append(
                 Dialogue(
                     name,
-                    [Turn(s, t, y) for s, t, y in zip(speakers, ru_turns, labels, strict=True)],
+                    [
+                        DialogueTurn(s, t, y)
+                        for s, t, y in zip(speakers, ru_turns, labels, strict=True)
+                    ],
                 )
             )
         if split == "dev":
@@ -159,7 +165,7 @@ def hand_checked(dialogues: list[Dialogue]) -> list[Dialogue]:
     for dialogue in dialogues:
         labels = hand.get(dialogue.name, {})
         turns = [
-            Turn(t.speaker, t.text, labels.get(str(i), t.stages))
+            DialogueTurn(t.speaker, t.text, labels.get(str(i), t.stages))
             for i, t in enumerate(dialogue.turns)
         ]
         checked.append(Dialogue(dialogue.name, turns))

@@ -19,7 +19,7 @@ import spacy
 from numpy.typing import NDArray
 
 from scoring.errors import ScoreErr, ScoringError
-from scoring.rules import STAGES
+from scoring.vocabulary import STAGES
 
 MODELS = Path(__file__).parent / "models"
 THRESHOLD = 0.5

@@ -21,19 +21,19 @@ from scoring import analyzers, nlp
 from scoring.call import Call, Hit, prepare
 from scoring.lexicon import load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, load_rubric
-from scoring.rules import STAGES
 from scoring.scenario import as_scenario
 from scoring.stages import decide, rule_stages
 from scoring.training import features
 from scoring.training.dialogues import (
     DATA,
     Dialogue,
-    Turn,
+    DialogueTurn,
     read_dialogues,
     read_script,
     script_files,
 )
 from scoring.training.model import StageModel, model_path
+from scoring.vocabulary import STAGES
 
 SEED = 13
 C = 1.0  # inverse L2 strength
@@ -96,8 +96,8 @@ def merged_follow_ups(dialogue: Dialogue, rng: random.Random) -> Dialogue:
         first, then = turns[index], turns[index + 2]
         joinable = first.speaker == then.speaker == "A" and "solution_offer" in first.stages
         if joinable and then.stages == ["follow_up"] and rng.random() < MERGE_SHARE:
-            stages = [s for s in STAGES if s in first.stages or s in then.stages]
-            turns[index : index + 3] = [Turn("A", f"{first.text} {then.text}", stages)]
+            stages: list[str] = [s for s in STAGES if s in first.stages or s in then.stages]
+            turns[index : index + 3] = [DialogueTurn("A", f"{first.text} {then.text}", stages)]
         index += 1
     return Dialogue(dialogue.name, turns)
 
@@ -191,7 +191,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def silver_labels(turns: list[Turn]) -> list[list[str]]:
+def silver_labels(turns: list[DialogueTurn]) -> list[list[str]]:
     """Stages of English turns by the English model (the labels Russian MultiWOZ carries over)."""
     [(call, hits)] = analyse([Dialogue("silver", turns)], "en")
     stages = decide(call, hits).stages

@@ -53,8 +53,8 @@ from trainer.services.accounts import COMMAND_LINE
 from trainer.speech import transcription
 from trainer.speech.analysis import CallAnalysis, processing_key
 from trainer.speech.audio import file_sha256
+from trainer.speech.formats import AUDIO_SUFFIXES
 
-AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".m4a", ".flac", ".opus", ".webm")
 CRASHES_PER_FILE = 2  # a file in flight when a worker died this often is given up
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal for this process when its parent dies

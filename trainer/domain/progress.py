@@ -35,15 +35,13 @@ from typing import Annotated, Any, Literal, Self, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scoring.scenario import Stage
 from scoring.validation import describe, load_yaml_text, read_text_file
+from scoring.vocabulary import STAGES, Language, Stage
 from trainer.domain.scenario import CustomerType, Scenario
 from trainer.errors import CallcoachError, Err
 
 DEFAULT_LADDER = Path(__file__).parents[1] / "ladders" / "default.yaml"
-STAGES: tuple[Stage, ...] = ("greeting", "needs_discovery", "solution_offer", "follow_up")
 RECOMMENDED = 3  # scenarios suggested at a time
-Language = Literal["en", "ru"]
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 

@@ -24,8 +24,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from scoring.behaviours import TAGS
-from scoring.scenario import Stage
 from scoring.validation import load_yaml_text, read_text_file
+from scoring.vocabulary import Language, Stage
 from trainer.domain import simulator
 from trainer.errors import CallcoachError, Err
 
@@ -144,7 +144,7 @@ class Scenario(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     version: int = Field(ge=1)
     title: str = Field(min_length=1)
-    language: Literal["en", "ru"]
+    language: Language
     channel: Literal["phone", "chat"]
     difficulty: int = Field(ge=1, le=5)
     skills: list[Skill] = Field(min_length=1)

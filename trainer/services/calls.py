@@ -37,6 +37,7 @@ from sqlmodel import Session
 from scoring.errors import CodedError
 from scoring.lexicon import Lexicon
 from scoring.transcript import parse_mapping
+from scoring.vocabulary import SPEAKERS
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import access, scoring_files
@@ -54,6 +55,7 @@ from trainer.speech.analysis import (
     score_call,
     stereo_sides,
 )
+from trainer.speech.formats import AUDIO_SUFFIXES
 from trainer.storage import db, jobs, recording_store, repositories
 from trainer.storage.models import (
     Attempt,
@@ -72,7 +74,6 @@ JOB_KIND = "analyse-call"
 QUEUED, ALREADY_UPLOADED, QUEUED_AGAIN = "queued", "already-uploaded", "queued-again"
 # what the store calls a file, by codec, when its name has no usable extension
 FORMAT_OF_CODEC = {"mp3": "mp3", "flac": "flac", "aac": "m4a", "opus": "ogg", "vorbis": "ogg"}
-KNOWN_SUFFIXES = ("wav", "mp3", "ogg", "oga", "opus", "m4a", "flac", "webm")
 
 
 class FileRefusedError(CallcoachError):
@@ -386,9 +387,9 @@ def _new_call(
 
 def _format(name: str, codec: str) -> str:
     """The stored file's extension: the upload's own when known, else from its codec."""
-    suffix = Path(name).suffix.lower().lstrip(".")
-    if suffix in KNOWN_SUFFIXES:
-        return suffix
+    suffix = Path(name).suffix.lower()
+    if suffix in AUDIO_SUFFIXES:
+        return suffix.lstrip(".")
     return "wav" if codec.startswith("pcm") else FORMAT_OF_CODEC.get(codec, "audio")
 
 
@@ -737,7 +738,7 @@ def set_turn_speaker(
     *, settings: Settings, actor: CurrentUser, attempt_id: int, position: int, speaker: str
 ) -> RealCallView:
     """Say who spoke a turn of an uploaded call; the call is scored again (a new score)."""
-    if speaker not in transcription.SPEAKERS:
+    if speaker not in SPEAKERS:
         raise CallcoachError(Err.UNKNOWN_SPEAKER, speaker=speaker)
     with db.session_scope(settings.database_url) as session:
         who = access.current(session, actor)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
+from scoring.vocabulary import STAGES
 from trainer.config import Settings
 from trainer.domain import progress
 from trainer.domain.scope import Scope
@@ -159,7 +160,7 @@ def _histories(
     recent = {row.score_id for calls in found.values() for row in calls.calls[-window:]} - corrected
     kept = {row.score_id for calls in found.values() for row in calls.calls}
     criteria = progress_queries.criteria(
-        session=session, score_ids=recent, names=progress.STAGES, corrected=corrections
+        session=session, score_ids=recent, names=STAGES, corrected=corrections
     ) | progress_queries.criteria(
         session=session, score_ids=kept & corrected, corrected=corrections
     )

@@ -20,6 +20,7 @@ from scoring.lexicon import Lexicon
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Transcript, parse_mapping
+from scoring.vocabulary import LANGUAGES, SPEAKERS
 from trainer.config import Settings
 from trainer.domain.scenario import Scenario
 from trainer.speech import speakers, transcription
@@ -86,7 +87,7 @@ class CallAnalysis:
 
 def stereo_sides(speaker_method: str) -> tuple[str, str] | None:
     """(left, right) speakers of a stereo call's method sentence; None for a mono call."""
-    for left, right in ((a, b) for a in transcription.SPEAKERS for b in transcription.SPEAKERS):
+    for left, right in ((a, b) for a in SPEAKERS for b in SPEAKERS):
         if speaker_method == STEREO_METHOD.format(left=left, right=right):
             return left, right
     return None
@@ -133,7 +134,7 @@ def analyse_call(
         parse_mapping(transcript, source=file),
         language=spoken,
         rubric=rubric,
-        lexicon=lexicon_for(spoken) if lexicon_for and spoken in transcription.LANGUAGES else None,
+        lexicon=lexicon_for(spoken) if lexicon_for and spoken in LANGUAGES else None,
         scenario=scenario,
         source=file,
     )

@@ -23,18 +23,17 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from scoring.vocabulary import LANGUAGES, SPEAKERS
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.speech import models as whisper_models
 from trainer.speech.audio import SAMPLE_RATE, Audio, Samples, load_audio
 
-SPEAKERS = ("agent", "customer")
-LANGUAGES = ("en", "ru")
 DEFAULT_CHANNELS = ("agent", "customer")  # left, right
 
 
 @dataclass(frozen=True)
-class Word:
+class HeardWord:
     """One word with its time span (seconds) and Whisper's confidence."""
 
     start: float
@@ -50,7 +49,7 @@ class Segment:
     start: float
     end: float
     text: str
-    words: tuple[Word, ...]
+    words: tuple[HeardWord, ...]
     speaker: str = "agent"
 
 
@@ -171,7 +170,7 @@ def _until(items: Iterable[Any], deadline: float) -> Iterator[Any]:
 
 
 def _segment(piece: Any) -> Segment:
-    words = tuple(Word(w.start, w.end, w.word, w.probability) for w in piece.words or ())
+    words = tuple(HeardWord(w.start, w.end, w.word, w.probability) for w in piece.words or ())
     return Segment(piece.start, piece.end, piece.text, words)
 
 
@@ -246,7 +245,7 @@ class OpenAIWhisperEngine:
 
 def _openai_segment(piece: dict[str, Any]) -> Segment:
     words = tuple(
-        Word(w["start"], w["end"], w["word"], w["probability"]) for w in piece.get("words", ())
+        HeardWord(w["start"], w["end"], w["word"], w["probability"]) for w in piece.get("words", ())
     )
     return Segment(piece["start"], piece["end"], piece["text"], words)
 
