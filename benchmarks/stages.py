@@ -20,10 +20,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from scoring.rules import STAGES
 from scoring.stages import MODES, decide
 from scoring.training.dialogues import DATA, Dialogue, read_dialogues, read_script, script_files
 from scoring.training.train import analyse
+from scoring.vocabulary import STAGES
 
 Counts = dict[str, list[int]]  # stage → [true positive, false positive, false negative]
 
