@@ -104,6 +104,28 @@ def test_informing_the_customer_is_a_solution_offer(language: str, ask: str, ans
     assert "solution_offer" in score_transcript(turns, language=language).stages[2]
 
 
+# A turn that informs in one sentence and asks in the next does both (STAGES.md)
+INFORM_THEN_ASK = [
+    (
+        "en",
+        "I need a hotel for Friday.",
+        "There are six hotels like that. Any price range in mind?",
+    ),
+    ("ru", "Мне нужен рейс на пятницу.", "Я нашёл пять рейсов на этот день. Во сколько вылететь?"),
+]
+
+
+@pytest.mark.parametrize(("language", "ask", "answer"), INFORM_THEN_ASK)
+def test_a_turn_that_informs_then_asks_has_both_stages(
+    language: str, ask: str, answer: str
+) -> None:
+    """Each sentence of a longer turn is read too: the fact is an offer, the question discovery."""
+    opening = {"en": "Hello, how can I help?", "ru": "Здравствуйте, чем могу помочь?"}[language]
+    turns = _call([("A", opening), ("C", ask), ("A", answer)])
+    found = score_transcript(turns, language=language).stages[2]
+    assert ["needs_discovery", "solution_offer"] == [s for s in found if s != "follow_up"]
+
+
 def test_every_label_carries_its_reason_in_the_json() -> None:
     """stage_evidence gives the rule phrase where one fired, else the weightiest words."""
     turns = _call(

@@ -14,7 +14,7 @@ from collections import defaultdict
 from functools import cache
 from itertools import pairwise
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from scoring import nlp, rules
 from scoring.call import Call, Hit, is_question
@@ -27,28 +27,59 @@ def call_features(
     call: Call, hits: list[Hit], rule_stages: dict[int, list[str]]
 ) -> dict[int, list[str]]:
     """The feature names of every agent utterance, by utterance index."""
-    fired: dict[int, set[str]] = defaultdict(set)
+    return {index: parts[0] for index, parts in _each_agent_turn(call, hits, rule_stages, False)}
+
+
+def sentence_features(
+    call: Call, hits: list[Hit], rule_stages: dict[int, list[str]]
+) -> dict[int, list[list[str]]]:
+    """The feature names of each sentence of the agent utterances that have two or more.
+
+    A turn often does two things in two sentences ("There are four. Any area you prefer?"):
+    read alone, each sentence shows its stage, which the whole turn's words can drown.
+    """
+    return {index: parts[1:] for index, parts in _each_agent_turn(call, hits, rule_stages, True)}
+
+
+def _each_agent_turn(
+    call: Call, hits: list[Hit], rule_stages: dict[int, list[str]], by_sentence: bool
+) -> list[tuple[int, list[list[str]]]]:
+    """Per agent utterance: its features, then (by_sentence) each sentence's when it has 2+."""
+    fired: dict[tuple[int, int | None], set[str]] = defaultdict(set)
     for hit in hits:
-        fired[hit.utterance].add(hit.rule)
-    features: dict[int, list[str]] = {}
+        fired[hit.utterance, None].add(hit.rule)
+        fired[hit.utterance, hit.sentence].add(hit.rule)
+    found: list[tuple[int, list[list[str]]]] = []
     previous_agent: int | None = None
     need_stated = False
     for index, turn in enumerate(call.utterances):
         if not turn.is_agent:
             need_stated = need_stated or len(turn.text.split()) >= NEED_WORDS
             continue
-        found = _words(call.language, call.docs[index])
-        found += [f"r:{rule}" for rule in sorted(fired[index])]
-        found += [f"rs:{stage}" for stage in rule_stages.get(index, [])]
-        found += _form(call, call.docs[index])
-        found += _place(call, index, need_stated)
-        found += _before(call, index, previous_agent, rule_stages)
-        features[index] = found
+        doc = call.docs[index]
+        context = _place(call, index, need_stated) + _before(
+            call, index, previous_agent, rule_stages
+        )
+        parts = [_own(call, doc, fired[index, None], rule_stages.get(index, [])) + context]
+        sentences = list(doc.sents) if by_sentence else []
+        for sentence in sentences if len(sentences) > 1 else []:
+            rules_here = fired[index, sentence.start]
+            stages = sorted({s for r in rules_here if (s := stage_of_rule(r))})
+            parts.append(_own(call, sentence, rules_here, stages) + context)
+        found.append((index, parts))
         previous_agent = index
-    return features
+    return found
 
 
-def _words(language: str, doc: Doc, prefix: str = "") -> list[str]:
+def _own(call: Call, words: Doc | Span, fired: set[str], stages: list[str]) -> list[str]:
+    """What the words themselves carry: lemmas, the rules that fired, question form."""
+    found = _words(call.language, words)
+    found += [f"r:{rule}" for rule in sorted(fired)]
+    found += [f"rs:{stage}" for stage in stages]
+    return found + _form(call, words)
+
+
+def _words(language: str, doc: Doc | Span, prefix: str = "") -> list[str]:
     lemmas = ["^"] + [lemma(language, t.lower_) for t in doc if not (t.is_punct or t.is_space)]
     unigrams = [f"{prefix}w:{word}" for word in lemmas[1:]]
     if prefix:
@@ -67,8 +98,8 @@ def lemma(language: str, word: str) -> str:
     return lemmas[0] if lemmas else word
 
 
-def _form(call: Call, doc: Doc) -> list[str]:
-    sentences = list(doc.sents)
+def _form(call: Call, doc: Doc | Span) -> list[str]:
+    sentences = [doc] if isinstance(doc, Span) else list(doc.sents)
     asks = [is_question(sentence, call.lexicon) for sentence in sentences]
     found = ["q:any"] if any(asks) else []
     if asks and asks[-1]:
