@@ -35,8 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring import nlp, rules
 from scoring.errors import ScoreErr, ScoringError
 from scoring.matching import MAX_ELEMENTS, MAX_GAPS, Element, Pattern, PhraseIndex, pattern_problem
-from scoring.unscorable import REASONS, UnscorableReason
 from scoring.validation import fail_on, read_yaml, validate
+from scoring.vocabulary import REASONS, UnscorableReason
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 _LIST_REF = re.compile(r"^<(\w+)(?::(\w+))?>$")

@@ -12,13 +12,10 @@ and ``"criteria": {}``, plus::
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Literal, get_args
 
-if TYPE_CHECKING:
-    from scoring.call import Call
+from scoring.call import Call
+from scoring.vocabulary import UnscorableReason
 
-UnscorableReason = Literal["no_agent_speech", "one_sided", "too_short", "mostly_silence"]
-REASONS: tuple[str, ...] = get_args(UnscorableReason)
 MIN_AGENT_WORDS = 8
 MIN_SPEECH_SHARE = 0.2
 
