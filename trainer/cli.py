@@ -21,9 +21,11 @@ from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
 from scoring.stages import reason_text
 from scoring.transcript import SUPPORTED_LANGUAGES, read_transcript
-from trainer import __version__, auth, services
+from trainer import __version__, services
 from trainer.batch import driver as batch
 from trainer.batch import ray as ray_batch
+from trainer.batch.files import find_recordings
+from trainer.batch.work import WorkerOptions
 from trainer.config import Settings, get_settings
 from trainer.domain.scenario import (
     SCENARIO_DIR,
@@ -102,7 +104,7 @@ def db_upgrade() -> None:
 
 
 def _role(value: str) -> str:
-    return auth.parse_role(value).value
+    return services.parse_role(value).value
 
 
 def _password(from_stdin: bool) -> str:
@@ -657,11 +659,11 @@ def batch_command(
     """
     current = ready_settings() if trainee else settings()
     transcription.choose(current, None, None, language)  # a bad language fails before workers
-    options = batch.WorkerOptions(
+    options = WorkerOptions(
         settings=current, language=language, channels=transcription.parse_channels(channels)
     )
     job = batch.Batch(
-        recordings=batch.find_recordings(source),
+        recordings=find_recordings(source),
         runner=batch.make_runner(options, jobs=jobs, ray_address=ray),
         out=results,
         settings=current,
