@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
-from scoring import nlp, rules
+from scoring import nlp
 from scoring.call import Call, Hit, is_question
 
 NEED_WORDS = 4  # a customer turn this long states a need ("I need a table for two")
@@ -109,8 +109,3 @@ def _before(
     if previous_agent is not None:
         found += [f"pa:{s}" for s in rule_stages.get(previous_agent, [])]
     return found
-
-
-def stage_of_rule(rule: str) -> str | None:
-    """The stage a lexicon or derived rule signals, if any."""
-    return rules.spec(rule).stage
