@@ -5,7 +5,7 @@ holds, reads each file and hands its bytes to a worker, and appends one JSON lin
 as results come back, flushed at once: a killed batch loses only the files in flight, and
 running it again picks up where it stopped. A bad file gets an error line and the batch
 goes on. Each worker loads the Whisper model once and keeps it; the local workers are
-processes on this machine (:class:`LocalRunner`), Ray actors are the other runner
+processes on this machine (`local.py`), Ray actors are the other runner
 (`trainer/batch/ray.py`) for the same driver.
 """
 
