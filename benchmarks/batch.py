@@ -28,7 +28,9 @@ from rich.console import Console
 from rich.table import Table
 
 from tests.audio_samples import encode, speak, two_sided_call
-from trainer.batch.driver import Batch, WorkerOptions, find_recordings, make_runner
+from trainer.batch.driver import Batch, make_runner
+from trainer.batch.files import find_recordings
+from trainer.batch.work import WorkerOptions
 from trainer.config import Settings
 from trainer.speech.audio import load_audio
 

@@ -38,12 +38,13 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from tests.conftest import make_settings
-from trainer import services
+from trainer import demo_history, services
 from trainer.config import Settings
+from trainer.domain.roles import Role
 from trainer.domain.scope import Scope
 from trainer.services import dashboard
-from trainer.storage import dashboard_queries, db, demo_data
-from trainer.storage.models import Attempt, Role, User
+from trainer.storage import dashboard_queries, db
+from trainer.storage.models import Attempt, User
 
 REPO = Path(__file__).resolve().parents[1]
 GOAL_S = 1.0
@@ -96,7 +97,7 @@ def holds_history(url: str, trainees: int, attempts: int) -> bool:
     if db.current_revision(url) != db.head_revision():
         return False
     with Session(db.get_engine(url)) as session:
-        seeded = demo_data.seeded_accounts(session=session)
+        seeded = demo_history.seeded_accounts(session=session)
         total = session.exec(select(func.count(col(Attempt.id)))).one()
         trainee_count = session.exec(
             select(func.count(col(User.id))).where(User.role == Role.TRAINEE)

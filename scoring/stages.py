@@ -39,11 +39,6 @@ class StageLabels:
     evidence: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def label_stages(call: Call, hits: list[Hit], *, mode: str = "model") -> dict[int, list[str]]:
-    """Stages each utterance performs, in service order; customer turns get none."""
-    return decide(call, hits, mode=mode).stages
-
-
 def decide(call: Call, hits: list[Hit], *, mode: str = "model") -> StageLabels:
     """Stages and evidence per utterance by the stage model (or the rules alone)."""
     if mode not in MODES:

@@ -12,12 +12,9 @@ and ``"criteria": {}``, plus::
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
 
+from scoring.call import Call
 from scoring.vocabulary import UnscorableReason
-
-if TYPE_CHECKING:
-    from scoring.call import Call
 
 MIN_AGENT_WORDS = 8
 MIN_SPEECH_SHARE = 0.2

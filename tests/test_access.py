@@ -21,11 +21,12 @@ from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
 from tests.test_calls import audio_bytes, text_analysis
 from trainer import services
 from trainer.config import Settings
+from trainer.domain.roles import Role
 from trainer.errors import CallcoachError, Err
 from trainer.services import access, calls, dashboard, review
 from trainer.services.access import Action
 from trainer.storage import db, repositories
-from trainer.storage.models import Job, Role, Score
+from trainer.storage.models import Job, Score
 
 PASSWORD = "callcoach-demo"
 # username → (role, team); dora and gone are deactivated after they are made
@@ -335,7 +336,9 @@ def test_a_lead_without_a_team_sees_no_team(town: Town) -> None:
         review.calibration(settings=settings, actor=lone),
         [
             line.split(",")[0]
-            for line in dashboard.team_csv(settings=settings, actor=lone).splitlines()
+            for line in dashboard.view_csv(
+                dashboard.team_dashboard(settings=settings, actor=lone)
+            ).splitlines()
         ],
     )
 

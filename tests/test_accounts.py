@@ -15,10 +15,11 @@ from sqlalchemy import text
 
 from trainer import services
 from trainer.config import Settings
+from trainer.domain.roles import Role
 from trainer.errors import CallcoachError
 from trainer.services import CurrentUser, practice
 from trainer.storage import db, repositories
-from trainer.storage.models import Role, utcnow
+from trainer.storage.models import utcnow
 
 PASSWORD = "long-enough-1"
 

@@ -18,9 +18,10 @@ from tests.audio_samples import encode, two_sided_call
 from tests.cli_runner import CALLCOACH, run_cli, settings_env
 from tests.conftest import make_settings
 from trainer import services
-from trainer.batch import driver as batch
-from trainer.batch.driver import DoneIndex, DoneTest, Recording, ResultsFile
+from trainer.batch.files import Recording, find_recordings
 from trainer.batch.ray import ActorPlan, plan_actors
+from trainer.batch.results import DoneIndex, DoneTest, ResultsFile
+from trainer.batch.work import Failure
 from trainer.cli import with_optional_values
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
@@ -71,9 +72,7 @@ def test_folders_are_searched_recursively_for_audio(tmp_path: Path) -> None:
     for name in ("b.wav", "sub/a.MP3", "sub/deeper/c.opus", "notes.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
-    found = [
-        Path(r.file).relative_to(tmp_path).as_posix() for r in batch.find_recordings(str(tmp_path))
-    ]
+    found = [Path(r.file).relative_to(tmp_path).as_posix() for r in find_recordings(str(tmp_path))]
     assert ["b.wav", "sub/a.MP3", "sub/deeper/c.opus"] == found
 
 
@@ -82,21 +81,21 @@ def test_a_glob_selects_recordings(tmp_path: Path) -> None:
     for name in ("x/one.wav", "x/two.flac", "y/three.wav"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
-    found = batch.find_recordings(f"{tmp_path}/**/*.wav")
+    found = find_recordings(f"{tmp_path}/**/*.wav")
     assert ["one.wav", "three.wav"] == [Path(r.file).name for r in found]
 
 
 def test_nothing_found_is_a_coded_error(tmp_path: Path) -> None:
     """A folder without recordings stops the batch with E950."""
     with pytest.raises(CallcoachError) as raised:
-        batch.find_recordings(str(tmp_path))
+        find_recordings(str(tmp_path))
     assert "E950" == raised.value.code
 
 
 def test_a_failure_crosses_processes_with_its_message() -> None:
     """A worker's coded error comes back pickled with the same code and message."""
     error = CallcoachError(Err.AUDIO_TOO_LONG, name="long.wav", duration_s=7000.0, limit_s=5400.0)
-    failure = pickle.loads(pickle.dumps(batch.Failure.of(error)))
+    failure = pickle.loads(pickle.dumps(Failure.of(error)))
     expected = {"code": "E305", "message": f"{error.what} — {error.todo}"}
     assert (expected, str(error)) == (failure.to_json(), str(failure.error()))
 

@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 from tests.cli_runner import run_cli
 from trainer import services
 from trainer.config import Settings
+from trainer.demo_history import SeedCounts
+from trainer.domain.roles import Role
 from trainer.domain.scope import Scope
 from trainer.errors import CallcoachError
 from trainer.storage import db
@@ -29,13 +31,11 @@ from trainer.storage.dashboard_queries import (
     team_overview,
     team_rows,
 )
-from trainer.storage.demo_data import SeedCounts
 from trainer.storage.models import (
     Attempt,
     AttemptKind,
     AttemptStatus,
     CriterionScore,
-    Role,
     Scenario,
     Score,
     Team,

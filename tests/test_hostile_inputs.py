@@ -20,7 +20,7 @@ from scoring.rubric import load_rubric
 from tests.audio_samples import encode, silence
 from trainer import services
 from trainer.config import Settings
-from trainer.domain.progress import parse_ladder
+from trainer.domain.ladder import parse_ladder
 from trainer.domain.scenario import SCENARIO_DIR, load_scenario, load_scenario_text
 from trainer.services import calls, library
 from trainer.services.scoring_files import ScoringFile, check_scoring_file

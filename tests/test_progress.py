@@ -16,8 +16,11 @@ from tests.cli_runner import run_cli
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings
+from trainer.domain import ladder as career_ladder
 from trainer.domain import progress
-from trainer.domain.progress import Ladder, Readiness, Requirement, ScenarioInfo, ScoredAttempt
+from trainer.domain.ladder import Ladder, load_ladder, parse_ladder
+from trainer.domain.progress import Readiness, Requirement, ScenarioInfo, ScoredAttempt
+from trainer.domain.roles import Role
 from trainer.domain.scenario import SCENARIO_DIR, get_scenario
 from trainer.errors import CallcoachError
 from trainer.services import dashboard, practice, scoring_files
@@ -29,7 +32,6 @@ from trainer.storage.models import (
     AttemptStatus,
     CriterionScore,
     Review,
-    Role,
     Score,
     SignOff,
     User,
@@ -288,7 +290,7 @@ def test_no_attempts_gives_a_sensible_answer() -> None:
         ScenarioInfo("easy", "en", 1, "new", frozenset({"greeting"})),
         ScenarioInfo("medium", "en", 2, "new", frozenset({"follow_up"})),
     ]
-    found = progress.evaluate([], progress.load_ladder(), [], library)
+    found = progress.evaluate([], load_ladder(), [], library)
     summary = {(r.key, r.met, r.n) for r in found.requirements}
     assert ("Trainee", "Agent") == (
         found.current_level.name,
@@ -303,9 +305,7 @@ def test_no_attempts_gives_a_sensible_answer() -> None:
 
 def test_sentences_in_russian() -> None:
     """The sentences behind each requirement come in the language asked for."""
-    found = progress.evaluate(
-        history(*scores(84, 86)), progress.load_ladder(), [], [], language="ru"
-    )
+    found = progress.evaluate(history(*scores(84, 86)), load_ladder(), [], [], language="ru")
     texts = {r.key: r.text for r in found.requirements}
     expected = "Взвешенное среднее последних звонков: 85.1 (звонков: 2; нужно не меньше 80)."
     assert (expected, "Оператор") == (texts["average"], found.to_json()["next_level"]["title"])
@@ -350,7 +350,7 @@ def test_recommendation_trains_the_weakest_point(
 
 def test_default_ladder_loads() -> None:
     """The shipped ladder is valid: Trainee → Agent → Senior Agent → Team Lead candidate."""
-    names = [level.name for level in progress.load_ladder().levels]
+    names = [level.name for level in load_ladder().levels]
     assert ["Trainee", "Agent", "Senior Agent", "Team Lead candidate"] == names
 
 
@@ -391,7 +391,7 @@ VALID = "version: '1'\nhalf_life_attempts: 5\nlevels:\n  - name: Trainee\n"
 def test_broken_ladder_is_reported(text: str, expected: str) -> None:
     """A broken ladder file names the key and the problem (E701)."""
     with pytest.raises(CallcoachError) as raised:
-        progress.parse_ladder(text, source="ladder.yaml")
+        parse_ladder(text, source="ladder.yaml")
     assert ("E701", f"Career ladder ladder.yaml is invalid: {expected}") == (
         raised.value.code,
         raised.value.what,
@@ -520,7 +520,7 @@ def test_team_csv_carries_readiness(team: Settings) -> None:
     lead = _sign_in(team, "lead")
     readiness = services.readiness_for(settings=team, actor=lead, username="anna")
     met = sum(1 for r in readiness.requirements if r.met)
-    lines = dashboard.team_csv(settings=team, actor=lead).splitlines()
+    lines = dashboard.view_csv(dashboard.team_dashboard(settings=team, actor=lead)).splitlines()
     anna = next(line for line in lines if line.startswith("anna,")).split(",")
     assert ["Trainee", "Agent", f"{met}/{len(readiness.requirements)}", "no"] == anna[-4:]
 
@@ -530,7 +530,7 @@ def test_reading_only_the_calls_readiness_needs_changes_nothing(backend: Setting
     the calls read are exactly the newest N and the newest M at or above each tier."""
     settings = backend
     services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
-    ladder = progress.load_ladder()
+    ladder = load_ladder()
     every_level = ladder.calls_read_up_to(len(ladder.levels) - 1)
     newest, tiers = every_level.newest, every_level.tiers
     with db.session_scope(settings.database_url) as session:
@@ -693,7 +693,7 @@ def test_readiness_in_two_rounds_equals_readiness_from_every_call(
     full; both give what evaluating every call gives."""
     db.upgrade(settings.database_url)
     services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
-    ladder = progress.load_ladder()
+    ladder = load_ladder()
     agent = ladder.levels[1].model_copy(
         update={
             "min_attempts": 1,
@@ -706,7 +706,7 @@ def test_readiness_in_two_rounds_equals_readiness_from_every_call(
         }
     )  # only the sign-off decides, so half the trainees are judged on the next level
     lenient = ladder.model_copy(update={"levels": [ladder.levels[0], agent, *ladder.levels[2:]]})
-    monkeypatch.setattr(progress, "load_ladder", lambda *_: lenient)
+    monkeypatch.setattr(career_ladder, "load_ladder", lambda *_: lenient)
     with db.session_scope(settings.database_url) as session:
         trainees = session.exec(select(User).where(User.role == Role.TRAINEE)).all()
         ids = [trainee.id for trainee in trainees if trainee.id is not None]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from trainer import auth, services
+from trainer import services
 from trainer.config import Settings
+from trainer.domain.roles import Role
 from trainer.errors import CallcoachError
+from trainer.services import auth
 from trainer.storage import db, repositories
-from trainer.storage.models import Role
 
 
 def test_passwords_are_stored_as_argon2() -> None:

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from tests.conftest import make_settings
 from trainer.config import Settings
+from trainer.domain.roles import Role
 from trainer.errors import CallcoachError
 from trainer.storage import db
 from trainer.storage.models import (
@@ -19,7 +20,6 @@ from trainer.storage.models import (
     Job,
     Recording,
     Review,
-    Role,
     Scenario,
     Score,
     SignOff,

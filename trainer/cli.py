@@ -22,23 +22,24 @@ from scoring.scorecard import Scorecard
 from scoring.stages import reason_text
 from scoring.transcript import read_transcript
 from scoring.vocabulary import LANGUAGES
-from trainer import __version__, auth, services
+from trainer import __version__, services
 from trainer.batch import driver as batch
 from trainer.batch import ray as ray_batch
+from trainer.batch.files import find_recordings
+from trainer.batch.work import WorkerOptions
 from trainer.config import Settings, get_settings
-from trainer.domain.scenario import (
+from trainer.errors import CallcoachError, Err, unexpected
+from trainer.services.scenarios import (
     SCENARIO_DIR,
     Scenario,
     load_library,
     resolve_scenario,
     validate_scenario_files,
 )
-from trainer.errors import CallcoachError, Err, unexpected
 from trainer.speech import analysis as call_analysis
 from trainer.speech import models as whisper_models
 from trainer.speech import transcription
 from trainer.speech.formats import AUDIO_SUFFIXES
-from trainer.storage import db
 
 app = typer.Typer(
     name="callcoach",
@@ -97,14 +98,11 @@ def db_upgrade() -> None:
 
     Example: callcoach db upgrade
     """
-    url = settings().database_url
-    before, after = db.upgrade(url)
-    state = "already up to date" if before == after else f"migrated {before or 'empty'} → {after}"
-    out.print(f"Database {db.safe_url(url)}: {state}.")
+    out.print(services.upgrade_database(settings()))
 
 
 def _role(value: str) -> str:
-    return auth.parse_role(value).value
+    return services.parse_role(value).value
 
 
 def _password(from_stdin: bool) -> str:
@@ -296,12 +294,6 @@ def _seed_history(trainees: int, attempts: int, teams: int | None, seed: int) ->
     table.add_row(*(f"{value:,}" for value in vars(counts).values()))
     out.print(table)
     out.print(f"Sign in as seed-lead-01 or seed-trainee-0001 with {services.DEMO_PASSWORD}.")
-
-
-def _mark(check: services.Check) -> str:
-    if check.ok:
-        return "[green]ok[/]"
-    return "[red]missing[/]" if check.required else "[yellow]warn[/]"
 
 
 @app.command()
@@ -656,11 +648,11 @@ def batch_command(
     """
     current = ready_settings() if trainee else settings()
     transcription.choose(current, None, None, language)  # a bad language fails before workers
-    options = batch.WorkerOptions(
+    options = WorkerOptions(
         settings=current, language=language, channels=transcription.parse_channels(channels)
     )
     job = batch.Batch(
-        recordings=batch.find_recordings(source),
+        recordings=find_recordings(source),
         runner=batch.make_runner(options, jobs=jobs, ray_address=ray),
         out=results,
         settings=current,

@@ -3,6 +3,9 @@
 Raise ``CallcoachError(Err.X, name=value, ...)``; the message templates below are
 filled with those keyword arguments. The CLI prints ``str(error)`` on one line:
 ``error[E201]: what happened — what to do``.
+
+Long because: it is the catalogue of every coded error (STYLE.md: one place), each helper
+adding codes in its own range.
 """
 
 from __future__ import annotations

@@ -31,10 +31,9 @@ from types import FrameType
 from scoring.errors import CodedError
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
-from trainer.services import calls
+from trainer.services import JobStatus, calls
 from trainer.speech import transcription
 from trainer.speech.analysis import CallAnalysis
-from trainer.storage.models import JobStatus
 
 Say = Callable[[str], None]
 TAKEN_OVER = "taken over by another worker (its lease ran out), nothing stored"

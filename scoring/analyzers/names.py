@@ -11,7 +11,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from scoring import nlp
-from scoring.analyzers import register
+from scoring.analyzers.registry import register
 from scoring.call import Call, Hit
 from scoring.lexicon import Lexicon, compile_phrases
 from scoring.matching import PhraseIndex

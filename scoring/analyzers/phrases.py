@@ -16,7 +16,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from scoring import rules
-from scoring.analyzers import register
+from scoring.analyzers.registry import register
 from scoring.call import Call, Hit, is_question
 from scoring.lexicon import Lexicon, compile_phrases
 from scoring.matching import PhraseIndex

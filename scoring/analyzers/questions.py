@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from scoring import rules
-from scoring.analyzers import register
+from scoring.analyzers.registry import register
 from scoring.call import Call, Hit, is_question
 from scoring.lexicon import Lexicon
 

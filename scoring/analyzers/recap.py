@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.analyzers import register
+from scoring.analyzers.registry import register
 from scoring.call import Call, Hit
 
 RESTATED = "solve.expectation"

@@ -64,7 +64,7 @@ def _each_agent_turn(
         sentences = list(doc.sents) if by_sentence else []
         for sentence in sentences if len(sentences) > 1 else []:
             rules_here = fired[index, sentence.start]
-            stages = sorted({s for r in rules_here if (s := stage_of_rule(r))})
+            stages = sorted({s for r in rules_here if (s := rules.spec(r).stage)})
             parts.append(_own(call, sentence, rules_here, stages) + context)
         found.append((index, parts))
         previous_agent = index
@@ -140,8 +140,3 @@ def _before(
     if previous_agent is not None:
         found += [f"pa:{s}" for s in rule_stages.get(previous_agent, [])]
     return found
-
-
-def stage_of_rule(rule: str) -> str | None:
-    """The stage a lexicon or derived rule signals, if any."""
-    return rules.spec(rule).stage

@@ -1,8 +1,7 @@
 """Readiness against the career ladder: current level, next level, what to practise next.
 
 Pure: works on plain dataclasses (:class:`ScoredAttempt`, :class:`ScenarioInfo`) and is
-tested without a database. The ladder is YAML (``trainer/ladders/default.yaml``), validated
-as a whole: every problem is listed in one coded error (E701) as ``'key': problem``.
+tested without a database. The ladder itself (schema, loader) is :mod:`trainer.domain.ladder`.
 
 How the numbers are made (a level's ``window`` is its N):
 
@@ -21,6 +20,9 @@ How the numbers are made (a level's ``window`` is its N):
 - **No auto-fail** in the last N calls; **sign-off**: a team lead signed off the level.
 
 A trainee holds the highest level whose requirements are all met, climbing in order.
+
+Long because: past evaluation, a third of it is the English and Russian sentences table
+(:data:`SENTENCES`), kept beside the requirements whose values it words.
 """
 
 from __future__ import annotations
@@ -29,166 +31,13 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
-from typing import Annotated, Any, Literal, Self, get_args
+from typing import Any, Literal, Self, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from scoring.validation import describe, load_yaml_text, read_text_file
-from scoring.vocabulary import STAGES, Language, Stage
+from scoring.vocabulary import STAGES
+from trainer.domain.ladder import Impartiality, Ladder, Level, Tier
 from trainer.domain.scenario import CustomerType, Scenario
-from trainer.errors import CallcoachError, Err
 
-DEFAULT_LADDER = Path(__file__).parents[1] / "ladders" / "default.yaml"
 RECOMMENDED = 3  # scenarios suggested at a time
-Percent = Annotated[float, Field(ge=0, le=100)]
-
-
-# The ladder file.
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Impartiality(_Strict):
-    max_gap: float = Field(ge=0, le=100)
-    min_attempts_per_type: int = Field(ge=1)
-    over_last: int = Field(ge=1)
-
-
-class Tier(_Strict):
-    difficulty: int = Field(ge=1, le=5)
-    min_score: Percent
-    at_least: int = Field(ge=1)
-    of_last: int = Field(ge=1)
-
-
-class Level(_Strict):
-    """One rung of the ladder; a requirement left out is not required."""
-
-    name: str = Field(min_length=1, max_length=60)
-    titles: dict[Language, str] = {}
-    min_attempts: int | None = Field(default=None, ge=1)
-    window: int = Field(default=10, ge=1)
-    min_average: Percent | None = None
-    stage_minimums: dict[Stage, Percent] = {}
-    max_spread: float | None = Field(default=None, ge=0)
-    impartiality: Impartiality | None = None
-    tier: Tier | None = None
-    no_auto_fail: bool = False
-    sign_off: bool = False
-
-    def title(self, language: str) -> str:
-        """The level's name in ``language``, or its name when no title is given."""
-        return next((t for code, t in self.titles.items() if code == language), self.name)
-
-    @property
-    def requires_anything(self) -> bool:
-        """Whether the file gives this level any requirement."""
-        return bool(self.model_fields_set - {"name", "titles", "window"})
-
-
-class Ladder(_Strict):
-    version: str
-    pass_score: Percent = 80
-    half_life_attempts: float = Field(gt=0)
-    count_real_calls: bool = False
-    levels: list[Level] = Field(min_length=2)
-
-    def level(self, name: str) -> Level | None:
-        return next((level for level in self.levels if level.name == name), None)
-
-    def calls_read_up_to(self, highest: int) -> CallsRead:
-        """The calls evaluation reads to judge the levels up to ``levels[highest]``.
-
-        A trainee whose readiness looks no higher (:func:`level_judged`) gets the same
-        readiness from these calls as from every call, so a store may leave the rest out.
-        """
-        levels = self.levels[: highest + 1]
-        newest = max(
-            max(level.window, level.impartiality.over_last if level.impartiality else 0)
-            for level in levels
-        )
-        tiers: dict[int, int] = {}
-        for level in levels:
-            if level.tier is not None:
-                tier = level.tier
-                tiers[tier.difficulty] = max(tiers.get(tier.difficulty, 0), tier.of_last)
-        return CallsRead(newest, tiers, max(level.window for level in levels))
-
-    def level_judged(self, readiness: Readiness) -> int:
-        """The index of the highest level ``readiness`` was judged against (the next one)."""
-        judged = readiness.next_level or readiness.current_level
-        return [level.name for level in self.levels].index(judged.name)
-
-
-@dataclass(frozen=True)
-class CallsRead:
-    """Which counted calls evaluation reads beyond their number.
-
-    The newest ``newest`` calls, and per tier difficulty the newest M calls at that difficulty
-    or above (``tiers``: difficulty → M); of the newest ``window`` it reads each stage's score.
-    Older calls only count (``evaluate(..., earlier=...)``).
-    """
-
-    newest: int
-    tiers: dict[int, int]
-    window: int
-
-
-def load_ladder(path: Path = DEFAULT_LADDER) -> Ladder:
-    """A ladder file, checked as a whole (E701 lists every problem)."""
-    try:
-        text = read_text_file(path)
-    except OSError as error:
-        raise _invalid(path, f"cannot read it ({error.strerror})") from error
-    except UnicodeDecodeError as error:
-        raise _invalid(path, f"not UTF-8 text ({error.reason})") from error
-    except yaml.YAMLError as error:
-        raise _invalid(path, str(getattr(error, "problem", error))) from error
-    return parse_ladder(text, source=str(path))
-
-
-def parse_ladder(text: str, *, source: str) -> Ladder:
-    """A ladder from YAML text; ``source`` names it in errors."""
-    try:
-        data = load_yaml_text(text)[1]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise _invalid(source, f"{where}{getattr(error, 'problem', None) or error}") from error
-    try:
-        ladder = Ladder.model_validate(data)
-    except ValidationError as error:
-        raise _invalid(source, describe(error)) from error
-    problems = ladder_problems(ladder)
-    if problems:
-        raise _invalid(source, "; ".join(problems))
-    return ladder
-
-
-def ladder_problems(ladder: Ladder) -> list[str]:
-    """What a schema cannot see: repeated names, a demanding first level, impossible tiers."""
-    problems = []
-    names = [level.name for level in ladder.levels]
-    problems += [
-        f"'levels': '{n}' is given twice" for n in sorted(set(names)) if names.count(n) > 1
-    ]
-    if ladder.levels[0].requires_anything:
-        problems.append("'levels.0': everyone starts on the first level; give it no requirements")
-    for index, level in enumerate(ladder.levels):
-        if level.tier and level.tier.at_least > level.tier.of_last:
-            problems.append(
-                f"'levels.{index}.tier': at_least ({level.tier.at_least}) "
-                f"is more than of_last ({level.tier.of_last})"
-            )
-    return problems
-
-
-def _invalid(path: Path | str, problems: str) -> CallcoachError:
-    return CallcoachError(Err.LADDER_INVALID, path=path, problems=problems)
 
 
 # What evaluation reads.

@@ -11,16 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from scoring.behaviours import detect_behaviours
 from scoring.transcript import AGENT, CUSTOMER, Utterance
+from trainer.domain.scenario_schema import SILENCE, Scenario
 from trainer.errors import CallcoachError, Err
 
-if TYPE_CHECKING:  # scenario.py plays example calls through this module
-    from trainer.domain.scenario import Scenario
-
-SILENCE = "silence"  # the tag of an empty answer (nothing said, or the time ran out)
 HUNG_UP = "hung_up"
 MAX_TURNS = "max_turns"
 

@@ -4,6 +4,7 @@ Roles are enforced here, not only in the UI. Callers use `from trainer import se
 and the names re-exported below.
 """
 
+from trainer.domain.roles import Role, parse_role
 from trainer.services.accounts import (
     COMMAND_LINE,
     DEMO_ACCOUNTS,
@@ -31,9 +32,9 @@ from trainer.services.accounts import (
     team_names,
 )
 from trainer.services.demo import seed_history
-from trainer.services.health import DOCTOR_CHECKS, Check, doctor
+from trainer.services.health import DOCTOR_CHECKS, Check, doctor, upgrade_database
 from trainer.services.progress import readiness_for, team_readiness
-from trainer.storage.models import Role
+from trainer.storage.models import JobStatus
 
 __all__ = [
     "COMMAND_LINE",
@@ -44,6 +45,7 @@ __all__ = [
     "Account",
     "Check",
     "CurrentUser",
+    "JobStatus",
     "Role",
     "account_list",
     "authenticate",
@@ -59,6 +61,7 @@ __all__ = [
     "ensure_ready",
     "issue_session",
     "list_users",
+    "parse_role",
     "readiness_for",
     "reset_password",
     "resume_session",
@@ -67,4 +70,5 @@ __all__ = [
     "set_active",
     "team_names",
     "team_readiness",
+    "upgrade_database",
 ]

@@ -20,12 +20,13 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from trainer import auth
 from trainer.config import Settings
+from trainer.domain import roles
+from trainer.domain.roles import Role
 from trainer.domain.scope import Reach, Scope
 from trainer.errors import CallcoachError, Err
 from trainer.storage import db, repositories
-from trainer.storage.models import Attempt, Role, User
+from trainer.storage.models import Attempt, User
 
 
 class Action(StrEnum):
@@ -137,10 +138,10 @@ def current(session: Session, signed: Signed) -> Actor:
 def permitted(session: Session, signed: Signed, permission: str) -> Actor:
     """The actor as stored now, if their role may use that part of the app (E105 if not).
 
-    Those parts concern no one else's calls, so the role decides: ``auth.PERMISSIONS``.
+    Those parts concern no one else's calls, so the role decides: ``roles.PERMISSIONS``.
     """
     actor = current(session, signed)
-    auth.require(actor.role, permission)
+    roles.require(actor.role, permission)
     return actor
 
 

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from trainer import auth
 from trainer.config import Settings
+from trainer.domain import roles
+from trainer.domain.roles import Role
 from trainer.domain.scope import Scope
 from trainer.errors import CallcoachError, Err
-from trainer.services import access
+from trainer.services import access, auth
 from trainer.storage import db, repositories
-from trainer.storage.models import Role, User, fold_username, utcnow
+from trainer.storage.models import User, fold_username, utcnow
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,9 @@ def create_user(
     Usernames are unique ignoring case; the database decides, so concurrent adds of one
     name give one account and E101 for the rest.
     """
-    auth.require(actor.role, "manage users")
+    roles.require(actor.role, "manage users")
     name, team_name = clean_username(username), clean_team(team)
-    parsed_role = auth.parse_role(role)
+    parsed_role = roles.parse_role(role)
     password_hash = auth.hash_password(password)
     with db.session_scope(settings.database_url) as session:
         team_row = (
@@ -254,7 +255,7 @@ def list_users(*, settings: Settings, actor: CurrentUser) -> list[CurrentUser]:
 
 def account_list(*, settings: Settings, actor: CurrentUser) -> list[Account]:
     """Every account with its team, state and whether it keeps the demo password (admins)."""
-    auth.require(actor.role, "manage users")
+    roles.require(actor.role, "manage users")
     with db.session_scope(settings.database_url) as session:
         teams = {t.id: t.name for t in repositories.list_teams(session=session)}
         return [
@@ -271,7 +272,7 @@ def account_list(*, settings: Settings, actor: CurrentUser) -> list[Account]:
 
 
 def team_names(*, settings: Settings, actor: CurrentUser) -> list[str]:
-    auth.require(actor.role, "manage users")
+    roles.require(actor.role, "manage users")
     with db.session_scope(settings.database_url) as session:
         return [team.name for team in repositories.list_teams(session=session)]
 
@@ -309,7 +310,7 @@ def change_own_password(
 
 def reset_password(*, settings: Settings, actor: CurrentUser, username: str, password: str) -> None:
     """An admin sets someone's password; their sessions end and their throttle is lifted."""
-    auth.require(actor.role, "manage users")
+    roles.require(actor.role, "manage users")
     password_hash = auth.hash_password(password)
     with db.session_scope(settings.database_url) as session:
         user = _account(session, username)
@@ -327,7 +328,7 @@ def _set_password(user: User, password_hash: str) -> None:
 
 def set_active(*, settings: Settings, actor: CurrentUser, username: str, active: bool) -> None:
     """Deactivate (signed out at their next page action, cannot sign in) or reactivate."""
-    auth.require(actor.role, "manage users")
+    roles.require(actor.role, "manage users")
     with db.session_scope(settings.database_url) as session:
         user = _account(session, username)
         if not active:
@@ -347,10 +348,10 @@ def change_role_and_team(
     no_team: bool = False,
 ) -> CurrentUser:
     """A new role and/or team (``no_team``: none); takes effect at the user's next action."""
-    auth.require(actor.role, "manage users")
+    roles.require(actor.role, "manage users")
     if role is None and team is None and not no_team:
         raise CallcoachError(Err.NOTHING_TO_CHANGE)
-    parsed_role, team_name = (auth.parse_role(role) if role else None), clean_team(team)
+    parsed_role, team_name = (roles.parse_role(role) if role else None), clean_team(team)
     with db.session_scope(settings.database_url) as session:
         user = _account(session, username)
         if parsed_role is not None and parsed_role != user.role:
@@ -372,7 +373,7 @@ def delete_user(*, settings: Settings, actor: CurrentUser, username: str) -> Non
     name becomes "deleted account N", the password cannot match, and the team is dropped,
     so the calls no longer count for any team.
     """
-    auth.require(actor.role, "manage users")
+    roles.require(actor.role, "manage users")
     with db.session_scope(settings.database_url) as session:
         user = _account(session, username)
         _refuse_own(actor, user, "delete")

@@ -72,13 +72,6 @@ def team_dashboard(
         return TeamDashboard(trainees, readiness.result(), heatmap, types.result())
 
 
-def team_customer_types(
-    *, settings: Settings, actor: CurrentUser, team_id: int | None = None
-) -> list[queries.TypeRow]:
-    """Calls and mean score per customer type: the impartiality breakdown."""
-    return _customer_types(settings, _scope(settings, actor, team_id))
-
-
 def _customer_types(settings: Settings, scope: Scope) -> list[queries.TypeRow]:
     with db.session_scope(settings.database_url) as session:
         return queries.customer_type_breakdown(session=session, scope=scope)
@@ -120,11 +113,6 @@ CSV_HEADER = (
     "requirements_met",
     "ready_for_sign_off",
 )
-
-
-def team_csv(*, settings: Settings, actor: CurrentUser, team_id: int | None = None) -> str:
-    """The team table as CSV."""
-    return view_csv(team_dashboard(settings=settings, actor=actor, team_id=team_id))
 
 
 def view_csv(view: TeamDashboard) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from trainer import auth
+from trainer import demo_history
 from trainer.config import Settings
+from trainer.demo_history import SeedCounts, SeedPlan
 from trainer.errors import CallcoachError, Err
-from trainer.services import access
+from trainer.services import access, auth
 from trainer.services.accounts import DEMO_PASSWORD, CurrentUser
-from trainer.storage import db, demo_data
-from trainer.storage.demo_data import SeedCounts, SeedPlan
+from trainer.storage import db
 
 TRAINEES_PER_TEAM = 12
 
@@ -36,10 +36,10 @@ def seed_history(
     plan = _plan(trainees, attempts, teams, seed, now)
     password_hash = auth.hash_password(DEMO_PASSWORD)
     with db.session_scope(settings.database_url) as session:
-        existing = demo_data.seeded_accounts(session=session)
+        existing = demo_history.seeded_accounts(session=session)
         if existing:
             raise CallcoachError(Err.SEED_EXISTS, accounts=existing)
-        return demo_data.seed_history(
+        return demo_history.seed_history(
             session=session, plan=plan, password_hash=password_hash, on_progress=on_progress
         )
 

@@ -14,6 +14,14 @@ from trainer.speech import voice
 from trainer.storage import db, recording_store
 
 
+def upgrade_database(settings: Settings) -> str:
+    """Create or migrate the database to the newest schema; a sentence saying what was done."""
+    url = settings.database_url
+    before, after = db.upgrade(url)
+    state = "already up to date" if before == after else f"migrated {before or 'empty'} → {after}"
+    return f"Database {db.safe_url(url)}: {state}."
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of `callcoach doctor`: what was checked, whether it is fine, the fix."""

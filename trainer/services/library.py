@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.errors import CodedError
-from trainer import auth
 from trainer.config import Settings
+from trainer.domain import roles
 from trainer.domain.scenario import (
     SCENARIO_DIR,
     Scenario,
@@ -199,7 +199,7 @@ def version_to_practise(
     row = repositories.newest_version(session=session, key=key)
     if row is None:
         raise _not_found(session, key)
-    if not row.enabled and access.current(session, actor).role not in auth.PERMISSIONS[AUTHOR]:
+    if not row.enabled and access.current(session, actor).role not in roles.PERMISSIONS[AUTHOR]:
         raise CallcoachError(Err.SCENARIO_DISABLED, scenario=key)
     return row, parsed(row.source_yaml, f"{row.key} v{row.version}")
 

@@ -17,7 +17,10 @@ from sqlmodel import Session
 
 from scoring.vocabulary import STAGES
 from trainer.config import Settings
+from trainer.domain import ladder as career_ladder
 from trainer.domain import progress
+from trainer.domain.progress import Readiness as Readiness  # pages show what this returns
+from trainer.domain.roles import Role
 from trainer.domain.scope import Scope
 from trainer.services import access
 from trainer.services.access import Action
@@ -25,7 +28,7 @@ from trainer.services.accounts import CurrentUser
 from trainer.services.library import practice_library
 from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import db, progress_queries, repositories
-from trainer.storage.models import Role, User
+from trainer.storage.models import User
 from trainer.storage.progress_queries import ScoredCallRow
 
 
@@ -86,7 +89,7 @@ def _evaluated(
 ) -> dict[str, progress.Readiness]:
     """Readiness in two rounds: most trainees are judged against the first level with
     requirements, which reads fewer calls; whoever is judged higher is read again in full."""
-    ladder = progress.load_ladder()
+    ladder = career_ladder.load_ladder()
     corrections = progress_queries.corrections(session=session)
     found: dict[str, progress.Readiness] = {}
     pending = trainees
@@ -109,9 +112,9 @@ def _evaluated_up_to(
     trainees: list[User],
     language: str,
     reference: _Reference,
-    ladder: progress.Ladder,
+    ladder: career_ladder.Ladder,
     corrections: progress_queries.Corrections,
-    read: progress.CallsRead,
+    read: career_ladder.CallsRead,
 ) -> dict[str, progress.Readiness]:
     """Readiness from the calls ``read`` names: right for whoever is judged no higher."""
     if not trainees:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from scoring.rubric import Criterion
 from trainer.config import Settings
-from trainer.domain.progress import load_ladder
+from trainer.domain.ladder import load_ladder
 from trainer.errors import CallcoachError, Err
 from trainer.services import access
 from trainer.services.access import Action

@@ -21,12 +21,12 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from trainer.domain.roles import Role
 from trainer.domain.scope import Scope
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,
     CriterionScore,
-    Role,
     Scenario,
     Score,
     User,

@@ -55,10 +55,6 @@ def get_by_key(*, session: Session, key: str) -> Job | None:
     return session.exec(select(Job).where(Job.key == key)).first()
 
 
-def get_job(*, session: Session, job_id: int) -> Job | None:
-    return session.get(Job, job_id)
-
-
 def _claimable(now: datetime) -> Any:
     expired = and_(col(Job.status) == JobStatus.RUNNING, col(Job.locked_until) < now)
     return and_(

@@ -21,13 +21,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Role(StrEnum):
-    TRAINEE = "trainee"
-    TRAINER = "trainer"
-    TEAM_LEAD = "team-lead"
-    ADMIN = "admin"
-
-
 class AttemptKind(StrEnum):
     PRACTICE = "practice"
     REAL_CALL = "real-call"

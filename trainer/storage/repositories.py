@@ -139,10 +139,6 @@ def list_teams(*, session: Session) -> Sequence[Team]:
     return session.exec(select(Team).order_by(col(Team.name))).all()
 
 
-def get_team(*, session: Session, team_id: int) -> Team | None:
-    return session.get(Team, team_id)
-
-
 def scenario_version(
     *,
     session: Session,

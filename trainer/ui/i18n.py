@@ -1,4 +1,7 @@
-"""UI strings in English and Russian. `t(key)` looks one up in the session's language."""
+"""UI strings in English and Russian. `t(key)` looks one up in the session's language.
+
+Long because: it is the one dict of every UI string in both languages (one place to translate).
+"""
 
 from __future__ import annotations
 

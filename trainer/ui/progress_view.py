@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from trainer.domain.progress import Readiness
+from trainer.services.progress import Readiness
 from trainer.services.review import AttemptRow
 from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape

@@ -9,8 +9,8 @@ rare and likelier for weak trainees. Timestamps fall on working hours over the l
 six months. Criterion rows are drawn first and the overall score is computed from them
 with the default rubric's weights, so the two always agree.
 
-The same plan (counts, seed, ``now``) always gives the same rows. Rows go in with bulk
-INSERTs, one transaction per chunk of attempts.
+The same plan (counts, seed, ``now``) always gives the same rows. This module makes plain
+data; trainer/storage/seeding.py writes it (bulk INSERTs, one transaction per chunk).
 """
 
 from __future__ import annotations
@@ -18,29 +18,18 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import func, insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import CriterionScore as CardCriterion
 from scoring.scorecard import overall
+from trainer.domain.roles import Role
 from trainer.domain.scenario import Scenario, load_library
-from trainer.storage import repositories
-from trainer.storage.models import (
-    Attempt,
-    AttemptKind,
-    AttemptStatus,
-    CriterionScore,
-    Role,
-    Score,
-    Team,
-    User,
-    fold_username,
-)
+from trainer.storage import repositories, seeding
+from trainer.storage.seeding import NewAccount, NewAttempt, NewScore
 
 SEED_PREFIX = "seed-"
 HISTORY_DAYS = 182
@@ -105,19 +94,12 @@ class Learner:
     customer_bias: dict[str, float]  # customer type → percent points
 
 
-@dataclass
-class Chunk:
-    """Attempts ready to insert, with their scores and criterion rows alongside."""
-
-    attempts: list[dict[str, Any]] = field(default_factory=list)
-    scores: list[dict[str, Any] | None] = field(default_factory=list)
-    criteria: list[list[tuple[str, int]]] = field(default_factory=list)
+Chunk = list[NewAttempt]  # attempts written in one transaction
 
 
 def seeded_accounts(*, session: Session) -> int:
     """How many accounts an earlier seed made."""
-    query = select(func.count(col(User.id))).where(col(User.username).startswith(SEED_PREFIX))
-    return session.exec(query).one()
+    return seeding.count_accounts(session=session, prefix=SEED_PREFIX)
 
 
 def seed_history(
@@ -134,7 +116,7 @@ def seed_history(
     session.commit()
     totals = [0, 0, 0]
     for chunk in _chunks(plan, trainee_ids, choices, rubric):
-        written = _write_chunk(session, chunk, rubric)
+        written = seeding.add_attempts(session=session, attempts=chunk)
         session.commit()
         totals = [total + part for total, part in zip(totals, written, strict=True)]
         on_progress(totals[0])
@@ -159,10 +141,10 @@ def _add_accounts(session: Session, plan: SeedPlan, password_hash: str) -> list[
     """Teams with one lead each and the trainees split evenly; returns the trainee ids."""
     width = max(2, len(str(plan.teams)))
     names = [f"Seed team {number:0{width}d}" for number in range(1, plan.teams + 1)]
-    team_ids = _insert_ids(session, Team, [{"name": n, "created_at": _start(plan)} for n in names])
+    team_ids = seeding.add_teams(session=session, names=names, created_at=_start(plan))
     rng = random.Random(plan.seed)
     leads = [
-        _account(f"{SEED_PREFIX}lead-{n:0{width}d}", Role.TEAM_LEAD, team_id, "en", rng, plan)
+        _account(f"{SEED_PREFIX}lead-{n:0{width}d}", Role.TEAM_LEAD, team_id, "en", rng)
         for n, team_id in enumerate(team_ids, start=1)
     ]
     trainees = [
@@ -172,28 +154,22 @@ def _add_accounts(session: Session, plan: SeedPlan, password_hash: str) -> list[
             team_ids[n * plan.teams // plan.trainees],
             _language(plan, n),
             rng,
-            plan,
         )
         for n in range(plan.trainees)
     ]
-    _insert_ids(session, User, [lead | {"password_hash": password_hash} for lead in leads])
-    return _insert_ids(session, User, [t | {"password_hash": password_hash} for t in trainees])
+    created_at = _start(plan)
+    seeding.add_accounts(
+        session=session, accounts=leads, password_hash=password_hash, created_at=created_at
+    )
+    return seeding.add_accounts(
+        session=session, accounts=trainees, password_hash=password_hash, created_at=created_at
+    )
 
 
 def _account(
-    username: str, role: Role, team_id: int, language: str, rng: random.Random, plan: SeedPlan
-) -> dict[str, Any]:
-    return {
-        "username": username,
-        "username_folded": fold_username(username),
-        "demo_password": True,  # every seeded account has the published demo password
-        "display_name": _name(language, rng),
-        "role": role.value,
-        "team_id": team_id,
-        "language": language,
-        "is_active": True,
-        "created_at": _start(plan),
-    }
+    username: str, role: Role, team_id: int, language: str, rng: random.Random
+) -> NewAccount:
+    return NewAccount(username, role, team_id, _name(language, rng), language)
 
 
 def _name(language: str, rng: random.Random) -> str:
@@ -216,29 +192,21 @@ def _rng(plan: SeedPlan, index: int, purpose: str) -> random.Random:
     return random.Random(f"{plan.seed}:{index}:{purpose}")
 
 
-def _insert_ids(session: Session, table: type[Any], rows: list[dict[str, Any]]) -> list[int]:
-    """Bulk INSERT ... RETURNING id, ids in the order of the rows."""
-    if not rows:
-        return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
-
-
 # Trainees and their attempts
 
 
 def _chunks(
     plan: SeedPlan, trainee_ids: list[int], choices: list[Choice], rubric: Rubric
 ) -> Iterator[Chunk]:
-    chunk = Chunk()
+    chunk: Chunk = []
     counts = _attempt_counts(plan)
     for index, user_id in enumerate(trainee_ids):
         learner = _learner(plan, index, user_id, counts[index])
         _add_history(chunk, plan, learner, _options(choices, learner.language), rubric)
-        if len(chunk.attempts) >= CHUNK_ATTEMPTS:
+        if len(chunk) >= CHUNK_ATTEMPTS:
             yield chunk
-            chunk = Chunk()
-    if chunk.attempts:
+            chunk = []
+    if chunk:
         yield chunk
 
 
@@ -330,19 +298,18 @@ def _add_attempt(
     auto_fail = rng.random() < (0.04 if level < 60 else 0.01)
     if auto_fail:
         criteria["professionalism"] = min(criteria["professionalism"], 2)
-    chunk.attempts.append(
-        {
-            "trainee_id": learner.user_id,
-            "scenario_id": choice.id,
-            "kind": AttemptKind.REAL_CALL if real_call else AttemptKind.PRACTICE,
-            "status": AttemptStatus.ABANDONED if abandoned else AttemptStatus.COMPLETED,
-            "outcome": None if abandoned else ("resolved" if level >= 60 else "hung_up"),
-            "started_at": started,
-            "ended_at": started + timedelta(minutes=rng.uniform(2, 9)),
-        }
+    ended = started + timedelta(minutes=rng.uniform(2, 9))
+    attempt = NewAttempt(
+        trainee_id=learner.user_id,
+        scenario_version_id=choice.id,
+        real_call=real_call,
+        abandoned=abandoned,
+        outcome=None if abandoned else ("resolved" if level >= 60 else "hung_up"),
+        started_at=started,
+        ended_at=ended,
+        score=None if abandoned else _score(learner, criteria, auto_fail, rubric),
     )
-    chunk.scores.append(None if abandoned else _score(learner, criteria, auto_fail, rubric))
-    chunk.criteria.append([] if abandoned else list(criteria.items()))
+    chunk.append(attempt)
 
 
 def _criteria(learner: Learner, level: float, rng: random.Random, rubric: Rubric) -> dict[str, int]:
@@ -354,9 +321,7 @@ def _criteria(learner: Learner, level: float, rng: random.Random, rubric: Rubric
     return scores
 
 
-def _score(
-    learner: Learner, criteria: dict[str, int], auto_fail: bool, rubric: Rubric
-) -> dict[str, Any]:
+def _score(learner: Learner, criteria: dict[str, int], auto_fail: bool, rubric: Rubric) -> NewScore:
     weights = {name: criterion.weight for name, criterion in rubric.criteria.items()}
     cards = {
         name: CardCriterion(value, rubric.criteria[name].max, [], [], "")
@@ -366,13 +331,13 @@ def _score(
     failures = [{"utterance": None, "rule": "prof.abuse", "text": "synthetic"}] if auto_fail else []
     passed = total >= rubric.pass_mark and not auto_fail
     language = learner.language
-    return {
-        "overall": total,
-        "passed": passed,
-        "language": language,
-        "rubric_version": rubric.version,
-        "auto_fail": failures,
-        "card": {
+    return NewScore(
+        overall=total,
+        passed=passed,
+        language=language,
+        rubric_version=rubric.version,
+        auto_fail=failures,
+        card={
             "overall": total,
             "passed": passed,
             "language": language,
@@ -382,47 +347,7 @@ def _score(
             "delivery": {},
             "synthetic": True,
         },
-    }
-
-
-# Writing
-
-
-def _write_chunk(session: Session, chunk: Chunk, rubric: Rubric) -> tuple[int, int, int]:
-    """INSERT the chunk's attempts, then their scores, then the criterion rows."""
-    attempt_ids = _insert_ids(session, Attempt, chunk.attempts)
-    scored = [
-        (attempt_id, attempt, score, criteria)
-        for attempt_id, attempt, score, criteria in zip(
-            attempt_ids, chunk.attempts, chunk.scores, chunk.criteria, strict=True
-        )
-        if score is not None
-    ]
-    score_rows = [
-        score
-        | {
-            "attempt_id": attempt_id,
-            "scenario_version": attempt["scenario_id"],
-            "scorable": True,
-            "delivery": {},
-            "created_at": attempt["ended_at"],
-        }
-        for attempt_id, attempt, score, _ in scored
-    ]
-    score_ids = _insert_ids(session, Score, score_rows)
-    criterion_rows = [
-        {
-            "score_id": score_id,
-            "criterion": name,
-            "value": float(value),
-            "max_value": float(rubric.criteria[name].max),
-            "evidence": [],
-            "missed": [],
-            "feedback": "",
-        }
-        for score_id, (_, _, _, criteria) in zip(score_ids, scored, strict=True)
-        for name, value in criteria
-    ]
-    if criterion_rows:
-        session.execute(insert(CriterionScore), criterion_rows)
-    return len(attempt_ids), len(score_ids), len(criterion_rows)
+        criteria=[
+            (name, value, float(rubric.criteria[name].max)) for name, value in criteria.items()
+        ],
+    )
