@@ -49,9 +49,9 @@ def play_calls(calls: int) -> dict[str, float]:
 
     from trainer import services
     from trainer.config import Settings
+    from trainer.domain import scenario, simulator
     from trainer.domain.scenario import get_scenario
     from trainer.services import practice
-    from trainer.domain import scenario, simulator
     from trainer.storage import db
 
     counts = {"transactions": 0, "analysed": 0, "parses": 0}
@@ -149,9 +149,7 @@ def print_table(revision: str, before: dict[str, float], after: dict[str, float]
     print(f"{'server-side work per answer':<30}{revision:>12}{'this tree':>12}{'ratio':>9}")
     for label, (key, shown) in METRICS.items():
         ratio = f"{before[key] / after[key]:.1f}x" if after[key] else "-"
-        print(
-            f"{label:<30}{shown.format(before[key]):>12}{shown.format(after[key]):>12}{ratio:>9}"
-        )
+        print(f"{label:<30}{shown.format(before[key]):>12}{shown.format(after[key]):>12}{ratio:>9}")
 
 
 def main() -> None:
