@@ -41,14 +41,15 @@ MODULE_LAYERS = {
     "streamlit_app": "ui",
 }
 # The layers each layer may import besides itself. config and errors (base) are for all;
-# scoring is the engine every layer above the tables may use; storage sees domain types only.
+# scoring is the engine every layer may use (storage for the scorecard it writes into rows);
+# storage sees domain types, never speech, services or pages.
 RUNNER = {"base", "scoring", "services", "speech"}  # a batch worker holds a model itself
 ALLOWED: dict[str, set[str]] = {
     "scoring": set(),
     "base": {"scoring"},
     "domain": {"base", "scoring"},
     "speech": {"base", "scoring", "domain"},
-    "storage": {"base", "domain"},
+    "storage": {"base", "scoring", "domain"},
     "services": {"base", "scoring", "domain", "speech", "storage"},
     "batch": RUNNER,
     "worker": RUNNER,

@@ -268,7 +268,7 @@ def test_edited_rubric_scores_new_practice_calls(demo: Settings) -> None:
         settings=demo, actor=trainer, file=ScoringFile.RUBRIC, text=NEW_RUBRIC
     )
     view = practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
-    for answer in library.parsed(LATE, SCENARIO).example_good_answers:
+    for answer in view.scenario.example_good_answers:
         view = practice.answer_with_text(
             settings=demo, actor=anna, attempt_id=view.attempt_id, text=answer
         )

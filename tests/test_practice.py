@@ -13,6 +13,7 @@ from sqlmodel import select
 from tests.audio_samples import encode, noise, read_wav, silence, speak
 from trainer import services
 from trainer.config import Settings
+from trainer.domain import simulator
 from trainer.domain.scenario import get_scenario
 from trainer.errors import CallcoachError
 from trainer.services import practice
@@ -221,6 +222,49 @@ def test_call_in_progress_is_resumed(settings: Settings, anna: services.CurrentU
     resumed = practice.current_practice(settings=settings, actor=anna)
     assert resumed is not None
     assert (first.attempt_id, 3) == (resumed.attempt_id, len(resumed.turns))
+
+
+ANSWERS = ["Hello, this is Anna.", "Could I have your order number, please?", "", "I see."]
+
+
+def test_stored_state_is_the_replay_of_the_answers(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """A call answered one step at a time from its stored state ends where a replay of the
+    same answers from the start does: same lines, same patience."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    for answer in ANSWERS:
+        view = practice.answer_with_text(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
+        )
+    state, reactions = simulator.replay(get_scenario(SCENARIO), ANSWERS)
+    replayed = [r.line.text for r in reactions]
+    stored = [t.text for t in view.turns if t.speaker == "customer"][1:]
+    assert (replayed, state.patience) == (stored, view.patience)
+
+
+def test_an_answer_is_one_simulator_step(
+    settings: Settings, anna: services.CurrentUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fourth answer of a call analyses that answer only: the earlier ones are not
+    played through the simulator again."""
+    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
+    for answer in ANSWERS[:3]:
+        view = practice.answer_with_text(
+            settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
+        )
+    analysed: list[str] = []
+    detect = simulator.detect_behaviours
+
+    def recording(answer: str, **kwargs: object) -> object:
+        analysed.append(answer)
+        return detect(answer, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(simulator, "detect_behaviours", recording)
+    practice.answer_with_text(
+        settings=settings, actor=anna, attempt_id=view.attempt_id, text=ANSWERS[3]
+    )
+    assert [ANSWERS[3]] == analysed
 
 
 def test_abandoned_call_keeps_what_was_said(settings: Settings, anna: services.CurrentUser) -> None:

@@ -5,19 +5,21 @@ committed transaction before transcription starts; a kill before that commit lea
 (see `recording_store.note_answer`) from which the turn is made again when the call is
 reopened. A transcript is committed together with the customer's reaction to it, so a kill
 never leaves an answer without its reply. An answer says which turn it is for, so one sent
-twice (a double-click) is received once. The simulator is deterministic, so the call's
-state is rebuilt from the stored answers whenever it is needed (after a refresh or a crash
-too) instead of being kept anywhere else.
+twice (a double-click) is received once.
+
+The call's state is what is stored: each customer line records the node and patience the
+call stands at after it, so an answer is one simulator step from there. An answer reads the
+call once (checks first, nothing stored before they pass), and its text and the customer's
+reply are committed in one transaction; transcription runs outside any transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,23 +31,23 @@ from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Utterance, Word
 from trainer.config import Settings
 from trainer.domain import simulator
-from trainer.domain.scenario import Scenario, load_scenario_text
+from trainer.domain.scenario import Scenario
 from trainer.errors import CallcoachError, Err
 from trainer.services import access, library, scoring_files
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.speech import audio, transcription, voice
-from trainer.storage import db, recording_store, repositories
+from trainer.storage import attempts, db, recording_store, repositories
+from trainer.storage.attempts import Line
 from trainer.storage.models import (
     Attempt,
+    AttemptKind,
     AttemptStatus,
-    CriterionScore,
     Recording,
     Score,
     Speaker,
     Turn,
     TurnStatus,
-    utcnow,
 )
 
 WORDS_PER_SECOND = 2.5  # speaking pace assumed for a customer line with no audio
@@ -117,11 +119,14 @@ def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) 
             session=session, actor=actor, key=scenario_id
         )
         state, line = simulator.start_call(scenario)
-        attempt = Attempt(trainee_id=actor.id, scenario_id=version.id)
-        session.add(attempt)
-        session.flush()
+        attempt = attempts.add_attempt(
+            session=session,
+            trainee_id=actor.id,
+            kind=AttemptKind.PRACTICE,
+            scenario_version=version.id,
+            first=_customer_line(0, line, {"patience": state.patience}),
+        )
         assert attempt.id is not None
-        session.add(_customer_turn(attempt.id, 0, line, {"patience": state.patience}))
         attempt_id = attempt.id
     prerender_voices(settings, scenario)
     return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
@@ -184,10 +189,10 @@ def current_practice(*, settings: Settings, actor: CurrentUser) -> CallView | No
     with db.session_scope(settings.database_url) as session:
         access.current(session, actor)
         attempt = repositories.open_attempt(session=session, trainee_id=actor.id)
-    if attempt is None or attempt.id is None:
+        call = _call_of(session, attempt) if attempt is not None else None
+    if call is None:
         return None
-    _resume(settings, actor, attempt.id)
-    return get_call(settings=settings, actor=actor, attempt_id=attempt.id)
+    return _view(settings, _resume(settings, actor, call))
 
 
 def answer_with_audio(
@@ -206,9 +211,10 @@ def answer_with_audio(
     again. A silent or too-short recording is refused (E191, E192) before it is stored.
     """
     audio.check_upload(data, settings.max_upload_mb)
-    turn = _free_position(settings, actor, attempt_id, position)
+    call = _open_call(settings, actor, attempt_id)
+    turn = _free_position(call.turns, position)
     if turn is None:
-        return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+        return _view(settings, call)
     _refuse_silence(data, settings)
     note = {
         "position": turn,
@@ -223,9 +229,9 @@ def answer_with_audio(
     )
     received = _add_recorded_turn(settings, attempt_id, note)
     recording_store.drop_answer_note(settings.recordings_dir, name)
-    if not received:
+    if received is None:
         return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
-    return _transcribe_and_continue(settings, actor, attempt_id)
+    return _view(settings, _transcribe_and_continue(settings, actor, call.adding(*received)))
 
 
 def answer_with_text(
@@ -242,70 +248,106 @@ def answer_with_text(
     answer longer than CALLCOACH_MAX_ANSWER_CHARS is refused (E190) and nothing is stored.
     """
     _check_answer_length(text, settings.max_answer_chars)
-    turn = _free_position(settings, actor, attempt_id, position)
+    call = _open_call(settings, actor, attempt_id)
+    turn = _free_position(call.turns, position)
     if turn is not None:
-        answer = Turn(
-            attempt_id=attempt_id, position=turn, speaker=Speaker.AGENT, text=text.strip()
-        )
-        _react_once(settings, actor, attempt_id, answer)
-    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+        call = _react_once(settings, actor, call, Line(turn, Speaker.AGENT, text.strip()))
+    return _view(settings, call)
 
 
 def retry_transcription(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
     """Transcribe the stored answer again after a failure or an interruption."""
-    with db.session_scope(settings.database_url) as session:
-        _own_open_attempt(session, actor, attempt_id)
-    _resume(settings, actor, attempt_id)
-    return _transcribe_and_continue(settings, actor, attempt_id)
+    call = _resume(settings, actor, _open_call(settings, actor, attempt_id))
+    return _view(settings, _transcribe_and_continue(settings, actor, call))
 
 
 def abandon_practice(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
     """End the call early; what was said so far stays, marked abandoned."""
     with db.session_scope(settings.database_url) as session:
         attempt = _own_open_attempt(session, actor, attempt_id)
-        attempt.status = AttemptStatus.ABANDONED
-        attempt.ended_at = utcnow()
-        session.add(attempt)
+        attempts.end_attempt(session=session, attempt=attempt, status=AttemptStatus.ABANDONED)
     return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
 
 
 def get_call(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
     """One attempt as its trainee (or a trainer, their team lead, an admin) may see it."""
+    return _view(settings, _stored_call(settings, actor, attempt_id))
+
+
+@dataclass(frozen=True)
+class _Call:
+    """A call as it is stored, read in one short transaction."""
+
+    attempt: Attempt
+    scenario: Scenario
+    turns: list[Turn]
+    recordings: dict[int, Recording]
+    score: Score | None = None
+
+    @property
+    def attempt_id(self) -> int:
+        assert self.attempt.id is not None
+        return self.attempt.id
+
+    def adding(self, turn: Turn, recording: Recording) -> _Call:
+        """The call with one more (recorded) turn."""
+        assert recording.id is not None
+        return replace(
+            self, turns=[*self.turns, turn], recordings={**self.recordings, recording.id: recording}
+        )
+
+
+def _stored_call(settings: Settings, actor: CurrentUser, attempt_id: int) -> _Call:
+    """The call as the actor may see it, whatever its status."""
     with db.session_scope(settings.database_url) as session:
         who = access.current(session, actor)
-        attempt = access.attempt(session, who, Action.READ_CALL, attempt_id)
-        scenario = _scenario_of(session, attempt)
-        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
-        recordings = repositories.recordings_by_id(
-            session=session, ids=[t.recording_id for t in turns if t.recording_id is not None]
-        )
-        score = repositories.latest_score(session=session, attempt_id=attempt_id)
+        return _call_of(session, access.attempt(session, who, Action.READ_CALL, attempt_id))
+
+
+def _open_call(settings: Settings, actor: CurrentUser, attempt_id: int) -> _Call:
+    """The actor's own call, refused (E110, E111) unless it is still in progress."""
+    with db.session_scope(settings.database_url) as session:
+        return _call_of(session, _own_open_attempt(session, actor, attempt_id))
+
+
+def _call_of(session: Session, attempt: Attempt) -> _Call:
+    assert attempt.id is not None
+    turns = list(repositories.turns_of(session=session, attempt_id=attempt.id))
+    recordings = repositories.recordings_by_id(
+        session=session, ids=[t.recording_id for t in turns if t.recording_id is not None]
+    )
+    score = (
+        repositories.latest_score(session=session, attempt_id=attempt.id)
+        if attempt.status != AttemptStatus.IN_PROGRESS
+        else None  # scored when it ends
+    )
+    return _Call(attempt, _scenario_of(session, attempt), turns, recordings, score)
+
+
+def _view(settings: Settings, call: _Call) -> CallView:
     notices: list[str] = []
-    views = [_turn_view(settings, scenario, turn, recordings, notices) for turn in turns]
+    views = [
+        _turn_view(settings, call.scenario, turn, call.recordings, notices) for turn in call.turns
+    ]
     return CallView(
-        attempt_id=attempt_id,
-        trainee_id=attempt.trainee_id,
-        scenario=scenario,
-        status=attempt.status,
-        outcome=attempt.outcome,
-        patience=_patience(turns, scenario),
+        attempt_id=call.attempt_id,
+        trainee_id=call.attempt.trainee_id,
+        scenario=call.scenario,
+        status=call.attempt.status,
+        outcome=call.attempt.outcome,
+        patience=_patience(call.turns, call.scenario),
         turns=views,
-        scorecard=score.card if score else None,
-        score_id=score.id if score else None,
+        scorecard=call.score.card if call.score else None,
+        score_id=call.score.id if call.score else None,
         notices=notices,
     )
 
 
-def _free_position(
-    settings: Settings, actor: CurrentUser, attempt_id: int, position: int | None
-) -> int | None:
+def _free_position(turns: Sequence[Turn], position: int | None) -> int | None:
     """The turn a new answer takes; None when the answer for `position` is in already.
 
     Refused (E114) before anything is stored while the last answer waits for its text.
     """
-    with db.session_scope(settings.database_url) as session:
-        _own_open_attempt(session, actor, attempt_id)
-        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
     if position is not None and position < len(turns):
         return None
     _refuse_when_waiting(turns)
@@ -322,76 +364,67 @@ def _refuse_silence(data: bytes, settings: Settings) -> None:
     audio.check_sound(clip)
 
 
-def _add_recorded_turn(settings: Settings, attempt_id: int, note: dict[str, Any]) -> bool:
-    """Commit the stored audio's row and its turn; False when the turn is taken already."""
+def _add_recorded_turn(
+    settings: Settings, attempt_id: int, note: dict[str, Any]
+) -> tuple[Turn, Recording] | None:
+    """Commit the stored audio's row and its turn; None when the turn is taken already."""
     try:
         with db.session_scope(settings.database_url) as session:
-            recording = recording_store.register(
+            return attempts.add_recorded_answer(
                 session=session,
+                attempt_id=attempt_id,
+                position=note["position"],
                 sha256=note["sha256"],
                 audio_format=note["format"],
                 size_bytes=note["size_bytes"],
             )
-            session.add(
-                Turn(
-                    attempt_id=attempt_id,
-                    position=note["position"],
-                    speaker=Speaker.AGENT,
-                    recording_id=recording.id,
-                    status=TurnStatus.RECORDED,
-                )
-            )
     except IntegrityError:  # the same answer sent twice at once: the other one is kept
-        return False
-    return True
+        return None
 
 
-def _resume(settings: Settings, actor: CurrentUser, attempt_id: int) -> None:
+def _resume(settings: Settings, actor: CurrentUser, call: _Call) -> _Call:
     """Finish what a kill interrupted: a stored answer without its turn, an answer without
     the customer's reaction (written by a version that committed them apart)."""
-    _receive_noted_answers(settings, attempt_id)
-    with db.session_scope(settings.database_url) as session:
-        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
-    last = turns[-1] if turns else None
+    if _receive_noted_answers(settings, call.attempt_id):
+        call = _open_call(settings, actor, call.attempt_id)
+    last = call.turns[-1] if call.turns else None
     if last is not None and last.speaker == Speaker.AGENT and last.status == TurnStatus.DONE:
-        _react_once(settings, actor, attempt_id, last)
+        return _react_once(settings, actor, call, _line_of(last))
+    return call
 
 
-def _receive_noted_answers(settings: Settings, attempt_id: int) -> None:
-    """Make the turns of answers whose audio was stored when a kill stopped the commit."""
+def _receive_noted_answers(settings: Settings, attempt_id: int) -> bool:
+    """Make the turns of answers whose audio was stored when a kill stopped the commit;
+    whether there were any."""
     notes = recording_store.answer_notes(settings.recordings_dir, prefix=f"{attempt_id}-")
     for name, note in notes.items():
         stored = recording_store.relative_path(note["sha256"], note["format"])
         if (settings.recordings_dir / stored).exists():  # else killed before: nothing to keep
             _add_recorded_turn(settings, attempt_id, note)
         recording_store.drop_answer_note(settings.recordings_dir, name)
+    return bool(notes)
 
 
-def _transcribe_and_continue(settings: Settings, actor: CurrentUser, attempt_id: int) -> CallView:
-    with db.session_scope(settings.database_url) as session:
-        turns = repositories.turns_of(session=session, attempt_id=attempt_id)
-        pending = turns[-1] if turns and turns[-1].status != TurnStatus.DONE else None
-        recordings = repositories.recordings_by_id(
-            session=session, ids=[pending.recording_id] if pending and pending.recording_id else []
-        )
-        scenario = _scenario_of(session, _own_open_attempt(session, actor, attempt_id))
+def _transcribe_and_continue(settings: Settings, actor: CurrentUser, call: _Call) -> _Call:
+    """Transcribe the call's answer that waits for its text, then let the customer react."""
+    turns = call.turns
+    pending = turns[-1] if turns and turns[-1].status != TurnStatus.DONE else None
     if pending is None or pending.recording_id is None:
-        return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
-    path = settings.recordings_dir / recordings[pending.recording_id].path
+        return call
+    path = settings.recordings_dir / call.recordings[pending.recording_id].path
     try:  # outside any transaction: a transcription takes seconds
         result = transcription.transcribe_file(
             path,
             settings=settings,
-            language=scenario.language,
+            language=call.scenario.language,
             speaker=Speaker.AGENT,
-            vocabulary=scenario.vocabulary_terms(_last_customer_line(turns)),
+            vocabulary=call.scenario.vocabulary_terms(_last_customer_line(turns)),
         )
     except CodedError as error:
-        _mark_failed(settings, pending, str(error))
-        return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
-    _take_transcript(pending, result)
-    _react_once(settings, actor, attempt_id, pending)
-    return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
+        with db.session_scope(settings.database_url) as session:
+            failed = attempts.mark_failed(session=session, turn=pending, error=str(error))
+        return replace(call, turns=[*turns[:-1], failed])
+    return _react_once(settings, actor, call, _transcribed(pending, result))
 
 
 def _last_customer_line(turns: Sequence[Turn]) -> str:
@@ -399,62 +432,75 @@ def _last_customer_line(turns: Sequence[Turn]) -> str:
     return next((t.text for t in reversed(turns) if t.speaker == Speaker.CUSTOMER), "")
 
 
-def _mark_failed(settings: Settings, turn: Turn, error: str) -> None:
-    with db.session_scope(settings.database_url) as session:
-        turn.status, turn.error = TurnStatus.FAILED, error
-        session.add(turn)
-
-
-def _take_transcript(turn: Turn, result: dict[str, Any]) -> None:
+def _transcribed(turn: Turn, result: dict[str, Any]) -> Line:
+    """The recorded answer with its transcript."""
     words = [w for segment in result["segments"] for w in segment.get("words", [])]
-    turn.text = result["text"].strip()
-    turn.status, turn.error = TurnStatus.DONE, None
-    turn.details = {
+    details = {
         "duration_s": result["duration_s"],
         "engine": result["engine"],
         "model": result["model"],
         "words": words,
         "warnings": result.get("warnings", []),
     }
+    text = result["text"].strip()
+    return Line(turn.position, Speaker.AGENT, text, details, turn.recording_id, turn.id)
 
 
-def _react_once(settings: Settings, actor: CurrentUser, attempt_id: int, answer: Turn) -> None:
+def _line_of(turn: Turn) -> Line:
+    return Line(turn.position, turn.speaker, turn.text, turn.details, turn.recording_id, turn.id)
+
+
+def _react_once(settings: Settings, actor: CurrentUser, call: _Call, answer: Line) -> _Call:
     """Commit the answer with the customer's reaction (and the score when the call ends).
 
-    The reaction and the score are worked out between two short sessions, so no connection
-    or write lock is held while they take their time. A turn taken already means the same
-    answer (or its transcript) was committed by a request sent at the same moment: that
-    one stands.
+    One simulator step from the stored state; the reaction and the score are worked out
+    before the one write transaction, so no connection or write lock is held while they
+    take their time. A turn taken already means the same answer (or its transcript) was
+    committed by a request sent at the same moment: that one stands.
     """
-    with db.session_scope(settings.database_url) as session:
-        attempt = _own_open_attempt(session, actor, attempt_id)
-        scenario = _scenario_of(session, attempt)
-        earlier = repositories.turns_of(session=session, attempt_id=attempt_id)
-    turns = [*(t for t in earlier if t.position < answer.position), answer]
-    state, reactions = simulator.replay(
-        scenario, [t.text for t in turns if t.speaker == Speaker.AGENT]
+    earlier = [t for t in call.turns if t.position < answer.position]
+    reaction = simulator.respond(
+        call.scenario, _state_after(earlier), answer.text, history=_history(earlier)
     )
-    customer = _customer_turn(
-        attempt_id, answer.position + 1, reactions[-1].line, _why(reactions[-1])
-    )
-    card = (
-        _score_call(settings, attempt, scenario, [*turns, customer], state.outcome)
-        if state.ended
-        else None
-    )
-    with contextlib.suppress(IntegrityError), db.session_scope(settings.database_url) as session:
-        attempt = _own_open_attempt(session, actor, attempt_id)
-        session.merge(answer)
-        session.add(customer)
-        if card is not None:
-            attempt.status, attempt.outcome = AttemptStatus.COMPLETED, state.outcome
-            attempt.ended_at = utcnow()
-            session.add(attempt)
-            repositories.add_score(
-                session=session,
-                score=score_row(attempt, card, _engine_of([*turns, customer])),
-                criteria=criterion_rows(card),
-            )
+    reply = _customer_line(answer.position + 1, reaction.line, _why(reaction))
+    outcome = reaction.state.outcome
+    said: list[Turn | Line] = [*earlier, answer, reply]
+    card = _score_call(settings, call, said, outcome) if reaction.state.ended else None
+    try:
+        with db.session_scope(settings.database_url) as session:
+            attempt = _own_open_attempt(session, actor, call.attempt_id)
+            saved = [
+                attempts.add_line(session=session, attempt_id=call.attempt_id, line=line)
+                for line in (answer, reply)
+            ]
+            score = None
+            if card is not None:
+                attempt = attempts.end_attempt(
+                    session=session,
+                    attempt=attempt,
+                    status=AttemptStatus.COMPLETED,
+                    outcome=outcome,  # a hang-up or a missed escalation cannot pass
+                )
+                score = attempts.add_scorecard(
+                    session=session, attempt=attempt, card=card, engine=_engine_of(said)
+                )
+    except IntegrityError:
+        return _stored_call(settings, actor, call.attempt_id)
+    return replace(call, attempt=attempt, turns=[*earlier, *saved], score=score)
+
+
+def _state_after(turns: Sequence[Turn]) -> simulator.CallState:
+    """Where the call stands after these turns: the customer's last line records the node
+    and patience it left the call at (a call that ended is no longer answered)."""
+    last = next(t for t in reversed(turns) if t.speaker == Speaker.CUSTOMER)
+    answered = sum(1 for t in turns if t.speaker == Speaker.AGENT)
+    patience = int(last.details["patience"])
+    return simulator.CallState(last.details["node"], patience, answered, outcome=None)
+
+
+def _history(turns: Sequence[Turn]) -> list[Utterance]:
+    """The call so far as the behaviour detector reads it (a silent answer adds nothing)."""
+    return [Utterance(t.speaker, t.text) for t in turns if t.text]
 
 
 def _why(reaction: simulator.Reaction) -> dict[str, Any]:
@@ -467,24 +513,21 @@ def _why(reaction: simulator.Reaction) -> dict[str, Any]:
 
 
 def _score_call(
-    settings: Settings,
-    attempt: Attempt,
-    scenario: Scenario,
-    turns: list[Turn],
-    outcome: str | None,
+    settings: Settings, call: _Call, said: Sequence[Turn | Line], outcome: str | None
 ) -> Scorecard:
+    scenario = call.scenario
     return score_transcript(
-        _utterances(turns),
+        _utterances(said),
         language=scenario.language,
         rubric=scoring_files.rubric_in_use(settings),  # a trainer's edit when there is one
         lexicon=scoring_files.lexicon_in_use(settings, scenario.language),
         scenario=scenario.scoring_requirements(),
-        source=f"attempt {attempt.id}",
+        source=f"attempt {call.attempt_id}",
         outcome=outcome,  # a hang-up or a missed escalation cannot pass
     )
 
 
-def _utterances(turns: list[Turn]) -> list[Utterance]:
+def _utterances(turns: Sequence[Turn | Line]) -> list[Utterance]:
     """The call as scoring sees it, on one clock: each turn starts where the last ended.
 
     A typed answer has no times: pace, pauses and fillers are measured on speech only, so a
@@ -507,71 +550,21 @@ def _utterances(turns: list[Turn]) -> list[Utterance]:
     return utterances
 
 
-def _engine_of(turns: list[Turn]) -> tuple[str | None, str | None]:
+def _engine_of(turns: Sequence[Turn | Line]) -> tuple[str | None, str | None]:
     spoken = [t.details for t in turns if t.details.get("engine")]
     return (spoken[-1]["engine"], spoken[-1]["model"]) if spoken else (None, None)
 
 
-def score_row(attempt: Attempt, card: Scorecard, engine: tuple[str | None, str | None]) -> Score:
-    contract = card.to_json()
-    unscorable = contract.get("unscorable")
-    assert attempt.id is not None
-    return Score(
-        attempt_id=attempt.id,
-        overall=card.overall,
-        passed=card.passed,
-        scorable=unscorable is None,
-        unscorable_reason=unscorable["message"] if unscorable else None,
-        language=card.language,
-        rubric_version=card.rubric_version,
-        scenario_version=attempt.scenario_id,
-        engine=engine[0],
-        model=engine[1],
-        auto_fail=card.auto_fail,
-        delivery=contract["delivery"],
-        card=contract,
-    )
-
-
-def criterion_rows(card: Scorecard) -> list[CriterionScore]:
-    return [
-        CriterionScore(
-            score_id=0,  # set when the score row exists
-            criterion=name,
-            value=criterion["score"],
-            max_value=criterion["max"],
-            evidence=criterion["evidence"],
-            missed=criterion["missed"],
-            feedback=criterion["feedback"],
-        )
-        for name, criterion in card.to_json()["criteria"].items()
-    ]
-
-
-def _customer_turn(
-    attempt_id: int, position: int, line: simulator.CustomerLine, details: dict[str, Any]
-) -> Turn:
+def _customer_line(position: int, line: simulator.CustomerLine, details: dict[str, Any]) -> Line:
     recorded = {"audio": str(line.audio)} if line.audio else {}
-    return Turn(
-        attempt_id=attempt_id,
-        position=position,
-        speaker=Speaker.CUSTOMER,
-        text=line.text,
-        details={"node": line.node, **recorded, **details},
-    )
+    return Line(position, Speaker.CUSTOMER, line.text, {"node": line.node, **recorded, **details})
 
 
 def _scenario_of(session: Session, attempt: Attempt) -> Scenario:
     """The scenario exactly as it was when this attempt started."""
     assert attempt.scenario_id is not None
     row = repositories.get_scenario_row(session=session, scenario_id=attempt.scenario_id)
-    return _parsed_version(row.source_yaml, f"{row.key} v{row.version}")
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed_version(source_yaml: str, source: str) -> Scenario:
-    """A stored version never changes: parse and check it once (it takes ~50 ms)."""
-    return load_scenario_text(source_yaml, source=source)
+    return library.stored_scenario(row)
 
 
 def _patience(turns: Sequence[Turn], scenario: Scenario) -> int:

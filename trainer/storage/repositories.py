@@ -270,3 +270,25 @@ def transcript_of(
         Transcript.model == model,
     )
     return session.exec(query).first()
+
+
+def get_recording(*, session: Session, recording_id: int) -> Recording | None:
+    return session.get(Recording, recording_id)
+
+
+def save_transcript(
+    *,
+    session: Session,
+    recording_id: int,
+    engine: str,
+    model: str,
+    language: str,
+    text: str,
+    segments: list[dict[str, Any]],
+) -> Transcript:
+    """The recording's transcript by one engine and model, added or replaced."""
+    found = transcript_of(session=session, recording_id=recording_id, engine=engine, model=model)
+    row = found or Transcript(recording_id=recording_id, engine=engine, model=model, language="")
+    row.language, row.text, row.segments = language, text, segments
+    session.add(row)
+    return row
