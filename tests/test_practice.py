@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -268,6 +269,22 @@ def test_customer_lines_are_rendered_ahead(settings: Settings) -> None:
     practice.prerender_voices(settings, scenario).join(timeout=120)
     cached = list((settings.data_dir / "voices").glob("*.wav"))
     assert len(scenario.nodes) + 1 == len(cached)
+
+
+@pytest.mark.parametrize("prerender", [True, False])
+def test_starting_a_call_pre_renders_only_when_set(
+    settings: Settings, anna: services.CurrentUser, prerender: bool
+) -> None:
+    """CALLCOACH_PRERENDER_VOICES decides whether a started call renders every line ahead;
+    off, only the opening line shown is rendered."""
+    switched = settings.model_copy(update={"prerender_voices": prerender})
+    practice.start_practice(settings=switched, actor=anna, scenario_id=SCENARIO)
+    renderers = [t for t in threading.enumerate() if t.name == f"voices-{SCENARIO}"]
+    for renderer in renderers:
+        renderer.join(timeout=120)
+    cached = list((settings.data_dir / "voices").glob("*.wav"))
+    expected = (1, len(get_scenario(SCENARIO).nodes) + 1) if prerender else (0, 1)
+    assert expected == (len(renderers), len(cached))
 
 
 BROKEN = b"RIFF\x00\x00\x00\x00WAVEnot really audio"  # stored, then fails to decode

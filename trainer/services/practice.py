@@ -123,7 +123,8 @@ def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) 
         assert attempt.id is not None
         session.add(_customer_turn(attempt.id, 0, line, {"patience": state.patience}))
         attempt_id = attempt.id
-    prerender_voices(settings, scenario)
+    if settings.prerender_voices:
+        prerender_voices(settings, scenario)
     return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
 
 
