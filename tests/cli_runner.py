@@ -20,6 +20,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         CALLCOACH_DATA_DIR=str(settings.data_dir),
         CALLCOACH_RECORDINGS_DIR=str(settings.recordings_dir),
         CALLCOACH_MODELS_DIR=str(settings.models_dir),
+        CALLCOACH_PRERENDER_VOICES=str(settings.prerender_voices).lower(),
         COLUMNS="200",  # rich wraps tables at the terminal width; keep lines whole
     )
     return env

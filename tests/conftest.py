@@ -24,6 +24,9 @@ def make_settings(tmp_path: Path, database_url: str | None = None) -> Settings:
         recordings_dir=tmp_path / "recordings",
         models_dir=MODELS_DIR,
         session_secret="test-secret",
+        # a started call's background rendering would load the CPU during later tests;
+        # the tests of pre-rendering switch it on
+        prerender_voices=False,
     )
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.builders import good_call
+from tests.builders import sign_in as sign_in_as
 from tests.cli_runner import settings_env
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings, get_settings
-from trainer.domain.scenario import get_scenario
 from trainer.services import practice, review
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -42,16 +43,7 @@ def sign_in(username: str, password: str = services.DEMO_PASSWORD) -> AppTest:
 @pytest.mark.usefixtures("app_env")
 def typed_good_call(settings: Settings) -> practice.CallView:
     """Anna's late-delivery call played to its end with the scenario's good answers, typed."""
-    anna = services.authenticate(
-        settings=settings, username="anna", password=services.DEMO_PASSWORD
-    )
-    view = practice.start_practice(settings=settings, actor=anna, scenario_id="late-delivery")
-    for answer in get_scenario("late-delivery").example_good_answers:
-        if not view.ended:
-            view = practice.answer_with_text(
-                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
-            )
-    return view
+    return good_call(settings, sign_in_as(settings, "anna"), "late-delivery")
 
 
 def test_login_page_renders() -> None:

@@ -20,6 +20,7 @@ from tests.conftest import make_settings
 from trainer import cli
 from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError, Err
+from trainer.services import scenarios as scenario
 from trainer.speech import transcription
 
 ERROR_LINE = re.compile(r"^error\[E\d{3}\]: .+ — .+$")
@@ -190,7 +191,7 @@ def test_an_unexpected_error_is_a_coded_line_with_a_logged_reference(
     def broken_library() -> None:  # a bug: the edge no input can reach
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "load_library", broken_library)
+    monkeypatch.setattr(scenario, "load_library", broken_library)  # the CLI imports it per call
     monkeypatch.setattr(cli, "ERROR_LOG", tmp_path / "errors.log")
     logger = logging.getLogger("callcoach")
     handlers = list(logger.handlers)

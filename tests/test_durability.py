@@ -13,9 +13,9 @@ import pytest
 from sqlmodel import col, select
 
 from tests.audio_samples import speak
+from tests.builders import demo_user, user
 from tests.cli_runner import settings_env
 from tests.threads import all_at_once
-from trainer import services
 from trainer.config import Settings
 from trainer.domain import simulator
 from trainer.domain.scenario import get_scenario
@@ -41,12 +41,7 @@ def _warm_up() -> None:
 def test_twenty_trainees_answer_at_once(backend: Settings) -> None:
     """20 trainees start, type an answer and send a recording at the same moment: every answer,
     reply and recording is stored, and no request fails (no 'database is locked')."""
-    trainees = [
-        services.create_user(
-            settings=backend, username=f"trainee{i:02d}", role="trainee", password="long-password"
-        )
-        for i in range(TRAINEES)
-    ]
+    trainees = [user(backend, f"trainee{i:02d}") for i in range(TRAINEES)]
     _warm_up()
     started, errors = all_at_once(
         lambda i: (
@@ -120,8 +115,7 @@ def _stored_answer(settings: Settings, attempt_id: int) -> Turn | None:
 def test_a_server_killed_mid_transcription_loses_nothing(settings: Settings) -> None:
     """SIGKILL while an answer is being transcribed: after a restart the call resumes with
     the answer's audio and every turn, and the answer is transcribed and answered."""
-    services.seed_demo(settings=settings)
-    anna = services.authenticate(settings=settings, username="anna", password="callcoach-demo")
+    anna = demo_user(settings)
     call = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
     wav = speak("Hello, my name is Anna. I am sorry about the delay.", "en")
     with subprocess.Popen(

@@ -12,6 +12,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from scoring.rubric import load_rubric
+from tests.builders import sign_in
 from tests.cli_runner import settings_env
 from trainer import services
 from trainer.config import Settings, get_settings
@@ -39,12 +40,6 @@ def demo(settings: Settings) -> Settings:
     return settings
 
 
-def _user(settings: Settings, username: str) -> services.CurrentUser:
-    return services.authenticate(
-        settings=settings, username=username, password=services.DEMO_PASSWORD
-    )
-
-
 def _line_of(text: str, start: str) -> int:
     """The 1-based number of the first line of ``text`` that starts with ``start``."""
     return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
@@ -63,7 +58,7 @@ def _versions(settings: Settings, key: str) -> list[int]:
 
 def test_save_adds_a_version_and_old_attempts_keep_theirs(demo: Settings) -> None:
     """An edit becomes version 2; a call started before it still shows version 1's text."""
-    anna, trainer = _user(demo, "anna"), _user(demo, "trainer")
+    anna, trainer = sign_in(demo, "anna"), sign_in(demo, "trainer")
     before = practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
     practice.abandon_practice(settings=demo, actor=anna, attempt_id=before.attempt_id)
     saved = library.save_scenario(settings=demo, actor=trainer, text=EDITED)
@@ -76,7 +71,7 @@ def test_save_adds_a_version_and_old_attempts_keep_theirs(demo: Settings) -> Non
 
 def test_saving_the_same_text_adds_nothing(demo: Settings) -> None:
     """Saving the newest version's text again reports it unchanged."""
-    trainer = _user(demo, "trainer")
+    trainer = sign_in(demo, "trainer")
     library.save_scenario(settings=demo, actor=trainer, text=EDITED)
     again = library.save_scenario(settings=demo, actor=trainer, text=EDITED)
     assert (2, False, [1, 2]) == (again.version, again.created, _versions(demo, SCENARIO))
@@ -84,7 +79,7 @@ def test_saving_the_same_text_adds_nothing(demo: Settings) -> None:
 
 def test_going_back_to_an_older_text_is_a_new_version(demo: Settings) -> None:
     """Restoring version 1's text makes version 3, so the newest version is what trainees get."""
-    trainer = _user(demo, "trainer")
+    trainer = sign_in(demo, "trainer")
     library.save_scenario(settings=demo, actor=trainer, text=EDITED)
     back = library.save_scenario(settings=demo, actor=trainer, text=LATE)
     titles = {s.id: s.title for s in library.practice_library(settings=demo)}
@@ -93,7 +88,7 @@ def test_going_back_to_an_older_text_is_a_new_version(demo: Settings) -> None:
 
 def test_library_lists_every_scenario_with_its_newest_version(demo: Settings) -> None:
     """Built-in files are listed as such; an edit names its author and counts attempts."""
-    trainer, anna = _user(demo, "trainer"), _user(demo, "anna")
+    trainer, anna = sign_in(demo, "trainer"), sign_in(demo, "anna")
     practice.start_practice(settings=demo, actor=anna, scenario_id=SCENARIO)
     library.save_scenario(settings=demo, actor=trainer, text=EDITED)
     entries = {e.key: e for e in library.list_library(settings=demo, actor=trainer)}
@@ -111,8 +106,8 @@ def test_library_lists_every_scenario_with_its_newest_version(demo: Settings) ->
 def test_uploaded_scenario_with_a_new_id_joins_practice(demo: Settings) -> None:
     """An uploaded file with a new id is version 1 of a new scenario that trainees see."""
     text = edits.text_of_upload(NEW_SCENARIO.encode(), name="copy.yaml")
-    saved = library.save_scenario(settings=demo, actor=_user(demo, "trainer"), text=text)
-    cards = practice.list_scenarios(settings=demo, actor=_user(demo, "anna"))
+    saved = library.save_scenario(settings=demo, actor=sign_in(demo, "trainer"), text=text)
+    cards = practice.list_scenarios(settings=demo, actor=sign_in(demo, "anna"))
     assert ("late-delivery-copy", 1) == (saved.key, saved.version)
     assert "late-delivery-copy" in [card.scenario.id for card in cards]
 
@@ -156,7 +151,7 @@ def test_invalid_scenario_lists_problems_at_their_lines_and_saves_nothing(
     """Each problem names its line and field; no version is added."""
     text = LATE.replace(old, new)
     with pytest.raises(edits.EditRejectedError) as raised:
-        library.save_scenario(settings=demo, actor=_user(demo, "trainer"), text=text)
+        library.save_scenario(settings=demo, actor=sign_in(demo, "trainer"), text=text)
     expected = edits.Problem(_line_of(text, line_starts), field, message)
     assert ("E501", [expected]) == (raised.value.code, list(raised.value.problems))
     assert [1] == _versions(demo, SCENARIO)
@@ -173,7 +168,7 @@ def test_example_call_that_misses_the_goal_is_a_problem() -> None:
 
 def test_disabled_scenario_is_hidden_from_practice(demo: Settings) -> None:
     """Switched off: trainees neither see nor start it; a trainer may still try it."""
-    trainer, anna = _user(demo, "trainer"), _user(demo, "anna")
+    trainer, anna = sign_in(demo, "trainer"), sign_in(demo, "anna")
     library.set_enabled(settings=demo, actor=trainer, key=SCENARIO, enabled=False)
     shown = [card.scenario.id for card in practice.list_scenarios(settings=demo, actor=anna)]
     with pytest.raises(CallcoachError) as raised:
@@ -184,7 +179,7 @@ def test_disabled_scenario_is_hidden_from_practice(demo: Settings) -> None:
 
 def test_a_new_version_of_a_disabled_scenario_stays_disabled(demo: Settings) -> None:
     """Editing a switched-off scenario does not show it to trainees."""
-    trainer = _user(demo, "trainer")
+    trainer = sign_in(demo, "trainer")
     library.set_enabled(settings=demo, actor=trainer, key=SCENARIO, enabled=False)
     library.save_scenario(settings=demo, actor=trainer, text=EDITED)
     entry = next(e for e in library.list_library(settings=demo, actor=trainer) if e.key == SCENARIO)
@@ -193,7 +188,7 @@ def test_a_new_version_of_a_disabled_scenario_stays_disabled(demo: Settings) -> 
 
 def test_customer_lines_are_rendered_for_listening(demo: Settings) -> None:
     """Every node's line and the hang-up line come back as playable audio."""
-    lines = library.customer_lines(settings=demo, actor=_user(demo, "trainer"), key=SCENARIO)
+    lines = library.customer_lines(settings=demo, actor=sign_in(demo, "trainer"), key=SCENARIO)
     assert "hangup" == lines[-1].node
     assert [] == [line.node for line in lines if line.audio_path is None or line.problem]
 
@@ -211,7 +206,7 @@ def test_bad_input_gets_a_coded_error(
 ) -> None:
     """Unknown scenarios and oversized text are refused with their codes."""
     with pytest.raises(CallcoachError) as raised:
-        call(demo, _user(demo, "trainer"))
+        call(demo, sign_in(demo, "trainer"))
     assert code == raised.value.code
 
 
@@ -243,14 +238,14 @@ def test_trainees_and_team_leads_cannot_author(
 ) -> None:
     """Authoring is refused in the service (E105), whatever the UI shows."""
     with pytest.raises(CallcoachError) as raised:
-        call(demo, _user(demo, username))
+        call(demo, sign_in(demo, username))
     assert ("E105", [1]) == (raised.value.code, _versions(demo, SCENARIO))
 
 
 @pytest.mark.parametrize("username", ["trainer", "admin"])
 def test_trainers_and_admins_author(demo: Settings, username: str) -> None:
     """Trainers and admins may save a scenario version."""
-    saved = library.save_scenario(settings=demo, actor=_user(demo, username), text=EDITED)
+    saved = library.save_scenario(settings=demo, actor=sign_in(demo, username), text=EDITED)
     assert 2 == saved.version
 
 
@@ -263,7 +258,7 @@ NEW_RUBRIC = RUBRIC.replace(f'version: "{VERSION}"', 'version: "1.1-tuned"').rep
 
 def test_edited_rubric_scores_new_practice_calls(demo: Settings) -> None:
     """After a trainer saves a rubric, a finished practice call records its version."""
-    trainer, anna = _user(demo, "trainer"), _user(demo, "anna")
+    trainer, anna = sign_in(demo, "trainer"), sign_in(demo, "anna")
     assert scoring_files.save_scoring_file(
         settings=demo, actor=trainer, file=ScoringFile.RUBRIC, text=NEW_RUBRIC
     )
@@ -279,7 +274,7 @@ def test_edited_rubric_scores_new_practice_calls(demo: Settings) -> None:
 
 def test_edited_lexicon_is_read_again_when_it_changes(demo: Settings) -> None:
     """Each save of a lexicon is what scoring uses next, without a restart."""
-    trainer = _user(demo, "trainer")
+    trainer = sign_in(demo, "trainer")
     advice = "greeting.company: \"You did not name the company. Try: 'Thank you for calling"
     for number in (1, 2):
         text = LEXICON_EN.replace(advice, f"greeting.company: \"Edit {number}. Try: 'Thanks for")
@@ -292,7 +287,7 @@ def test_edited_lexicon_is_read_again_when_it_changes(demo: Settings) -> None:
 
 def test_restore_default_keeps_the_edit_as_an_earlier_copy(demo: Settings) -> None:
     """Restoring the default scores with the packaged rubric again; the edit can be reloaded."""
-    trainer = _user(demo, "trainer")
+    trainer = sign_in(demo, "trainer")
     rubric = ScoringFile.RUBRIC
     scoring_files.save_scoring_file(settings=demo, actor=trainer, file=rubric, text=NEW_RUBRIC)
     restored = scoring_files.restore_default(settings=demo, actor=trainer, file=rubric)
@@ -311,7 +306,7 @@ def test_restore_default_keeps_the_edit_as_an_earlier_copy(demo: Settings) -> No
 
 def test_each_save_keeps_the_copy_it_replaces(demo: Settings) -> None:
     """Two saves leave the first edit among the earlier copies."""
-    trainer = _user(demo, "trainer")
+    trainer = sign_in(demo, "trainer")
     second = NEW_RUBRIC.replace('"1.1-tuned"', '"1.1-tuned-again"')
     for text in (NEW_RUBRIC, second):
         scoring_files.save_scoring_file(
@@ -400,7 +395,7 @@ def test_invalid_scoring_edit_lists_problems_and_saves_nothing(
     text = (RUBRIC if file is ScoringFile.RUBRIC else LEXICON_EN).replace(old, new, 1)
     with pytest.raises(edits.EditRejectedError) as raised:
         scoring_files.save_scoring_file(
-            settings=demo, actor=_user(demo, "trainer"), file=file, text=text
+            settings=demo, actor=sign_in(demo, "trainer"), file=file, text=text
         )
     expected = edits.Problem(_line_of(text, line_starts), field, message)
     assert ("E130", True) == (raised.value.code, expected in raised.value.problems)
@@ -412,7 +407,7 @@ def test_unknown_earlier_copy_is_refused(demo: Settings, name: str) -> None:
     """Only a copy in the list can be loaded (E131); paths outside it never are."""
     with pytest.raises(CallcoachError) as raised:
         scoring_files.earlier_copy(
-            settings=demo, actor=_user(demo, "trainer"), file=ScoringFile.RUBRIC, name=name
+            settings=demo, actor=sign_in(demo, "trainer"), file=ScoringFile.RUBRIC, name=name
         )
     assert "E131" == raised.value.code
 
@@ -420,7 +415,7 @@ def test_unknown_earlier_copy_is_refused(demo: Settings, name: str) -> None:
 def test_saving_the_rubric_in_use_changes_nothing(demo: Settings) -> None:
     """Saving the packaged text unchanged writes no edited copy."""
     saved = scoring_files.save_scoring_file(
-        settings=demo, actor=_user(demo, "trainer"), file=ScoringFile.RUBRIC, text=RUBRIC
+        settings=demo, actor=sign_in(demo, "trainer"), file=ScoringFile.RUBRIC, text=RUBRIC
     )
     assert (False, False) == (saved, (demo.data_dir / "rubrics").exists())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from tests.audio_samples import encode, noise, read_wav, silence, speak
+from tests.builders import demo_user, good_call, sign_in
 from trainer import services
 from trainer.config import Settings
 from trainer.domain import simulator
@@ -26,12 +28,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def anna(settings: Settings) -> services.CurrentUser:
-    services.seed_demo(settings=settings)
-    return services.authenticate(settings=settings, username="anna", password="callcoach-demo")
-
-
-def _sign_in(settings: Settings, username: str) -> services.CurrentUser:
-    return services.authenticate(settings=settings, username=username, password="callcoach-demo")
+    return demo_user(settings)
 
 
 def test_customer_speaks_first(settings: Settings, anna: services.CurrentUser) -> None:
@@ -45,14 +42,7 @@ def test_customer_speaks_first(settings: Settings, anna: services.CurrentUser) -
 
 def test_good_path_ends_scored(settings: Settings, anna: services.CurrentUser) -> None:
     """Typing the scenario's model answers ends the call resolved, with a stored scorecard."""
-    scenario = get_scenario(SCENARIO)
-    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
-    for answer in scenario.example_good_answers:
-        if view.ended:
-            break
-        view = practice.answer_with_text(
-            settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
-        )
+    view = good_call(settings, anna, SCENARIO)
     assert ("completed", "resolved") == (view.status, view.outcome)
     assert view.scorecard is not None and view.scorecard["overall"] is not None
     with db.session_scope(settings.database_url) as session:
@@ -65,13 +55,7 @@ def test_typed_call_is_not_scored_on_delivery(
 ) -> None:
     """Typed answers have no speech to time: the scorecard has no delivery criterion and no
     pace, pauses or fillers figures."""
-    scenario = get_scenario(SCENARIO)
-    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
-    for answer in scenario.example_good_answers:
-        if not view.ended:
-            view = practice.answer_with_text(
-                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
-            )
+    view = good_call(settings, anna, SCENARIO)
     assert view.scorecard is not None
     figures = {name: value for name, value in view.scorecard["delivery"].items() if value}
     assert (False, {}) == ("delivery" in view.scorecard["criteria"], figures)
@@ -284,7 +268,7 @@ def test_who_may_read_an_attempt(
 ) -> None:
     """Another trainee cannot read Anna's call even through the service; her team lead can."""
     view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
-    actor = _sign_in(settings, reader)
+    actor = sign_in(settings, reader)
     try:
         practice.get_call(settings=settings, actor=actor, attempt_id=view.attempt_id)
         outcome = True
@@ -299,7 +283,7 @@ def test_only_the_trainee_may_answer(settings: Settings, anna: services.CurrentU
     with pytest.raises(CallcoachError) as raised:
         practice.answer_with_text(
             settings=settings,
-            actor=_sign_in(settings, "admin"),
+            actor=sign_in(settings, "admin"),
             attempt_id=view.attempt_id,
             text="Hi",
         )
@@ -312,6 +296,22 @@ def test_customer_lines_are_rendered_ahead(settings: Settings) -> None:
     practice.prerender_voices(settings, scenario).join(timeout=120)
     cached = list((settings.data_dir / "voices").glob("*.wav"))
     assert len(scenario.nodes) + 1 == len(cached)
+
+
+@pytest.mark.parametrize("prerender", [True, False])
+def test_starting_a_call_pre_renders_only_when_set(
+    settings: Settings, anna: services.CurrentUser, prerender: bool
+) -> None:
+    """CALLCOACH_PRERENDER_VOICES decides whether a started call renders every line ahead;
+    off, only the opening line shown is rendered."""
+    switched = settings.model_copy(update={"prerender_voices": prerender})
+    practice.start_practice(settings=switched, actor=anna, scenario_id=SCENARIO)
+    renderers = [t for t in threading.enumerate() if t.name == f"voices-{SCENARIO}"]
+    for renderer in renderers:
+        renderer.join(timeout=120)
+    cached = list((settings.data_dir / "voices").glob("*.wav"))
+    expected = (1, len(get_scenario(SCENARIO).nodes) + 1) if prerender else (0, 1)
+    assert expected == (len(renderers), len(cached))
 
 
 BROKEN = b"RIFF\x00\x00\x00\x00WAVEnot really audio"  # stored, then fails to decode

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from scoring.rubric import DEFAULT_RUBRIC
+from tests.builders import good_call, sign_in, stored_history
 from tests.cli_runner import run_cli
 from tests.conftest import make_settings
 from trainer import services
@@ -23,7 +24,7 @@ from trainer.domain.progress import Readiness, Requirement, ScenarioInfo, Scored
 from trainer.domain.roles import Role
 from trainer.domain.scenario import SCENARIO_DIR, get_scenario
 from trainer.errors import CallcoachError
-from trainer.services import dashboard, practice, scoring_files
+from trainer.services import dashboard, scoring_files
 from trainer.services.library import practice_library
 from trainer.services.scoring_files import ScoringFile
 from trainer.storage import db, progress_queries, repositories
@@ -401,10 +402,6 @@ def test_broken_ladder_is_reported(text: str, expected: str) -> None:
 # Through the service and the command line, on a real database.
 
 
-def _sign_in(settings: Settings, username: str) -> services.CurrentUser:
-    return services.authenticate(settings=settings, username=username, password="callcoach-demo")
-
-
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """One database for the module: demo accounts plus a trainee and a lead of another team."""
@@ -432,7 +429,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 )
 def test_who_may_read_readiness(team: Settings, reader: str, trainee: str, allowed: bool) -> None:
     """Own readiness, the team lead's team, trainers and admins everyone; others get E121."""
-    actor = _sign_in(team, reader)
+    actor = sign_in(team, reader)
     try:
         found = services.readiness_for(settings=team, actor=actor, username=trainee)
         outcome = found.trainee
@@ -444,7 +441,7 @@ def test_who_may_read_readiness(team: Settings, reader: str, trainee: str, allow
 def test_correction_counts_instead_of_automatic_value(team: Settings) -> None:
     """A team lead's newest correction replaces the automatic criterion and overall."""
     score_id = _stored_score(team, greeting=2.0)
-    lead = _sign_in(team, "lead")
+    lead = sign_in(team, "lead")
     greeting_id = _correct_greeting(team, score_id, lead, 5.0, 10.0)
     found = services.readiness_for(settings=team, actor=lead, username="anna")
     values = {r.key: r.value for r in found.requirements}
@@ -461,7 +458,7 @@ def test_team_readiness_is_each_trainees_readiness(
 ) -> None:
     """The batched team query gives what readiness_for gives one trainee at a time."""
     _stored_score(team, greeting=4.0)
-    actor = _sign_in(team, reader)
+    actor = sign_in(team, reader)
     found = services.team_readiness(settings=team, actor=actor, team_id=actor.team_id)
     one_by_one = {
         name: services.readiness_for(settings=team, actor=actor, username=name) for name in found
@@ -476,7 +473,7 @@ def test_team_readiness_leaves_the_garbage_collector_as_it_found_it(
     """Readiness pauses Python's cycle collector while it works, and only while it works."""
     (gc.enable if collecting else gc.disable)()
     try:
-        services.team_readiness(settings=team, actor=_sign_in(team, "lead"), team_id=None)
+        services.team_readiness(settings=team, actor=sign_in(team, "lead"), team_id=None)
         assert gc.isenabled() is collecting
     finally:
         gc.enable()
@@ -498,7 +495,7 @@ def test_admins_pick_a_team_and_leads_see_their_own(
     team: Settings, reader: str, asked: str | None, expected: set[str] | str
 ) -> None:
     """The team dashboard's scope: an admin any team or all; a lead only their own (E123)."""
-    actor = _sign_in(team, reader)
+    actor = sign_in(team, reader)
     ids = {
         name: team_id
         for team_id, name in dashboard.teams(settings=team, actor=services.COMMAND_LINE)
@@ -517,7 +514,7 @@ def test_admins_pick_a_team_and_leads_see_their_own(
 
 def test_team_csv_carries_readiness(team: Settings) -> None:
     """Each trainee's line says the level held, the next one and how many requirements are met."""
-    lead = _sign_in(team, "lead")
+    lead = sign_in(team, "lead")
     readiness = services.readiness_for(settings=team, actor=lead, username="anna")
     met = sum(1 for r in readiness.requirements if r.met)
     lines = dashboard.view_csv(dashboard.team_dashboard(settings=team, actor=lead)).splitlines()
@@ -529,7 +526,7 @@ def test_reading_only_the_calls_readiness_needs_changes_nothing(backend: Setting
     """Readiness from the newest calls (older ones only counted) equals it from every call;
     the calls read are exactly the newest N and the newest M at or above each tier."""
     settings = backend
-    services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
+    stored_history(settings, trainees=6, attempts=900)
     ladder = load_ladder()
     every_level = ladder.calls_read_up_to(len(ladder.levels) - 1)
     newest, tiers = every_level.newest, every_level.tiers
@@ -620,7 +617,7 @@ def _history(
 
 def _stored_score(settings: Settings, *, greeting: float) -> int:
     """A completed late-delivery call of anna's: every stage full marks except greeting."""
-    anna, scenario = _sign_in(settings, "anna"), get_scenario("late-delivery")
+    anna, scenario = sign_in(settings, "anna"), get_scenario("late-delivery")
     with db.session_scope(settings.database_url) as session:
         version = repositories.scenario_version(
             session=session,
@@ -654,21 +651,14 @@ def _stored_score(settings: Settings, *, greeting: float) -> int:
 
 def _practise(settings: Settings, actor: services.CurrentUser, scenario_id: str) -> None:
     """One call through the practice services, typing the scenario's model answers."""
-    view = practice.start_practice(settings=settings, actor=actor, scenario_id=scenario_id)
-    for answer in get_scenario(scenario_id).example_good_answers:
-        if view.ended:
-            break
-        view = practice.answer_with_text(
-            settings=settings, actor=actor, attempt_id=view.attempt_id, text=answer
-        )
-    assert view.scorecard is not None
+    assert good_call(settings, actor, scenario_id).scorecard is not None
 
 
 @pytest.mark.slow
 def test_cli_progress_json(settings: Settings) -> None:
     """`callcoach progress anna --json` prints readiness after two real practice calls."""
     services.seed_demo(settings=settings)
-    anna = _sign_in(settings, "anna")
+    anna = sign_in(settings, "anna")
     for scenario_id in ("late-delivery", "chat-damaged-order"):
         _practise(settings, anna, scenario_id)
     result = run_cli("progress", "anna", "--json", settings=settings)
@@ -692,7 +682,7 @@ def test_readiness_in_two_rounds_equals_readiness_from_every_call(
     """Trainees judged on the first level are read with that level's calls, the others again in
     full; both give what evaluating every call gives."""
     db.upgrade(settings.database_url)
-    services.seed_history(settings=settings, actor=services.COMMAND_LINE, trainees=6, attempts=900)
+    stored_history(settings, trainees=6, attempts=900)
     ladder = load_ladder()
     agent = ladder.levels[1].model_copy(
         update={
@@ -746,11 +736,11 @@ def test_a_corrected_call_is_weighed_by_the_rubric_in_use(settings: Settings) ->
     edited = packaged.replace('version: "1.2"', 'version: "1.2-heavy-greeting"', 1).replace(
         "    weight: 12\n", "    weight: 36\n", 1
     )  # the first criterion, greeting: 12 → 36
-    admin = _sign_in(settings, "admin")
+    admin = sign_in(settings, "admin")
     assert scoring_files.save_scoring_file(
         settings=settings, actor=admin, file=ScoringFile.RUBRIC, text=edited
     )
-    lead = _sign_in(settings, "lead")
+    lead = sign_in(settings, "lead")
     _correct_greeting(settings, score_id, lead, 0.0)
     found = services.readiness_for(settings=settings, actor=lead, username="anna")
     average = next(r.value for r in found.requirements if r.key == "average")

@@ -4,35 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from tests.builders import good_call, sign_in, user
 from tests.threads import all_at_once
 from trainer import services
 from trainer.config import Settings
-from trainer.domain.scenario import get_scenario
 from trainer.errors import CallcoachError
-from trainer.services import practice, review
+from trainer.services import review
 
 SCENARIO = "late-delivery"
-
-
-def _user(settings: Settings, username: str) -> services.CurrentUser:
-    return services.authenticate(settings=settings, username=username, password="callcoach-demo")
 
 
 @pytest.fixture
 def scored(settings: Settings) -> int:
     """Anna's finished, scored call (typed model answers); returns its attempt id."""
     services.seed_demo(settings=settings)
-    services.create_user(
-        settings=settings, username="sam", role="team-lead", password="callcoach-demo", team="South"
-    )
-    anna = _user(settings, "anna")
-    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
-    for answer in get_scenario(SCENARIO).example_good_answers:
-        if not view.ended:
-            view = practice.answer_with_text(
-                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
-            )
-    return view.attempt_id
+    user(settings, "sam", role="team-lead", team="South")
+    anna = sign_in(settings, "anna")
+    return good_call(settings, anna, SCENARIO).attempt_id
 
 
 def _greeting(
@@ -45,7 +33,7 @@ def _greeting(
 @pytest.mark.slow
 def test_correction_is_kept_beside_the_automatic_score(settings: Settings, scored: int) -> None:
     """A team lead's correction records who, when and why; the automatic value stays."""
-    lead = _user(settings, "lead")
+    lead = sign_in(settings, "lead")
     before = _greeting(settings, lead, scored)
     after = review.correct_criterion(
         settings=settings, actor=lead, criterion_score_id=before.id, value=9, comment="Offered help"
@@ -72,11 +60,11 @@ def test_bad_corrections_are_refused(
     settings: Settings, scored: int, username: str, value: float, comment: str, code: str
 ) -> None:
     """No comment, out of range, a trainee, or another team's lead: refused with a code."""
-    criterion = _greeting(settings, _user(settings, "admin"), scored)
+    criterion = _greeting(settings, sign_in(settings, "admin"), scored)
     with pytest.raises(CallcoachError) as raised:
         review.correct_criterion(
             settings=settings,
-            actor=_user(settings, username),
+            actor=sign_in(settings, username),
             criterion_score_id=criterion.id,
             value=value,
             comment=comment,
@@ -102,7 +90,7 @@ def test_dispute_outcomes(
     expected_current: float | None,
 ) -> None:
     """The trainee disputes, the team lead decides, the trainee sees the outcome."""
-    anna, lead = _user(settings, "anna"), _user(settings, "lead")
+    anna, lead = sign_in(settings, "anna"), sign_in(settings, "lead")
     criterion = _greeting(settings, anna, scored)
     review.dispute_criterion(
         settings=settings, actor=anna, criterion_score_id=criterion.id, reason="I offered help"
@@ -125,7 +113,7 @@ def test_dispute_outcomes(
 @pytest.mark.slow
 def test_one_open_dispute_per_criterion(settings: Settings, scored: int) -> None:
     """A second dispute about the same criterion waits for the first one's answer."""
-    anna = _user(settings, "anna")
+    anna = sign_in(settings, "anna")
     criterion = _greeting(settings, anna, scored)
     review.dispute_criterion(
         settings=settings, actor=anna, criterion_score_id=criterion.id, reason="first"
@@ -141,7 +129,7 @@ def test_one_open_dispute_per_criterion(settings: Settings, scored: int) -> None
 def test_disputes_sent_at_once_open_one(settings: Settings, scored: int) -> None:
     """Eight disputes of one criterion at the same moment: one opens, seven get E118; once it
     is answered, a new one may open."""
-    anna, lead = _user(settings, "anna"), _user(settings, "lead")
+    anna, lead = sign_in(settings, "anna"), sign_in(settings, "lead")
     criterion = _greeting(settings, anna, scored)
     opened, refused = all_at_once(
         lambda i: review.dispute_criterion(
@@ -167,13 +155,13 @@ def test_disputes_sent_at_once_open_one(settings: Settings, scored: int) -> None
 def test_sign_off_is_recorded_for_own_team_only(settings: Settings) -> None:
     """The team lead signs off Anna; a lead of another team cannot."""
     review.sign_off(
-        settings=settings, actor=_user(settings, "lead"), username="anna", level="Agent"
+        settings=settings, actor=sign_in(settings, "lead"), username="anna", level="Agent"
     )
     with pytest.raises(CallcoachError) as raised:
         review.sign_off(
-            settings=settings, actor=_user(settings, "sam"), username="anna", level="Agent"
+            settings=settings, actor=sign_in(settings, "sam"), username="anna", level="Agent"
         )
-    anna = _user(settings, "anna")
+    anna = sign_in(settings, "anna")
     assert (["Agent"], "E121") == (
         review.sign_offs(settings=settings, actor=anna, username="anna"),
         raised.value.code,
@@ -183,7 +171,7 @@ def test_sign_off_is_recorded_for_own_team_only(settings: Settings) -> None:
 @pytest.mark.slow
 def test_calibration_compares_hand_and_automatic(settings: Settings, scored: int) -> None:
     """A hand score becomes one pair per criterion in the agreement table."""
-    lead = _user(settings, "lead")
+    lead = sign_in(settings, "lead")
     greeting = _greeting(settings, lead, scored)
     review.hand_score(
         settings=settings,

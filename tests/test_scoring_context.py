@@ -11,7 +11,7 @@ import pytest
 
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import AGENT, CUSTOMER, Utterance
-from trainer.domain import simulator
+from tests.builders import good_call_turns
 from trainer.domain.scenario import Scenario, load_library
 
 LIBRARY = load_library()
@@ -97,20 +97,10 @@ def test_cues_without_substance_do_not_pass(language: str, lines: list[tuple[str
     assert (False, 0) == (card.passed, solution.score)
 
 
-def good_path(scenario: Scenario) -> tuple[list[Utterance], str | None]:
-    """The example call played through the simulator, and how it ended."""
-    state, line = simulator.start_call(scenario)
-    turns = [Utterance(CUSTOMER, line.text)]
-    for answer in scenario.example_good_answers:
-        reaction = simulator.respond(scenario, state, answer, history=turns)
-        turns, state = simulator.extend_history(turns, answer, reaction), reaction.state
-    return turns, state.outcome
-
-
 @pytest.mark.parametrize("scenario", LIBRARY, ids=lambda s: s.id)
 def test_every_example_call_still_passes(scenario: Scenario) -> None:
     """The scenario's example_good_answers, played and scored with their outcome, pass."""
-    turns, outcome = good_path(scenario)
+    turns, outcome = good_call_turns(scenario)
     requirements = scenario.scoring_requirements()
     card = score_transcript(
         turns, language=scenario.language, scenario=requirements, outcome=outcome
@@ -120,7 +110,7 @@ def test_every_example_call_still_passes(scenario: Scenario) -> None:
 
 def scrambled(scenario: Scenario, order: str) -> list[Utterance]:
     """The example call's customer lines with the good answers reversed or rotated."""
-    turns, _ = good_path(scenario)
+    turns, _ = good_call_turns(scenario)
     customers = [turn.text for turn in turns if not turn.is_agent]
     answers = scenario.example_good_answers
     shuffled = answers[::-1] if order == "reversed" else [*answers[1:], answers[0]]
@@ -158,7 +148,7 @@ def test_the_simulators_outcome_is_part_of_the_score(
 ) -> None:
     """A hang-up, running out of turns or a missing required escalation fails the call."""
     scenario = next(s for s in LIBRARY if s.id == "late-delivery")
-    turns, _ = good_path(scenario)
+    turns, _ = good_call_turns(scenario)
     requirements = scenario.scoring_requirements() | {"escalation_expected": escalation_expected}
     card = score_transcript(turns, language="en", scenario=requirements, outcome=outcome)
     assert expected == [failure["rule"] for failure in card.auto_fail]

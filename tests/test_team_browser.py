@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests import builders
 from tests.browser import chromium, running_app, sign_in
 from tests.test_practice_browser import TIMEOUT_MS, shoot, wait_until_idle
 from trainer import services
 from trainer.config import Settings
-from trainer.domain.scenario import get_scenario
-from trainer.services import practice, review
+from trainer.services import review
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCENARIO = "late-delivery"
@@ -20,14 +20,7 @@ SCENARIO = "late-delivery"
 
 def scored_call(settings: Settings) -> int:
     """Anna's finished call, played through the services with the model answers."""
-    anna = services.authenticate(settings=settings, username="anna", password="callcoach-demo")
-    view = practice.start_practice(settings=settings, actor=anna, scenario_id=SCENARIO)
-    for answer in get_scenario(SCENARIO).example_good_answers:
-        if not view.ended:
-            view = practice.answer_with_text(
-                settings=settings, actor=anna, attempt_id=view.attempt_id, text=answer
-            )
-    return view.attempt_id
+    return builders.good_call(settings, builders.sign_in(settings, "anna"), SCENARIO).attempt_id
 
 
 def nav(page: Page, name: str) -> None:

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,29 +17,18 @@ from rich.table import Table
 from typer._click import exceptions as usage  # Typer's own copy of Click's errors
 
 from scoring.errors import CodedError
-from scoring.rubric import Rubric, load_rubric
-from scoring.scorecard import Scorecard
-from scoring.stages import reason_text
-from scoring.transcript import read_transcript
 from scoring.vocabulary import LANGUAGES
-from trainer import __version__, services
-from trainer.batch import driver as batch
-from trainer.batch import ray as ray_batch
-from trainer.batch.files import find_recordings
-from trainer.batch.work import WorkerOptions
+from trainer import __version__
 from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError, Err, unexpected
-from trainer.services.scenarios import (
-    SCENARIO_DIR,
-    Scenario,
-    load_library,
-    resolve_scenario,
-    validate_scenario_files,
-)
-from trainer.speech import analysis as call_analysis
-from trainer.speech import models as whisper_models
-from trainer.speech import transcription
 from trainer.speech.formats import AUDIO_SUFFIXES
+
+# The services, the scorer (spaCy), Whisper and the database are imported inside the commands
+# that use them, so `callcoach --help` and the light commands start in a fraction of a second.
+if TYPE_CHECKING:
+    from scoring.rubric import Rubric
+    from scoring.scorecard import Scorecard
+    from trainer.services.scenarios import Scenario
 
 app = typer.Typer(
     name="callcoach",
@@ -69,6 +58,8 @@ def settings() -> Settings:
 
 def ready_settings() -> Settings:
     """Settings for commands that need a migrated database."""
+    from trainer import services
+
     current = settings()
     services.ensure_ready(current)
     return current
@@ -98,10 +89,14 @@ def db_upgrade() -> None:
 
     Example: callcoach db upgrade
     """
+    from trainer import services
+
     out.print(services.upgrade_database(settings()))
 
 
 def _role(value: str) -> str:
+    from trainer import services
+
     return services.parse_role(value).value
 
 
@@ -134,6 +129,8 @@ def users_add(
 
     Example: callcoach users add anna --role trainee --team "Team North"
     """
+    from trainer import services
+
     current = ready_settings()
     services.clean_username(username)  # a bad name fails before the prompt
     user = services.create_user(
@@ -153,6 +150,8 @@ def users_list() -> None:
 
     Example: callcoach users list
     """
+    from trainer import services
+
     current = ready_settings()
     table = Table("user", "name", "role", "team", "state")
     for account in services.account_list(settings=current, actor=services.COMMAND_LINE):
@@ -170,6 +169,8 @@ def users_password(username: Username, password_stdin: PasswordStdin = False) ->
 
     Example: callcoach users password anna
     """
+    from trainer import services
+
     current = ready_settings()
     services.reset_password(
         settings=current,
@@ -186,6 +187,8 @@ def users_deactivate(username: Username) -> None:
 
     Example: callcoach users deactivate anna
     """
+    from trainer import services
+
     services.set_active(
         settings=ready_settings(), actor=services.COMMAND_LINE, username=username, active=False
     )
@@ -198,6 +201,8 @@ def users_reactivate(username: Username) -> None:
 
     Example: callcoach users reactivate anna
     """
+    from trainer import services
+
     services.set_active(
         settings=ready_settings(), actor=services.COMMAND_LINE, username=username, active=True
     )
@@ -219,6 +224,8 @@ def users_set(
 
     Example: callcoach users set anna --role team-lead --team "Team South"
     """
+    from trainer import services
+
     user = services.change_role_and_team(
         settings=ready_settings(),
         actor=services.COMMAND_LINE,
@@ -236,6 +243,8 @@ def users_delete(username: Username) -> None:
 
     Example: callcoach users delete anna
     """
+    from trainer import services
+
     services.delete_user(settings=ready_settings(), actor=services.COMMAND_LINE, username=username)
     out.print(f"Deleted {username}; their calls are kept anonymously.")
 
@@ -262,6 +271,8 @@ def demo_seed(
     The history goes into an empty database only (seed-* accounts, demo password).
     Example: callcoach demo seed --trainees 500 --attempts 100000
     """
+    from trainer import services
+
     if trainees is not None or attempts is not None:
         if trainees is None or attempts is None:
             raise CallcoachError(Err.SEED_HALF_PLAN)
@@ -278,6 +289,8 @@ def demo_seed(
 
 
 def _seed_history(trainees: int, attempts: int, teams: int | None, seed: int) -> None:
+    from trainer import services
+
     current = ready_settings()
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("Seeding attempts", total=attempts)
@@ -306,6 +319,8 @@ def doctor(
 
     Example: callcoach doctor --repair
     """
+    from trainer import services
+
     checks = services.doctor(settings=settings(), repair=repair)
     table = Table("", "check", "detail")
     for check in checks:
@@ -334,6 +349,8 @@ def models_install(
 
     Example: callcoach models install --model base
     """
+    from trainer.speech import models as whisper_models
+
     folder = settings().models_dir
     if not whisper_models.install_model(folder, model, force=force, on_step=err.print):
         out.print(f"{model} is already installed in {folder / model} (--force reinstalls).")
@@ -345,6 +362,8 @@ def models_list() -> None:
 
     Example: callcoach models list
     """
+    from trainer.speech import models as whisper_models
+
     table = Table("model", "engine", "installed", "size", "path")
     for row in whisper_models.list_models(settings().models_dir):
         size = f"{row.size_bytes / 1e6:.0f} MB" if row.size_bytes else ""
@@ -370,6 +389,8 @@ def transcribe(
 
     Example: callcoach transcribe call.wav answer.webm --language en --json
     """
+    from trainer.speech import transcription
+
     current = settings()
     mapping = transcription.parse_channels(channels)
     for path in _transcribe_each(audio, show_progress=len(audio) > 1):
@@ -436,6 +457,9 @@ def score(
 
     Example: callcoach score call.txt --scenario late-delivery --language en --json
     """
+    from scoring.rubric import load_rubric
+    from trainer.services.scenarios import resolve_scenario
+
     chosen = resolve_scenario(scenario) if scenario else None
     rubric_used = load_rubric(rubric) if rubric else None
     for path in _score_each(inputs):
@@ -454,6 +478,9 @@ def _score_file(
     path: Path, language: str | None, scenario: Scenario | None, rubric: Rubric | None
 ) -> Scorecard:
     """A transcript file scored as it is; an audio file transcribed (speakers found) first."""
+    from scoring.transcript import read_transcript
+    from trainer.speech import analysis as call_analysis
+
     if path.suffix.lower() in AUDIO_SUFFIXES:
         analysis = call_analysis.analyse_call(
             path, settings=settings(), language=language, scenario=scenario, rubric=rubric
@@ -479,6 +506,8 @@ def _score_each(paths: list[Path]) -> Iterator[Path]:
 
 
 def _print_scorecard(path: Path, card: Scorecard) -> None:
+    from scoring.stages import reason_text
+
     out.print(f"[bold]{path}[/] ({card.language})", soft_wrap=True)
     if card.unscorable is not None:
         out.print(f"not scored: {card.unscorable.message}", markup=False)
@@ -535,6 +564,8 @@ def scenarios_validate(
 
     Example: callcoach scenarios validate trainer/scenarios/late-delivery.yaml
     """
+    from trainer.services.scenarios import SCENARIO_DIR, validate_scenario_files
+
     files = [
         file
         for path in paths or [SCENARIO_DIR]
@@ -557,6 +588,8 @@ def scenarios_list() -> None:
 
     Example: callcoach scenarios list
     """
+    from trainer.services.scenarios import load_library
+
     table = Table("id", "language", "channel", "difficulty", "customer", "title")
     for item in load_library():
         table.add_row(
@@ -589,6 +622,8 @@ def progress_command(
 
     Example: callcoach progress anna --json
     """
+    from trainer import services
+
     readiness = services.readiness_for(
         settings=ready_settings(), actor=services.COMMAND_LINE, username=trainee, language=language
     )
@@ -646,6 +681,11 @@ def batch_command(
     Writes one JSON line per file (an error line for a bad one) and a CSV summary.
     Example: callcoach batch calls/ --jobs 2 --out results.jsonl
     """
+    from trainer.batch import driver as batch
+    from trainer.batch.files import find_recordings
+    from trainer.batch.work import WorkerOptions
+    from trainer.speech import transcription
+
     current = ready_settings() if trainee else settings()
     transcription.choose(current, None, None, language)  # a bad language fails before workers
     options = WorkerOptions(
@@ -678,7 +718,9 @@ def with_optional_values(args: list[str]) -> list[str]:
         if arg == "--ray" and (
             following is None or following.startswith("-") or Path(following).exists()
         ):
-            filled.append(ray_batch.LOCAL)
+            from trainer.batch.ray import LOCAL
+
+            filled.append(LOCAL)
     return filled
 
 

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         description="Longest a worker may work on one job; then the job fails (E008) and its "
         "lease is no longer extended, seconds",
     )
+    prerender_voices: bool = Field(
+        True,
+        description="Render a started call's customer lines ahead, in the background, so each "
+        "reply is ready at once (off: each line is rendered when it is needed)",
+    )
     max_parallel_uploads: int = Field(
         2, ge=1, le=64, description="Uploads checked at the same time; more are refused (E007)"
     )

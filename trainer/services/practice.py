@@ -128,7 +128,8 @@ def start_practice(*, settings: Settings, actor: CurrentUser, scenario_id: str) 
         )
         assert attempt.id is not None
         attempt_id = attempt.id
-    prerender_voices(settings, scenario)
+    if settings.prerender_voices:
+        prerender_voices(settings, scenario)
     return get_call(settings=settings, actor=actor, attempt_id=attempt_id)
 
 
