@@ -950,6 +950,7 @@ RUSSIAN_VALUES: dict[str, str] = {
     "escalated": "передан дальше",
     "hung_up": "клиент положил трубку",
     "max_turns": "время вышло",
+    "the server log": "журнале сервера",
 }
 
 
