@@ -53,6 +53,7 @@ class Seeded:
     settings: Settings
     language: str
     trainee: str
+    trainee_name: str
     names: list[str]  # content that may appear in any language: people, scenarios, answers
     calls: list[int]
 
@@ -95,9 +96,10 @@ def _disputes(settings: Settings, trainee: str, attempt_id: int) -> None:
     )
 
 
-def _content(settings: Settings, answers: list[str]) -> list[str]:
+def _content(answers: list[str]) -> list[str]:
     names = [name for _, name, _, _ in services.accounts.DEMO_ACCOUNTS]
     names += [username for username, _, _, _ in services.accounts.DEMO_ACCOUNTS]
+    names.append(services.accounts.DEMO_TEAM)
     for scenario in load_library():
         names += [scenario.id, scenario.title, scenario.company, scenario.customer.name]
         names += [
@@ -124,7 +126,8 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     failed = _play(settings, trainee, scenario, [opening, f"{second} {ABUSE[language]}"] * 2)
     _disputes(settings, trainee, good)
     answers = [*scenario.example_good_answers, f"{second} {ABUSE[language]}", ABUSE[language]]
-    return Seeded(settings, language, trainee, _content(settings, answers), [good, failed])
+    name = _user(settings, trainee).display_name
+    return Seeded(settings, language, trainee, name, _content(answers), [good, failed])
 
 
 @pytest.fixture
@@ -148,7 +151,7 @@ def visible_texts(app: AppTest) -> Iterator[str]:
         found = MessageToDict(proto, preserving_proto_field_name=True)
         yield from _strings(found)
         if kind in ("dataframe", "arrow_data_frame"):
-            yield from _frame_texts(node.value)
+            yield from _frame_texts(node.value, json.loads(found.get("columns") or "{}"))
         if "spec" in found:
             yield from _chart_texts(json.loads(found["spec"]))
 
@@ -170,8 +173,12 @@ def _strings(found: Any, key: str = "") -> Iterator[str]:
         yield found
 
 
-def _frame_texts(frame: Any) -> Iterator[str]:
-    yield from (str(column) for column in frame.columns)
+def _frame_texts(frame: Any, config: dict[str, Any]) -> Iterator[str]:
+    """Headers (a column's label where one is set) and the text in the cells."""
+    for column in frame.columns:
+        yield str(
+            (config.get(f"col:name:{column}") or config.get(str(column)) or {}).get("label", column)
+        )
     for column in frame.columns:
         yield from (value for value in frame[column] if isinstance(value, str))
 
@@ -202,8 +209,7 @@ def problems(texts: list[str], seeded: Seeded) -> list[str]:
         if RAW_ID.search(plain) or "{" in plain or "}" in plain or "error[" in plain:
             found.append(text)
         elif seeded.language == "ru" and not CYRILLIC.search(plain):
-            if set(LATIN_WORD.findall(plain)) - BRANDS:
-                found.append(text)
+            found += [text] if set(LATIN_WORD.findall(plain)) - BRANDS else []
     return found
 
 

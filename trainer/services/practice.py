@@ -438,7 +438,7 @@ def _react_once(settings: Settings, actor: CurrentUser, attempt_id: int, answer:
         attempt_id, answer.position + 1, reactions[-1].line, _why(reactions[-1])
     )
     card = (
-        _score_call(settings, attempt, scenario, [*turns, customer], state.outcome)
+        _score_call(settings, attempt, scenario, [*turns, customer], state.outcome, actor)
         if state.ended
         else None
     )
@@ -472,13 +472,15 @@ def _score_call(
     scenario: Scenario,
     turns: list[Turn],
     outcome: str | None,
+    agent: CurrentUser,
 ) -> Scorecard:
+    first_name = agent.display_name.split()[0] if agent.display_name.strip() else None
     return score_transcript(
         _utterances(turns),
         language=scenario.language,
         rubric=scoring_files.rubric_in_use(settings),  # a trainer's edit when there is one
         lexicon=scoring_files.lexicon_in_use(settings, scenario.language),
-        scenario=scenario.scoring_requirements(),
+        scenario=scenario.scoring_requirements(agent_name=first_name),
         source=f"attempt {attempt.id}",
         outcome=outcome,  # a hang-up or a missed escalation cannot pass
     )

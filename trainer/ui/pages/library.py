@@ -72,9 +72,11 @@ def scenarios_tab() -> None:
         [
             {
                 "title": entry.title,
-                "language": entry.language,
+                "language": LANGUAGES.get(entry.language, entry.language),
                 "difficulty": entry.difficulty,
-                "customer": (entry.customer_type or "").replace("_", " "),
+                "customer": t(f"customer_type.{entry.customer_type}")
+                if entry.customer_type
+                else "",
                 "version": entry.version,
                 "enabled": entry.enabled,
                 "edited_by": entry.edited_by or "",
