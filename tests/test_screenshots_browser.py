@@ -42,8 +42,9 @@ def full_page(page: Page, name: str) -> None:
 
 
 def pick_language(page: Page, language: str) -> None:
-    box = page.locator(".st-key-language [data-baseweb='select']")
-    box.click()
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    box.wait_for(timeout=TIMEOUT_MS)
+    box.get_by_role("combobox").click()
     page.get_by_role("option", name=LANGUAGE_NAMES[language]).click()
     wait_until_idle(page)
 
@@ -63,7 +64,8 @@ def open_calls(page: Page, data: Seeded, role: str, prefix: str) -> None:
         page.locator("[data-testid='stSidebarNav'] a[href$='/review']").click()
         wait_until_idle(page)
         if role in LEADS:
-            page.locator(".st-key-trainee [data-baseweb='select']").click()
+            main = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first
+            main.get_by_role("combobox").click()
             page.get_by_role("option").filter(has_text=data.trainee_name).click()
             wait_until_idle(page)
         page.locator(f".st-key-open_{attempt_id} button").click()
@@ -78,7 +80,7 @@ def test_screenshot_every_page(seeded: Seeded, role: str) -> None:  # noqa: F811
     with running_app(seeded.settings) as url, chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.goto(url)
-        wait_until_idle(page)
+        page.locator(".st-key-login_username input").wait_for(timeout=TIMEOUT_MS)
         pick_language(page, seeded.language)
         full_page(page, f"{seeded.language}-sign-in")
         sign_in(page, url, USERS[role] or seeded.trainee)
