@@ -181,6 +181,7 @@ def _frame_texts(frame: Any, config: dict[str, Any]) -> Iterator[str]:
         )
     for column in frame.columns:
         yield from (value for value in frame[column] if isinstance(value, str))
+        yield from ("None" for value in frame[column] if value is None)  # shown as "None"
 
 
 def _chart_texts(spec: Any) -> Iterator[str]:
@@ -206,7 +207,8 @@ def problems(texts: list[str], seeded: Seeded) -> list[str]:
         for name in sorted(seeded.names, key=len, reverse=True):
             plain = plain.replace(name.replace("\\", ""), " ")
         plain = re.sub(r":[a-z]+(-[a-z]+)*\[|:material/[a-z_]+:|https?://\S+", " ", plain)
-        if RAW_ID.search(plain) or "{" in plain or "}" in plain or "error[" in plain:
+        repr_like = "{" in plain or "}" in plain or plain.strip() in ("None", "nan", "NaT")
+        if RAW_ID.search(plain) or repr_like or "error[" in plain:
             found.append(text)
         elif seeded.language == "ru" and not CYRILLIC.search(plain):
             found += [text] if set(LATIN_WORD.findall(plain)) - BRANDS else []

@@ -71,6 +71,8 @@ def open_calls(page: Page, data: Seeded, role: str, prefix: str) -> None:
         page.locator(f".st-key-open_{attempt_id} button").click()
         wait_until_idle(page)
         full_page(page, f"{prefix}-call-{attempt_id}")
+        page.locator(".st-key-back button").click()
+        wait_until_idle(page)
 
 
 @pytest.mark.parametrize("role", list(USERS))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -91,13 +92,27 @@ def auto_fail_text(failure: dict[str, Any]) -> str:
 
 
 def _criteria_chart(criteria: dict[str, Any]) -> None:
+    """Percent per criterion, in the rubric's order, with whole titles (no cut-off labels)."""
+    titles = [criterion_title(name) for name in criteria]
     frame = pd.DataFrame(
         {
-            t("card.criterion"): [criterion_title(name) for name in criteria],
-            "%": [100 * c["score"] / c["max"] if c["max"] else 0 for c in criteria.values()],
+            "criterion": titles,
+            "percent": [100 * c["score"] / c["max"] if c["max"] else 0 for c in criteria.values()],
         }
-    ).set_index(t("card.criterion"))
-    st.bar_chart(frame, horizontal=True, height=40 + 32 * len(criteria), y_label="", x_label="%")
+    )
+    chart = (
+        alt.Chart(frame, height=32 * len(criteria))
+        .mark_bar()
+        .encode(
+            x=alt.X("percent:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("criterion:N", title=None, sort=titles, axis=alt.Axis(labelLimit=320)),
+            tooltip=[
+                alt.Tooltip("criterion:N", title=t("card.criterion")),
+                alt.Tooltip("percent:Q", title="%", format=".0f"),
+            ],
+        )
+    )
+    st.altair_chart(chart, use_container_width=True)
 
 
 def _criteria_details(criteria: dict[str, Any]) -> None:
@@ -115,7 +130,12 @@ def evidence_line(item: dict[str, Any]) -> str:
     """One evidence item: which turn (1-based, when it has one), what it shows, what text."""
     turn = item.get("utterance")
     where = t("card.turn", n=turn + 1) if isinstance(turn, int) else t("card.whole_call")
-    return f"- {where} · **{term('rule', str(item['rule']))}**: “{escape(str(item['text']))}”"
+    return f"- {where} · **{term('rule', str(item['rule']))}**: {quoted(escape(str(item['text'])))}"
+
+
+def quoted(text: str) -> str:
+    """Quotation marks of the reader's language."""
+    return f"«{text}»" if _language() == "ru" else f"“{text}”"
 
 
 def _transcript(card: dict[str, Any]) -> None:
@@ -139,7 +159,7 @@ def _transcript(card: dict[str, Any]) -> None:
 def stage_reason(reason: dict[str, Any]) -> str:
     """Why a stage was given (the rule and its words, or the stage model's), escaped."""
     if "rule" in reason:
-        why = f"{term('rule', str(reason['rule']))} “{reason['phrase']}”"
+        why = f"{term('rule', str(reason['rule']))} {quoted(str(reason['phrase']))}"
     else:
         words = ", ".join(reason.get("words", [])) or t("card.stage_model_context")
         why = t("card.stage_model", percent=float(reason["probability"]), words=words)

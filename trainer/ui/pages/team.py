@@ -44,13 +44,15 @@ def team_table() -> None:
                 t("team.col_name"): row.display_name,
                 t("team.col_user"): row.username,
                 t("team.col_calls"): row.attempts,
-                t("team.col_average"): row.average,
-                t("team.col_last5"): row.last5_average,
+                t("team.col_average"): _number(row.average),
+                t("team.col_last5"): _number(row.last5_average),
                 t("team.col_trend"): list(row.trend),
                 t("team.col_readiness"): dashboard.readiness_summary(
                     view.readiness.get(row.username)
                 ),
-                t("team.col_activity"): row.last_activity,
+                t("team.col_activity"): (
+                    f"{row.last_activity:%Y-%m-%d %H:%M}" if row.last_activity else "—"
+                ),
             }
             for row in view.trainees
         ]
@@ -59,8 +61,6 @@ def team_table() -> None:
         frame,
         hide_index=True,
         column_config={
-            t("team.col_average"): st.column_config.NumberColumn(format="%.1f"),
-            t("team.col_last5"): st.column_config.NumberColumn(format="%.1f"),
             t("team.col_trend"): st.column_config.LineChartColumn(y_min=0, y_max=100),
         },
     )
@@ -71,6 +71,11 @@ def team_table() -> None:
         mime="text/csv",
         key="csv",
     )
+
+
+def _number(value: float | None) -> str:
+    """A score cell: one decimal, or a dash for none yet (never the word None)."""
+    return "—" if value is None else f"{value:.1f}"
 
 
 def heatmap() -> None:
@@ -91,7 +96,7 @@ def heatmap() -> None:
         alt.Chart(frame)
         .mark_rect()
         .encode(
-            x=alt.X("criterion:N", title=None),
+            x=alt.X("criterion:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
             y=alt.Y("trainee:N", title=None),
             color=alt.Color(
                 "percent:Q",
@@ -118,7 +123,7 @@ def customer_types() -> None:
             mean: [row.mean_overall for row in view.customer_types],
         }
     )
-    st.bar_chart(frame, x=kind, y=mean, horizontal=True, y_label="")
+    st.bar_chart(frame, x=kind, y=mean, horizontal=True, x_label="", y_label="")
 
 
 def trainee_detail() -> None:
