@@ -22,7 +22,9 @@ try:
     settings = get_settings()
     services.ensure_ready(settings)
 except CallcoachError as error:
-    st.error(f"**{t('error.setup')}**\n\n{error_text(error)}")
+    # our own words, unescaped: the command to run keeps its code formatting
+    language = str(st.session_state.get("language") or "en")
+    st.error(f"**{t('error.setup')}**\n\n{error.message(language)}  \n:small[{error.code}]")
     st.stop()
 
 
