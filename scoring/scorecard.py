@@ -162,7 +162,7 @@ def scorecard(call: Call, hits: list[Hit]) -> Scorecard:
     for name, criterion in call.rubric.criteria.items():
         if _applies(criterion, call, conditions):
             card.criteria[name] = score_criterion(
-                name, criterion, credited, conditions, call.lexicon
+                name, criterion, credited, conditions, call.lexicon, example_words(call)
             )
     card.overall = overall(card.criteria, _weights(call.rubric, call.scenario))
     card.auto_fail = auto_failures(call, hits, card.stages)
@@ -206,10 +206,29 @@ def _item_applies(item: Item, conditions: set[str]) -> bool:
     return item.only_if is None or item.only_if in conditions
 
 
+def example_words(call: Call) -> dict[str, str]:
+    """What feedback examples say for the agent, company, customer and case: the call's own
+    (its scenario's and trainee's), else the lexicon's stand-ins."""
+    scenario = call.scenario
+    own = {
+        "agent": scenario.agent_name,
+        "company": scenario.company,
+        "customer": scenario.customer_name,
+        "reference": scenario.reference,
+    }
+    return call.lexicon.data.examples | {name: value for name, value in own.items() if value}
+
+
 def score_criterion(
-    name: str, criterion: Criterion, hits: list[Hit], conditions: set[str], lexicon: Lexicon
+    name: str,
+    criterion: Criterion,
+    hits: list[Hit],
+    conditions: set[str],
+    lexicon: Lexicon,
+    examples: dict[str, str] | None = None,
 ) -> CriterionScore:
-    """Checklist score: max × earned / possible points, with evidence and feedback."""
+    """Checklist score: max × earned / possible points, with evidence and feedback (its
+    examples naming ``examples``' agent, company, customer and case)."""
     items = {key: item for key, item in criterion.items.items() if _item_applies(item, conditions)}
     earned, evidence, missed = 0, [], []
     for key, item in items.items():
@@ -220,7 +239,8 @@ def score_criterion(
             missed.append(key)
         evidence += _evidence(item_hits)
     possible = sum(item.points for item in items.values())
-    feedback = " ".join(lexicon.data.feedback[f"{name}.{key}"] for key in missed)
+    words = lexicon.data.examples | (examples or {})
+    feedback = " ".join(lexicon.data.feedback[f"{name}.{key}"].format_map(words) for key in missed)
     score = round(criterion.max * earned / possible)
     return CriterionScore(score, criterion.max, _unique(evidence), missed, feedback)
 

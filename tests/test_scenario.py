@@ -387,6 +387,8 @@ def test_scoring_requirements_carry_what_scoring_reads() -> None:
         "version": "1",
         "customer_name": "David Okafor",
         "company": "Skyline Broadband",
+        "agent_name": None,
+        "reference": "account 300-551-207",
         "forbidden_promises": ["fixed today", "fixed by", "back up by", "engineer today"],
         "required_stages": ["greeting", "needs_discovery", "solution_offer", "follow_up"],
         "escalation_expected": True,

@@ -83,7 +83,9 @@ def test_missed_items_get_one_feedback_sentence_each_in_the_calls_language() -> 
         (CUSTOMER, "4471."),
         (AGENT, "Я могу отправить замену сегодня."),
     ]
-    expected = "Вы не подтвердили детали. Попробуйте: «Правильно ли я понимаю, ваш заказ 4471?»"
+    expected = (
+        "Вы не подтвердили детали. Попробуйте: «Правильно ли я понимаю: [что сказал клиент]?»"
+    )
     feedback = card_for(lines).criteria["needs_discovery"].feedback
     assert expected in feedback
 

@@ -30,13 +30,17 @@ def test_highlight_marks_evidence_spans() -> None:
 @pytest.mark.parametrize(
     ("item", "line"),
     [
-        ({"utterance": 0, "rule": "greet.hello", "text": "Hello"}, "- #1 `greet.hello`: “Hello”"),
+        (
+            {"utterance": 0, "rule": "greet.hello", "text": "Hello"},
+            "- turn 1 · **greeting**: “Hello”",
+        ),
         (
             {"utterance": None, "rule": "delivery.pace", "text": "150 wpm"},
-            "- `delivery.pace`: “150 wpm”",
+            "- whole call · **pace**: “150 wpm”",
         ),
     ],
 )
 def test_evidence_line(item: dict[str, object], line: str) -> None:
-    """Evidence names its utterance when it has one (delivery evidence has none)."""
+    """Evidence names its turn (delivery evidence is about the whole call) and what the rule
+    found, in words, never its id."""
     assert line == evidence_line(item)

@@ -143,6 +143,8 @@ class Scenario(_Strict):
     skills: list[Skill] = Field(min_length=1)
     customer: Persona
     company: str = Field(min_length=1)
+    # the case's number as the agent reads it back ("order 58213"): feedback examples use it
+    reference: str | None = Field(default=None, min_length=1)
     briefing: str = Field(min_length=1)
     goal: str = Field(min_length=1)
     required_stages: list[Stage] = []
@@ -184,13 +186,16 @@ class Scenario(_Strict):
         """How a good call ends: escalated when escalation is expected, else resolved."""
         return "escalated" if self.escalation_expected else "resolved"
 
-    def scoring_requirements(self) -> dict[str, Any]:
-        """The fields scoring reads (see scoring/scenario.py)."""
+    def scoring_requirements(self, agent_name: str | None = None) -> dict[str, Any]:
+        """The fields scoring reads (see scoring/scenario.py); ``agent_name`` is who plays
+        the agent, named in the feedback's examples."""
         return {
             "id": self.id,
             "version": str(self.version),
             "customer_name": self.customer.name,
             "company": self.company,
+            "agent_name": agent_name,
+            "reference": self.reference,
             "forbidden_promises": self.forbidden_promises,
             "required_stages": self.required_stages,
             "escalation_expected": self.escalation_expected,

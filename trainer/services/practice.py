@@ -466,7 +466,7 @@ def _react_once(settings: Settings, actor: CurrentUser, call: _Call, answer: Lin
     reply = _customer_line(answer.position + 1, reaction.line, _why(reaction))
     outcome = reaction.state.outcome
     said: list[Turn | Line] = [*earlier, answer, reply]
-    card = _score_call(settings, call, said, outcome) if reaction.state.ended else None
+    card = _score_call(settings, call, said, outcome, actor) if reaction.state.ended else None
     try:
         with db.session_scope(settings.database_url) as session:
             attempt = _own_open_attempt(session, actor, call.attempt_id)
@@ -514,15 +514,20 @@ def _why(reaction: simulator.Reaction) -> dict[str, Any]:
 
 
 def _score_call(
-    settings: Settings, call: _Call, said: Sequence[Turn | Line], outcome: str | None
+    settings: Settings,
+    call: _Call,
+    said: Sequence[Turn | Line],
+    outcome: str | None,
+    agent: CurrentUser,
 ) -> Scorecard:
     scenario = call.scenario
+    first_name = agent.display_name.split()[0] if agent.display_name.strip() else None
     return score_transcript(
         _utterances(said),
         language=scenario.language,
         rubric=scoring_files.rubric_in_use(settings),  # a trainer's edit when there is one
         lexicon=scoring_files.lexicon_in_use(settings, scenario.language),
-        scenario=scenario.scoring_requirements(),
+        scenario=scenario.scoring_requirements(agent_name=first_name),
         source=f"attempt {call.attempt_id}",
         outcome=outcome,  # a hang-up or a missed escalation cannot pass
     )

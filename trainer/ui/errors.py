@@ -2,9 +2,9 @@
 
 Every page runs inside :func:`shown_errors` (streamlit_app.py wraps the navigation; a
 fragment, which reruns on its own, is decorated with it). A coded error is shown as its
-line; anything else as a short "something went wrong, reference X" while the traceback
-goes to the server log under that reference. Streamlit's own rerun and stop signals are
-BaseExceptions and pass through.
+line in the reader's language, its code as small print for support; anything else as a
+short "something went wrong, reference X" while the traceback goes to the server log under
+that reference. Streamlit's own rerun and stop signals are BaseExceptions and pass through.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import streamlit as st
 
 from scoring.errors import CodedError
 from trainer.errors import unexpected
+from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape
 
 SERVER_LOG = "the server log"
@@ -27,6 +28,18 @@ def shown_errors() -> Iterator[None]:
     try:
         yield
     except CodedError as error:
-        st.error(escape(str(error)), icon=":material/error:")
+        show_error(error)
     except Exception as error:
-        st.error(escape(str(unexpected(error, log=SERVER_LOG))), icon=":material/error:")
+        show_error(unexpected(error, log=SERVER_LOG))
+
+
+def error_text(error: CodedError) -> str:
+    """What happened and what to do in the reader's language; the code in small print."""
+    language = str(st.session_state.get("language") or "en")
+    code = t("card.support_code", code=error.code)
+    return f"{escape(error.message(language))}  \n:small[:gray[{code}]]"
+
+
+def show_error(error: CodedError) -> None:
+    """A coded error as one message on the page."""
+    st.error(error_text(error), icon=":material/error:")

@@ -49,9 +49,9 @@ def score_chart(rows: list[AttemptRow]) -> None:
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("when:T", title=None), y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]))
+            x=alt.X("when:T", title=None),
+            y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]), title=None),
         )
     )
-    rule = alt.Chart(pd.DataFrame({"y": [PASS_SCORE]})).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
     st.markdown(f"#### {t('progress.scores')}")
-    st.altair_chart(line + rule, use_container_width=True)
+    st.altair_chart(line + pass_line(), use_container_width=True)

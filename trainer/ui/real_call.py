@@ -9,6 +9,7 @@ import streamlit as st
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import CurrentUser, calls
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape, speaker_message
 
@@ -75,7 +76,7 @@ def swap(view: calls.RealCallView, turn: calls.RealTurn, user: CurrentUser) -> N
             speaker=OTHER[turn.speaker],
         )
     except CallcoachError as error:
-        st.error(escape(str(error)))
+        show_error(error)
         return
     st.toast(t("calls.swapped"), icon=":material/swap_horiz:")
     st.rerun()

@@ -1,6 +1,8 @@
 """The scorecard: overall, a chart per criterion, evidence highlighted in the transcript.
 
-User text (transcripts, evidence) is shown as escaped markdown, never as raw HTML.
+User text (transcripts, evidence) is shown as escaped markdown, never as raw HTML. Every
+criterion, rule, stage and figure is shown by its title in the reader's language, never by
+its id.
 """
 
 from __future__ import annotations
@@ -8,11 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from scoring.stages import reason_text
-from trainer.ui.i18n import t
+from trainer.config import get_settings
+from trainer.services import review
+from trainer.ui.i18n import STRINGS, t
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
 
@@ -39,6 +43,23 @@ def speaker_message(speaker: str) -> Any:
     return st.chat_message("user" if is_agent else "assistant", avatar=avatar)
 
 
+def _language() -> str:
+    return str(st.session_state.get("language") or "en")
+
+
+def criterion_title(name: str) -> str:
+    """A criterion's title from the rubric in use, in the reader's language."""
+    criterion = review.rubric_criteria(settings=get_settings()).get(name)
+    return criterion.title_in(_language()) if criterion else name.replace("_", " ")
+
+
+def term(prefix: str, value: str) -> str:
+    """A rule, stage, metric or outcome by its title (``prefix.value`` in i18n); an id that
+    has none (a custom rule) reads as words."""
+    key = f"{prefix}.{value}"
+    return t(key) if key in STRINGS else value.replace("_", " ").replace(".", " ")
+
+
 def show_scorecard(card: dict[str, Any]) -> None:
     """The whole scorecard of one call."""
     st.subheader(t("card.title"))
@@ -58,23 +79,46 @@ def _summary(card: dict[str, Any]) -> None:
     left.metric(t("card.overall"), f"{overall:.0f} / 100")
     right.metric(t("card.result"), t("card.passed") if passed else t("card.failed"))
     for failure in card.get("auto_fail", []):
-        st.error(f"{t('card.auto_fail')}: {escape(str(failure.get('message', failure)))}")
+        st.error(f"{t('card.auto_fail')}: {escape(auto_fail_text(failure))}")
+
+
+def auto_fail_text(failure: dict[str, Any]) -> str:
+    """Why the call failed automatically, in words: the rule and what it found."""
+    rule, text = str(failure.get("rule", "")), str(failure.get("text") or "")
+    key = f"autofail.{rule}"
+    if key not in STRINGS:
+        return f"{t('autofail.other')}: {term('rule', rule)}"
+    return t(key, text=text, stage=term("stage", text), outcome=term("outcome", text))
 
 
 def _criteria_chart(criteria: dict[str, Any]) -> None:
+    """Percent per criterion, in the rubric's order, with whole titles (no cut-off labels)."""
+    titles = [criterion_title(name) for name in criteria]
     frame = pd.DataFrame(
         {
-            "criterion": list(criteria),
+            "criterion": titles,
             "percent": [100 * c["score"] / c["max"] if c["max"] else 0 for c in criteria.values()],
         }
-    ).set_index("criterion")
-    st.bar_chart(frame, horizontal=True, height=40 + 32 * len(criteria), y_label="", x_label="%")
+    )
+    chart = (
+        alt.Chart(frame, height=32 * len(criteria))
+        .mark_bar()
+        .encode(
+            x=alt.X("percent:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("criterion:N", title=None, sort=titles, axis=alt.Axis(labelLimit=320)),
+            tooltip=[
+                alt.Tooltip("criterion:N", title=t("card.criterion")),
+                alt.Tooltip("percent:Q", title="%", format=".0f"),
+            ],
+        )
+    )
+    st.altair_chart(chart, use_container_width=True)
 
 
 def _criteria_details(criteria: dict[str, Any]) -> None:
     st.markdown(f"#### {t('card.criteria')}")
     for name, criterion in criteria.items():
-        label = f"{name.replace('_', ' ')} — {criterion['score']:g} / {criterion['max']:g}"
+        label = f"{criterion_title(name)} — {criterion['score']:g} / {criterion['max']:g}"
         with st.expander(label, expanded=bool(criterion["missed"])):
             if criterion.get("feedback"):
                 st.markdown(f"**{t('card.missed')}:** {escape(criterion['feedback'])}")
@@ -83,9 +127,15 @@ def _criteria_details(criteria: dict[str, Any]) -> None:
 
 
 def evidence_line(item: dict[str, Any]) -> str:
-    """One evidence item: which utterance (1-based, when it has one), which rule, what text."""
-    where = f"#{item['utterance'] + 1} " if isinstance(item.get("utterance"), int) else ""
-    return f"- {where}`{item['rule']}`: “{escape(str(item['text']))}”"
+    """One evidence item: which turn (1-based, when it has one), what it shows, what text."""
+    turn = item.get("utterance")
+    where = t("card.turn", n=turn + 1) if isinstance(turn, int) else t("card.whole_call")
+    return f"- {where} · **{term('rule', str(item['rule']))}**: {quoted(escape(str(item['text'])))}"
+
+
+def quoted(text: str) -> str:
+    """Quotation marks of the reader's language."""
+    return f"«{text}»" if _language() == "ru" else f"“{text}”"
 
 
 def _transcript(card: dict[str, Any]) -> None:
@@ -96,7 +146,9 @@ def _transcript(card: dict[str, Any]) -> None:
             spans.setdefault(item["utterance"], []).append(item["text"])
     for utterance in card["utterances"]:
         with speaker_message(utterance["speaker"]):
-            stages = " ".join(f"`{stage}`" for stage in utterance.get("stages", []))
+            stages = " ".join(
+                f":blue-badge[{term('stage', stage)}]" for stage in utterance.get("stages", [])
+            )
             text = highlight(utterance["text"], spans.get(utterance["index"], []))
             st.markdown(f"{text} {stages}")
             reasons = [stage_reason(r) for r in utterance.get("stage_evidence", [])]
@@ -105,8 +157,13 @@ def _transcript(card: dict[str, Any]) -> None:
 
 
 def stage_reason(reason: dict[str, Any]) -> str:
-    """Why a stage was given, escaped for markdown."""
-    return f"{reason['stage']}: {escape(reason_text(reason))}"
+    """Why a stage was given (the rule and its words, or the stage model's), escaped."""
+    if "rule" in reason:
+        why = f"{term('rule', str(reason['rule']))} {quoted(str(reason['phrase']))}"
+    else:
+        words = ", ".join(reason.get("words", [])) or t("card.stage_model_context")
+        why = t("card.stage_model", percent=float(reason["probability"]), words=words)
+    return f"{term('stage', str(reason['stage']))}: {escape(why)}"
 
 
 def _delivery(delivery: dict[str, Any]) -> None:
@@ -118,4 +175,4 @@ def _delivery(delivery: dict[str, Any]) -> None:
     st.markdown(f"#### {t('card.delivery')}")
     columns = st.columns(len(shown))
     for column, (name, value) in zip(columns, shown.items(), strict=True):
-        column.metric(name.replace("_", " "), f"{value:g}")
+        column.metric(term("metric", name), f"{value:g}")

@@ -10,6 +10,7 @@ import streamlit as st
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.state import require_user
 
@@ -17,6 +18,7 @@ ROLES = [role.value for role in services.Role]
 
 settings = get_settings()
 user = require_user()
+ROLE_TITLES = {role: t(f"role.{role}") for role in ROLES}  # in the page's language
 st.title(t("accounts.title"))
 if st.session_state["accounts_notice"]:
     st.success(st.session_state["accounts_notice"])
@@ -28,7 +30,7 @@ def act(action: Callable[[], object], done: str) -> None:
     try:
         action()
     except CallcoachError as error:
-        st.error(str(error))
+        show_error(error)
     else:
         st.session_state["accounts_notice"] = done
         st.rerun()
@@ -42,7 +44,7 @@ def state_of(account: services.Account) -> str:
 try:
     rows = services.account_list(settings=settings, actor=user)
 except CallcoachError as error:  # not an admin (the page is only in an admin's menu)
-    st.error(str(error))
+    show_error(error)
     st.stop()
 st.dataframe(
     [
@@ -62,7 +64,7 @@ with st.expander(t("accounts.add"), expanded=False), st.form("add_account", clea
     username = st.text_input(t("accounts.username"), key="new_username")
     display_name = st.text_input(t("accounts.name"), key="new_display_name")
     role = st.selectbox(
-        t("accounts.role"), ROLES, format_func=lambda r: t(f"role.{r}"), key="new_role"
+        t("accounts.role"), ROLES, format_func=ROLE_TITLES.__getitem__, key="new_role"
     )
     team = st.text_input(t("accounts.team_new"), key="new_team")
     password = st.text_input(
@@ -93,7 +95,7 @@ if picked is not None:
             t("accounts.role"),
             ROLES,
             index=ROLES.index(account.role.value),
-            format_func=lambda r: t(f"role.{r}"),
+            format_func=ROLE_TITLES.__getitem__,
             key="edit_role",
         )
         new_team = st.text_input(t("accounts.team_edit"), value=account.team or "", key="edit_team")

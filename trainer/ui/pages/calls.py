@@ -10,7 +10,7 @@ from trainer import services
 from trainer.config import get_settings
 from trainer.services import calls
 from trainer.ui.errors import shown_errors
-from trainer.ui.i18n import t
+from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.real_call import speaker_notes
 from trainer.ui.scorecard import escape
 from trainer.ui.state import require_user
@@ -51,13 +51,16 @@ def upload_form() -> None:
         )  # fmt: skip
         trainee_column, channel_column, language_column = st.columns(3)
         trainee = choose_trainee(trainee_column)
+        # labels worked out here, in the page's language, not when a widget is formatted
+        sides = {side: t(f"calls.left.{side}") for side in ("agent", "customer")}
         left = channel_column.radio(
-            t("calls.channels"), ["agent", "customer"], horizontal=True, key="calls_left",
-            format_func=lambda side: t(f"calls.left.{side}"), help=t("calls.channels_help"),
+            t("calls.channels"), list(sides), horizontal=True, key="calls_left",
+            format_func=sides.__getitem__, help=t("calls.channels_help"),
         )  # fmt: skip
+        languages = {"auto": t("calls.language.auto")} | LANGUAGES
         language = language_column.selectbox(
             t("calls.language"), LANGUAGE_CHOICES, key="calls_language",
-            format_func=lambda code: t(f"calls.language.{code}") if code == "auto" else code,
+            format_func=languages.__getitem__,
         )  # fmt: skip
         sent = st.form_submit_button(t("calls.upload"), icon=":material/upload:", type="primary")
     if sent:
@@ -78,7 +81,8 @@ def upload(files: list[Any], trainee: str | None, left: str, language: str) -> N
                 language=None if language == "auto" else language,
             )  # fmt: skip
     except calls.FileRefusedError as error:
-        st.error(escape(t("calls.refused", file=error.file, error=error)))
+        message = error.message(st.session_state["language"])
+        st.error(escape(t("calls.refused", file=error.file, error=message)))
         return
     for result in results:
         message = t(f"calls.outcome.{result.outcome}", file=result.file)

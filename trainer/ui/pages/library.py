@@ -13,6 +13,7 @@ from scoring.errors import CodedError
 from trainer.config import get_settings
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.scorecard import escape
 from trainer.ui.state import require_user
@@ -39,7 +40,7 @@ def run_safely(action: str, work: Callable[[], Result], text: str = "") -> Resul
             show_problems(error.problems, text)
             st.caption(t("library.not_saved"))
         except CodedError as error:  # the application's and scoring's (a broken lexicon)
-            st.error(str(error))
+            show_error(error)
     return None
 
 
@@ -71,9 +72,11 @@ def scenarios_tab() -> None:
         [
             {
                 "title": entry.title,
-                "language": entry.language,
+                "language": LANGUAGES.get(entry.language, entry.language),
                 "difficulty": entry.difficulty,
-                "customer": (entry.customer_type or "").replace("_", " "),
+                "customer": t(f"customer_type.{entry.customer_type}")
+                if entry.customer_type
+                else "",
                 "version": entry.version,
                 "enabled": entry.enabled,
                 "edited_by": entry.edited_by or "",

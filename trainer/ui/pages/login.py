@@ -7,6 +7,7 @@ import streamlit as st
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.state import sign_in
 
@@ -47,7 +48,7 @@ def single_sign_on(provider: str) -> None:
             settings=settings, identity=identity, email_verified=verified
         )
     except CallcoachError as error:
-        st.error(str(error))
+        show_error(error)
         st.button(t("login.sso_out"), on_click=st.logout, key="sso_out")
     else:
         sign_in(settings, user)
@@ -78,7 +79,7 @@ if submitted:
                 client=st.context.ip_address,  # None on this machine: throttled per account only
             )
         except CallcoachError as error:
-            st.error(str(error))
+            show_error(error)
         else:
             sign_in(settings, user)
             st.rerun()

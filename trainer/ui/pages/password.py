@@ -7,6 +7,7 @@ import streamlit as st
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.state import renew_session, require_user
 
@@ -38,7 +39,7 @@ if submitted:
                 settings=settings, actor=user, old_password=old, new_password=new
             )
         except CallcoachError as error:
-            st.error(str(error))
+            show_error(error)
         else:
             renew_session(settings, renewed)  # this browser stays signed in, others are out
             st.session_state["accounts_notice"] = t("password.changed")

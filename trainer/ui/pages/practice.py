@@ -7,6 +7,7 @@ import streamlit as st
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import practice
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
 from trainer.ui.state import require_user
@@ -25,7 +26,7 @@ def run_safely(action: str, work: object) -> None:
         try:
             view = work() if callable(work) else None
         except CallcoachError as error:
-            st.error(str(error))
+            show_error(error)
             return
     if isinstance(view, practice.CallView):
         open_call(view)
@@ -58,10 +59,18 @@ def filtered(cards: list[practice.ScenarioCard]) -> list[practice.ScenarioCard]:
     low, high = difficulty.select_slider(
         t("practice.difficulty"), options=[1, 2, 3, 4, 5], value=(1, 5), key="filter_difficulty"
     )
-    skills = sorted({s for c in cards for s in c.scenario.skills})
-    chosen_skill = skill.selectbox(t("practice.skill"), [any_, *skills], key="filter_skill")
-    types = sorted({c.scenario.customer.type for c in cards})
-    chosen_type = kind.selectbox(t("practice.customer_type"), [any_, *types], key="filter_type")
+    skills = {s: t(f"skill.{s}") for c in cards for s in c.scenario.skills}
+    chosen_skill = skill.selectbox(
+        t("practice.skill"), [any_, *sorted(skills, key=skills.__getitem__)], key="filter_skill",
+        format_func=lambda s: skills.get(s, s),
+    )  # fmt: skip
+    types = {
+        c.scenario.customer.type: t(f"customer_type.{c.scenario.customer.type}") for c in cards
+    }
+    chosen_type = kind.selectbox(
+        t("practice.customer_type"), [any_, *sorted(types)], key="filter_type",
+        format_func=lambda k: types.get(k, k),
+    )  # fmt: skip
     shown = [
         c
         for c in cards
@@ -81,8 +90,10 @@ def scenario_card(card: practice.ScenarioCard) -> None:
         text, action = st.columns([5, 1], vertical_alignment="center")
         stars = "★" * scenario.difficulty + "☆" * (5 - scenario.difficulty)
         text.markdown(f"**{escape(scenario.title)}** · {scenario.language.upper()} · {stars}")
-        skills = ", ".join(scenario.skills)
-        customer = f"{scenario.customer.type.replace('_', ' ')}, {scenario.customer.temperament}"
+        skills = ", ".join(t(f"skill.{s}") for s in scenario.skills)
+        customer = (
+            f"{t(f'customer_type.{scenario.customer.type}')}, {scenario.customer.temperament}"
+        )
         done = (
             t("practice.practised", count=str(card.attempts), best=f"{card.best_score or 0:.0f}")
             if card.attempts
@@ -203,4 +214,4 @@ else:
         call_screen(practice.get_call(settings=settings, actor=user, attempt_id=call_id))
     except CallcoachError as error:
         st.session_state["call_id"] = None
-        st.error(str(error))
+        show_error(error)

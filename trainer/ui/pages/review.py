@@ -10,6 +10,7 @@ from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import calls, practice, review
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.real_call import show_real_call
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
@@ -42,7 +43,8 @@ def attempt_list(username: str) -> None:
         text, action = st.columns([5, 1], vertical_alignment="center")
         when = row.started_at.strftime("%Y-%m-%d %H:%M")
         title = row.title if row.kind == "practice" else t("calls.real_call")
-        text.markdown(f"**{escape(title)}** · {when} · {row.status} · {score}")
+        status = t(f"attempt_status.{row.status}")
+        text.markdown(f"**{escape(title)}** · {when} · {status} · {score}")
         if action.button(t("review.open"), key=f"open_{row.id}"):
             st.session_state["review_attempt_id"] = row.id
             st.rerun()
@@ -110,7 +112,8 @@ def criterion_state(view: review.CriterionView) -> None:
             st.warning(t("review.dispute_open", reason=escape(dispute.reason)))
         else:
             comment = escape(dispute.resolution_comment or "")
-            st.caption(t("review.dispute_done", status=dispute.status, comment=comment))
+            status = t(f"decision.{dispute.status}")
+            st.caption(t("review.dispute_done", status=status, comment=comment))
 
 
 def run(action: object) -> None:
@@ -118,7 +121,7 @@ def run(action: object) -> None:
         if callable(action):
             action()
     except CallcoachError as error:
-        st.error(str(error))
+        show_error(error)
     else:
         st.toast(t("review.saved"))
         st.rerun()  # the criterion above the form shows the new state
@@ -142,11 +145,12 @@ def correction_form(view: review.CriterionView) -> None:
 def decision_form(view: review.CriterionView) -> None:
     dispute = view.open_dispute
     assert dispute is not None
+    decisions = {d: t(f"decision.{d}") for d in ("accepted", "partially-accepted", "rejected")}
     with st.form(f"decide_{dispute.id}"):
         st.markdown(f"**{t('review.decide')}**")
         decision = st.radio(
-            t("review.decision"), ["accepted", "partially-accepted", "rejected"], horizontal=True,
-            key=f"decision_{dispute.id}",
+            t("review.decision"), list(decisions), horizontal=True, key=f"decision_{dispute.id}",
+            format_func=decisions.__getitem__,
         )  # fmt: skip
         value = st.number_input(
             t("review.new_value"), 0.0, view.max_value, view.current, 1.0,
@@ -217,4 +221,4 @@ else:
         drill_down(int(chosen))
     except CallcoachError as error:
         st.session_state["review_attempt_id"] = None
-        st.error(str(error))
+        show_error(error)

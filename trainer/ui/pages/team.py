@@ -10,8 +10,10 @@ from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import dashboard, review
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import pass_line, show_readiness
+from trainer.ui.scorecard import criterion_title
 from trainer.ui.state import require_user
 
 settings = get_settings()
@@ -39,14 +41,18 @@ def team_table() -> None:
     frame = pd.DataFrame(
         [
             {
-                "name": row.display_name,
-                "user": row.username,
-                "calls": row.attempts,
-                "average": row.average,
-                "last 5": row.last5_average,
-                "trend": list(row.trend),
-                "readiness": dashboard.readiness_summary(view.readiness.get(row.username)),
-                "last activity": row.last_activity,
+                t("team.col_name"): row.display_name,
+                t("team.col_user"): row.username,
+                t("team.col_calls"): row.attempts,
+                t("team.col_average"): _number(row.average),
+                t("team.col_last5"): _number(row.last5_average),
+                t("team.col_trend"): list(row.trend),
+                t("team.col_readiness"): dashboard.readiness_summary(
+                    view.readiness.get(row.username)
+                ),
+                t("team.col_activity"): (
+                    f"{row.last_activity:%Y-%m-%d %H:%M}" if row.last_activity else "—"
+                ),
             }
             for row in view.trainees
         ]
@@ -55,9 +61,7 @@ def team_table() -> None:
         frame,
         hide_index=True,
         column_config={
-            "average": st.column_config.NumberColumn(format="%.1f"),
-            "last 5": st.column_config.NumberColumn(format="%.1f"),
-            "trend": st.column_config.LineChartColumn(y_min=0, y_max=100),
+            t("team.col_trend"): st.column_config.LineChartColumn(y_min=0, y_max=100),
         },
     )
     st.download_button(
@@ -69,23 +73,41 @@ def team_table() -> None:
     )
 
 
+def _number(value: float | None) -> str:
+    """A score cell: one decimal, or a dash for none yet (never the word None)."""
+    return "—" if value is None else f"{value:.1f}"
+
+
 def heatmap() -> None:
     st.markdown(f"#### {t('team.heatmap')}")
-    frame = pd.DataFrame([vars(cell) for cell in view.heatmap])
+    names = {row.username: row.display_name for row in view.trainees}
+    frame = pd.DataFrame(
+        [
+            {
+                "criterion": criterion_title(cell.criterion),
+                "trainee": names.get(cell.username, cell.username),
+                "percent": cell.mean_percent,
+                "calls": cell.attempts,
+            }
+            for cell in view.heatmap
+        ]
+    )
     chart = (
         alt.Chart(frame)
         .mark_rect()
         .encode(
-            x=alt.X("criterion:N", title=None),
-            y=alt.Y("username:N", title=None),
+            x=alt.X("criterion:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+            y=alt.Y("trainee:N", title=None),
             color=alt.Color(
-                "mean_percent:Q", scale=alt.Scale(domain=[0, 100], scheme="redyellowgreen")
+                "percent:Q",
+                scale=alt.Scale(domain=[0, 100], scheme="redyellowgreen"),
+                title="%",
             ),
             tooltip=[
-                "username",
-                "criterion",
-                alt.Tooltip("mean_percent:Q", format=".0f"),
-                "attempts",
+                alt.Tooltip("trainee:N", title=t("team.trainee")),
+                alt.Tooltip("criterion:N", title=t("card.criterion")),
+                alt.Tooltip("percent:Q", format=".0f", title="%"),
+                alt.Tooltip("calls:Q", title=t("team.col_calls")),
             ],
         )
     )
@@ -94,8 +116,14 @@ def heatmap() -> None:
 
 def customer_types() -> None:
     st.markdown(f"#### {t('team.types')}")
-    frame = pd.DataFrame([vars(row) for row in view.customer_types])
-    st.bar_chart(frame, x="customer_type", y="mean_overall", horizontal=True, y_label="")
+    kind, mean = t("practice.customer_type"), t("team.col_average")
+    frame = pd.DataFrame(
+        {
+            kind: [t(f"customer_type.{row.customer_type}") for row in view.customer_types],
+            mean: [row.mean_overall for row in view.customer_types],
+        }
+    )
+    st.bar_chart(frame, x=kind, y=mean, horizontal=True, x_label="", y_label="")
 
 
 def trainee_detail() -> None:
@@ -129,7 +157,7 @@ def trainee_detail() -> None:
                 review.sign_off(settings=settings, actor=user, username=username, level=level.name)
                 st.toast(t("team.signed"))
             except CallcoachError as error:
-                st.error(str(error))
+                show_error(error)
     st.download_button(
         t("team.pdf"),
         dashboard.trainee_report(settings=settings, actor=user, username=username),
@@ -145,10 +173,18 @@ def calibration() -> None:
     if not rows:
         st.caption(t("team.no_calibration"))
         return
+    kappa = t("team.col_kappa")
     st.dataframe(
-        pd.DataFrame([vars(row) for row in rows]),
+        pd.DataFrame(
+            {
+                t("card.criterion"): [criterion_title(row.criterion) for row in rows],
+                t("team.col_pairs"): [row.pairs for row in rows],
+                t("team.col_difference"): [row.mean_abs_difference for row in rows],
+                kappa: [row.kappa for row in rows],
+            }
+        ),
         hide_index=True,
-        column_config={"kappa": st.column_config.NumberColumn(format="%.2f")},
+        column_config={kappa: st.column_config.NumberColumn(format="%.2f")},
     )
 
 
