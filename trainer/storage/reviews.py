@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -38,6 +41,25 @@ def criterion_with_owner(
     )
     row = session.exec(query).first()
     return (row[0], row[1], row[2]) if row else None
+
+
+def save(*, session: Session, row: Review | Dispute | SignOff | HandScore) -> None:
+    """Write a review row now (flushed: a broken constraint shows at this call)."""
+    session.add(row)
+    session.flush()
+
+
+def add_dispute(
+    *, session: Session, criterion_score_id: int, trainee_id: int, reason: str
+) -> Dispute:
+    """A new open dispute; IntegrityError when one is open already (the partial index)."""
+    dispute = Dispute(criterion_score_id=criterion_score_id, trainee_id=trainee_id, reason=reason)
+    save(session=session, row=dispute)
+    return dispute
+
+
+def get_dispute(*, session: Session, dispute_id: int) -> Dispute | None:
+    return session.get(Dispute, dispute_id)
 
 
 def criteria_of_score(*, session: Session, score_id: int) -> Sequence[CriterionScore]:
@@ -85,22 +107,34 @@ def hand_scores_with_automatic(
     return [(hand, auto) for hand, auto in session.exec(query).all()]
 
 
-def recent_attempts(
-    *, session: Session, trainee_id: int, limit: int = 20
-) -> Sequence[tuple[Attempt, str, float | None]]:
-    """A trainee's newest attempts with scenario title and overall score (index-backed)."""
+@dataclass(frozen=True)
+class AttemptListRow:
+    """One call of a trainee's list with its newest score (None: not scored)."""
+
+    attempt: Attempt
+    title: str
+    score_id: int | None
+    overall: float | None
+    auto_fail: list[dict[str, Any]]
+
+
+def recent_attempts(*, session: Session, trainee_id: int, limit: int = 20) -> list[AttemptListRow]:
+    """A trainee's newest attempts with scenario title and newest score (index-backed)."""
     other = aliased(Score)
     newest_score = (
         select(func.max(other.id)).where(other.attempt_id == Attempt.id).scalar_subquery()
     )
-    query = (
-        select(Attempt, ScenarioRow.title, Score.overall)
+    query = (  # SQLAlchemy's select: five columns, no wide card JSON
+        sa_select(
+            Attempt, col(ScenarioRow.title), col(Score.id), col(Score.overall), col(Score.auto_fail)
+        )
         .join(ScenarioRow, col(ScenarioRow.id) == col(Attempt.scenario_id), isouter=True)
         .join(Score, col(Score.id) == newest_score, isouter=True)
-        .where(Attempt.trainee_id == trainee_id)
+        .where(col(Attempt.trainee_id) == trainee_id)
         .order_by(col(Attempt.started_at).desc())
         .limit(limit)
     )
     return [
-        (attempt, title or "", overall) for attempt, title, overall in session.exec(query).all()
+        AttemptListRow(attempt, title or "", score_id, overall, list(auto_fail or []))
+        for attempt, title, score_id, overall, auto_fail in session.execute(query).all()
     ]

@@ -111,6 +111,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "card.failed": {"en": "Not passed yet", "ru": "Пока не зачтено"},
     "card.unscorable": {"en": "This call could not be scored", "ru": "Этот звонок нельзя оценить"},
     "card.auto_fail": {"en": "Automatic fail", "ru": "Автоматический незачёт"},
+    "card.corrected": {"en": "Corrected by the team lead", "ru": "После исправления руководителем"},
+    "card.pass_mark": {
+        "en": "A call passes at {mark:g} of 100, with no automatic fail.",
+        "ru": "Звонок зачтён от {mark:g} из 100 и без автоматического незачёта.",
+    },
+    "card.weights_how": {
+        "en": (
+            "Each criterion counts with its weight; the points it earned add up to the overall. "
+            "A call passes at {mark:g}."
+        ),
+        "ru": (
+            "Каждый критерий входит в итог со своим весом; его баллы в сумме дают итог. "
+            "Звонок зачтён от {mark:g}."
+        ),
+    },
+    "card.share": {
+        "en": "weight {weight:g}, {points:.1f} points of the overall",
+        "ru": "вес {weight:g}, {points:.1f} балла итога",
+    },
+    "card.share_corrected": {
+        "en": "after correction {points:.1f}",
+        "ru": "после исправления {points:.1f}",
+    },
     "card.criteria": {"en": "By criterion", "ru": "По критериям"},
     "card.evidence": {"en": "Evidence", "ru": "Подтверждения"},
     "card.missed": {"en": "To improve", "ru": "Что улучшить"},

@@ -11,8 +11,6 @@ from trainer.services.review import AttemptRow
 from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape
 
-PASS_SCORE = 80  # the ladder's scenario pass mark, drawn on the chart
-
 
 def show_readiness(readiness: Readiness) -> None:
     language = readiness.language
@@ -32,15 +30,16 @@ def show_readiness(readiness: Readiness) -> None:
         st.success(t("progress.ready"))
 
 
-def pass_line() -> alt.Chart:
-    """The scenario pass mark as a dashed line, to layer over a score chart."""
-    frame = pd.DataFrame({"y": [PASS_SCORE]})
+def pass_line(pass_mark: float) -> alt.Chart:
+    """The rubric's pass mark (the one a call passes at) as a dashed line over a score chart."""
+    frame = pd.DataFrame({"y": [pass_mark]})
     rule: alt.Chart = alt.Chart(frame).mark_rule(strokeDash=[4, 4])
     return rule.encode(y=alt.Y("y:Q", title=None))
 
 
-def score_chart(rows: list[AttemptRow]) -> None:
-    """Overall score per call over time, with the pass line drawn in."""
+def score_chart(rows: list[AttemptRow], pass_mark: float) -> None:
+    """Overall score per call over time (a lead's corrected one where there is one), with the
+    pass line drawn in."""
     scored = [(row.started_at, row.overall) for row in rows if row.overall is not None]
     if not scored:
         return
@@ -52,6 +51,5 @@ def score_chart(rows: list[AttemptRow]) -> None:
             x=alt.X("when:T", title=None), y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]))
         )
     )
-    rule = alt.Chart(pd.DataFrame({"y": [PASS_SCORE]})).mark_rule(strokeDash=[4, 4]).encode(y="y:Q")
     st.markdown(f"#### {t('progress.scores')}")
-    st.altair_chart(line + rule, use_container_width=True)
+    st.altair_chart(line + pass_line(pass_mark), use_container_width=True)

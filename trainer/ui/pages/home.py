@@ -26,7 +26,7 @@ if user.role is services.Role.TRAINEE:
     for scenario_id in readiness.recommendation.scenarios:
         st.markdown(f"- {escape(titles.get(scenario_id, scenario_id))}")
     rows = review.recent_attempts(settings=settings, actor=user, username=user.username)
-    score_chart(rows)
+    score_chart(rows, review.pass_mark(settings=settings))
 else:
     st.info(t(f"home.{user.role.value}"))
     if user.role in (services.Role.TRAINER, services.Role.ADMIN):

@@ -117,7 +117,9 @@ def trainee_detail() -> None:
                 y=alt.Y("mean_overall:Q", scale=alt.Scale(domain=[0, 100]), title=None),
             )
         )
-        st.altair_chart(line + pass_line(), use_container_width=True)
+        st.altair_chart(
+            line + pass_line(review.pass_mark(settings=settings)), use_container_width=True
+        )
     readiness = view.readiness.get(username) or services.readiness_for(
         settings=settings, actor=user, username=username
     )
