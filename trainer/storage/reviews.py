@@ -16,7 +16,9 @@ from trainer.storage.models import (
     Attempt,
     CriterionScore,
     Dispute,
+    DisputeStatus,
     HandScore,
+    Job,
     Review,
     Score,
     SignOff,
@@ -138,3 +140,68 @@ def recent_attempts(*, session: Session, trainee_id: int, limit: int = 20) -> li
         AttemptListRow(attempt, title or "", score_id, overall, list(auto_fail or []))
         for attempt, title, score_id, overall, auto_fail in session.execute(query).all()
     ]
+
+
+def open_disputes(
+    *, session: Session, scope: Scope
+) -> list[tuple[Dispute, CriterionScore, Attempt, User]]:
+    """Open disputes about calls of the trainees in ``scope``, oldest first."""
+    query = (
+        select(Dispute, CriterionScore, Attempt, User)
+        .join(CriterionScore, col(CriterionScore.id) == col(Dispute.criterion_score_id))
+        .join(Score, col(Score.id) == col(CriterionScore.score_id))
+        .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
+        .join(User, col(User.id) == col(Attempt.trainee_id))
+        .where(col(Dispute.status) == DisputeStatus.OPEN, *in_scope(scope))
+        .order_by(col(Dispute.created_at), col(Dispute.id))
+    )
+    return [(d, c, a, u) for d, c, a, u in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
+class UncorrectedCall:
+    """A scored call nobody corrected yet, with what a review queue judges it by."""
+
+    attempt: Attempt
+    trainee: User
+    title: str
+    auto_fail: list[dict[str, Any]]
+    job_result: dict[str, Any]  # what the worker recorded (speaker confidence); {} for practice
+
+
+def uncorrected_calls(*, session: Session, scope: Scope, limit: int) -> list[UncorrectedCall]:
+    """The newest ``limit`` scored calls of the trainees in ``scope`` whose newest score has
+    no correction yet, newest first."""
+    other = aliased(Score)
+    newest = select(func.max(other.id)).where(other.attempt_id == Attempt.id)
+    corrected = (
+        select(CriterionScore.id)
+        .join(Review, col(Review.criterion_score_id) == col(CriterionScore.id))
+        .where(col(CriterionScore.score_id) == col(Score.id))
+        .exists()
+    )
+    query = (
+        sa_select(Attempt, User, col(ScenarioRow.title), col(Score.auto_fail))
+        .join(User, col(User.id) == col(Attempt.trainee_id))
+        .join(Score, col(Score.id) == newest.scalar_subquery())
+        .join(ScenarioRow, col(ScenarioRow.id) == col(Attempt.scenario_id), isouter=True)
+        .where(col(Score.scorable), ~corrected, *in_scope(scope))
+        .order_by(col(Attempt.started_at).desc())
+        .limit(limit)
+    )
+    rows = session.execute(query).all()
+    results = _job_results(session, [a.id for a, *_ in rows if a.id is not None])
+    return [
+        UncorrectedCall(a, u, title or "", list(fails or []), results.get(a.id or 0, {}))
+        for a, u, title, fails in rows
+    ]
+
+
+def _job_results(session: Session, attempt_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Attempt id → the result its newest job recorded."""
+    query = select(Job).where(col(Job.attempt_id).in_(attempt_ids)).order_by(col(Job.id))
+    return {
+        job.attempt_id: dict(job.payload.get("result") or {})
+        for job in session.exec(query).all()
+        if job.attempt_id is not None
+    }
