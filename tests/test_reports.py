@@ -11,9 +11,10 @@ from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, tra
 
 
 def test_csv_has_header_and_rows() -> None:
-    """A team export is plain CSV with a header line; text with commas is quoted."""
-    text = rows_to_csv(["user", "average"], [["anna", 81.5], ["Petrov, Boris", 77]])
-    assert 'user,average\nanna,81.5\n"Petrov, Boris",77\n' == text
+    """A team export is CSV with a UTF-8 byte-order mark (Excel keeps Cyrillic) and a header
+    line; text with commas is quoted."""
+    text = rows_to_csv(["user", "average"], [["anna", 81.5], ["Петров, Борис", 77]])
+    assert '\ufeffuser,average\nanna,81.5\n"Петров, Борис",77\n' == text
 
 
 def test_pdf_report_reads_back_in_russian() -> None:

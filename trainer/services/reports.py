@@ -17,9 +17,13 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 BOLD_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 
 
+BOM = "\ufeff"  # Excel reads a CSV as UTF-8 (Cyrillic names intact) only after this mark
+
+
 def rows_to_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """CSV text with a header line; numbers as written, no index column."""
+    """CSV text with a UTF-8 byte-order mark and a header line; numbers as written."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)

@@ -12,11 +12,13 @@ from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape
 
 
-def show_readiness(readiness: Readiness) -> None:
+def show_readiness(readiness: Readiness, *, for_lead: bool = False) -> None:
+    """Readiness worded for the trainee ("Your level") or for the lead who reads it."""
     language = readiness.language
-    st.markdown(t("progress.level", level=readiness.current_level.title(language)))
+    words = "progress.lead" if for_lead else "progress"
+    st.markdown(t(f"{words}.level", level=readiness.current_level.title(language)))
     if readiness.next_level is None:
-        st.success(t("progress.top"))
+        st.success(t(f"{words}.top"))
         return
     st.markdown(t("progress.next", level=readiness.next_level.title(language)))
     met = sum(r.met for r in readiness.requirements)
@@ -27,7 +29,7 @@ def show_readiness(readiness: Readiness) -> None:
         mark = ":green[✔]" if requirement.met else ":red[✘]"
         st.markdown(f"{mark} {escape(requirement.text)}")
     if readiness.ready_for_sign_off:
-        st.success(t("progress.ready"))
+        st.success(t(f"{words}.ready"))
 
 
 def pass_line(pass_mark: float) -> alt.Chart:

@@ -13,7 +13,7 @@ from trainer.services import calls, practice, review
 from trainer.ui.i18n import t
 from trainer.ui.real_call import show_real_call
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
-from trainer.ui.state import require_user
+from trainer.ui.state import forget_queue_count, require_user
 
 settings = get_settings()
 user = require_user()
@@ -126,6 +126,7 @@ def run(action: object) -> None:
         st.error(str(error))
     else:
         st.toast(t("review.saved"))
+        forget_queue_count()  # a correction or an answer may clear a queue entry
         st.rerun()  # the criterion above the form shows the new state
 
 

@@ -12,7 +12,7 @@ from trainer.errors import CallcoachError
 from trainer.services import dashboard, review
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import pass_line, show_readiness
-from trainer.ui.state import require_user
+from trainer.ui.state import forget_queue_count, require_user
 
 settings = get_settings()
 user = require_user()
@@ -41,7 +41,8 @@ def team_table() -> None:
             {
                 "name": row.display_name,
                 "user": row.username,
-                "calls": row.attempts,
+                t("team.calls_practice"): row.attempts - row.real_calls,
+                t("team.calls_real"): row.real_calls,
                 "average": row.average,
                 "last 5": row.last5_average,
                 "trend": list(row.trend),
@@ -71,18 +72,21 @@ def team_table() -> None:
 
 def heatmap() -> None:
     st.markdown(f"#### {t('team.heatmap')}")
-    frame = pd.DataFrame([vars(cell) for cell in view.heatmap])
+    names = {row.username: row.display_name for row in view.trainees}
+    frame = pd.DataFrame(
+        [vars(cell) | {"name": names.get(cell.username, cell.username)} for cell in view.heatmap]
+    )
     chart = (
         alt.Chart(frame)
         .mark_rect()
         .encode(
             x=alt.X("criterion:N", title=None),
-            y=alt.Y("username:N", title=None),
+            y=alt.Y("name:N", title=None),
             color=alt.Color(
                 "mean_percent:Q", scale=alt.Scale(domain=[0, 100], scheme="redyellowgreen")
             ),
             tooltip=[
-                "username",
+                "name",
                 "criterion",
                 alt.Tooltip("mean_percent:Q", format=".0f"),
                 "attempts",
@@ -123,15 +127,18 @@ def trainee_detail() -> None:
     readiness = view.readiness.get(username) or services.readiness_for(
         settings=settings, actor=user, username=username
     )
-    show_readiness(readiness)
+    show_readiness(readiness, for_lead=True)
     if readiness.ready_for_sign_off and readiness.next_level is not None:
         level = readiness.next_level
         if st.button(t("team.sign_off", level=level.title(readiness.language)), key="sign_off"):
             try:
                 review.sign_off(settings=settings, actor=user, username=username, level=level.name)
-                st.toast(t("team.signed"))
             except CallcoachError as error:
                 st.error(str(error))
+            else:
+                st.toast(t("team.signed"))
+                forget_queue_count()
+                st.rerun()  # read again: the level is held now, the button gone
     st.download_button(
         t("team.pdf"),
         dashboard.trainee_report(settings=settings, actor=user, username=username),
