@@ -6,15 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from scoring.scorecard import CriterionScore, contributions, overall, weighted_overall
-from tests.test_access import make_town, set_account
+from tests.test_access import PASSWORD, make_town, set_account
+from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
 from tests.test_calls import AGENT_LINES, audio_bytes, text_analysis
 from trainer import services
 from trainer.config import Settings
+from trainer.domain.scenario import get_scenario
 from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError
-from trainer.services import calls, review, review_queue
+from trainer.services import calls, practice, review, review_queue
 
 RUDE = [AGENT_LINES[0], "Shut up, you idiot.", *AGENT_LINES[2:]]
 
@@ -223,3 +226,98 @@ def test_the_review_queue_refuses_who_reviews_nobody(day: Day, actor: str, code:
     with pytest.raises(CallcoachError) as raised:
         review_queue.review_queue(settings=day.settings, actor=day.people[actor])
     assert code == raised.value.code
+
+
+# -- the pages (AppTest) --------------------------------------------------------------------
+
+
+def typed_call(settings: Settings, username: str) -> int:
+    """``username``'s late-delivery call played to its end with the good answers, typed."""
+    who = services.authenticate(settings=settings, username=username, password=PASSWORD)
+    view = practice.start_practice(settings=settings, actor=who, scenario_id="late-delivery")
+    for answer in get_scenario("late-delivery").example_good_answers:
+        if not view.ended:
+            view = practice.answer_with_text(
+                settings=settings, actor=who, attempt_id=view.attempt_id, text=answer
+            )
+    return view.attempt_id
+
+
+def opened(username: str, attempt_id: int) -> AppTest:
+    """The review page of one call as ``username`` sees it."""
+    app = sign_in(username)
+    app.switch_page("trainer/ui/pages/review.py")
+    app.session_state["review_attempt_id"] = attempt_id
+    return app.run()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("owner", "reader", "expected"),
+    [
+        ("lead", "lead", (False, False)),
+        ("anna", "lead", (True, False)),
+        ("anna", "anna", (False, True)),
+    ],
+)
+def test_the_review_page_shows_forms_the_policy_allows(
+    app_env: Settings,  # noqa: F811 - the fixture
+    owner: str,
+    reader: str,
+    expected: tuple[bool, bool],
+) -> None:
+    """A lead's own call has no correction forms (the service would refuse, E125); a trainee
+    gets dispute forms on their own; the scorecard shows each criterion's weight."""
+    app = opened(reader, typed_call(app_env, owner))
+    labels = {button.label for button in app.button}
+    assert [] == list(app.exception)
+    assert expected == ("Save correction" in labels, "Send dispute" in labels)
+    assert any("weight" in expander.label for expander in app.expander)
+
+
+@pytest.mark.slow
+def test_the_queue_page_lists_a_dispute_and_opens_its_call(
+    app_env: Settings,  # noqa: F811 - the fixture
+) -> None:
+    """anna's dispute waits in her lead's queue; its button opens the call on the review page."""
+    attempt_id = typed_call(app_env, "anna")
+    anna = services.authenticate(settings=app_env, username="anna", password=PASSWORD)
+    views = review.criteria_of_attempt(settings=app_env, actor=anna, attempt_id=attempt_id)
+    review.dispute_criterion(
+        settings=app_env, actor=anna, criterion_score_id=views[0].id, reason="I did it"
+    )
+    app = sign_in("lead")
+    app.switch_page("trainer/ui/pages/queue.py").run()
+    rows = [m.value for m in app.markdown if "disputes" in m.value]
+    assert [] == list(app.exception)
+    assert (["#### Open disputes (1)"], True) == (
+        [m.value for m in app.markdown if m.value.startswith("#### Open disputes")],
+        any("Anna Smith" in row and "I did it" in row for row in rows),
+    )
+    next(button for button in app.button if button.label == "Open the call").click().run()
+    assert attempt_id == app.session_state["review_attempt_id"]
+
+
+@pytest.mark.parametrize("username", ["anna", "trainer"])
+@pytest.mark.usefixtures("app_env")
+def test_the_queue_page_is_not_offered_to_who_reviews_nobody(username: str) -> None:
+    """A trainee or a trainer is not offered the queue page (its service refuses them, E105)."""
+    app = sign_in(username)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page("trainer/ui/pages/queue.py")
+
+
+@pytest.mark.usefixtures("app_env")
+def test_the_admin_home_shows_accounts_teams_health_and_jobs() -> None:
+    """The admin's home counts the accounts, lists the teams with their leads, says how the
+    system is and how many jobs wait; the placeholder sentence is gone."""
+    app = sign_in("admin")
+    text = [m.value for m in app.markdown]
+    assert [] == list(app.exception)
+    assert (False, True, True, True, "No jobs yet.") == (
+        any("will appear here" in c.value for c in app.caption),
+        "5 active of 5; 1 team leads, 2 trainees" in text,
+        any(m.startswith("**") and "Lena Lead" in m for m in text),
+        "#### System health" in text,
+        next(m for m in text if m.startswith("No jobs") or "waiting" in m),
+    )

@@ -205,3 +205,20 @@ def _job_results(session: Session, attempt_ids: list[int]) -> dict[int, dict[str
         for job in session.exec(query).all()
         if job.attempt_id is not None
     }
+
+
+def corrections_of_trainee(
+    *, session: Session, trainee_id: int, limit: int = 10
+) -> list[tuple[Review, CriterionScore, User]]:
+    """A trainee's newest corrections, each with its criterion score and its reviewer."""
+    query = (
+        select(Review, CriterionScore, User)
+        .join(CriterionScore, col(CriterionScore.id) == col(Review.criterion_score_id))
+        .join(Score, col(Score.id) == col(CriterionScore.score_id))
+        .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
+        .join(User, col(User.id) == col(Review.reviewer_id))
+        .where(col(Attempt.trainee_id) == trainee_id)
+        .order_by(col(Review.created_at).desc(), col(Review.id).desc())
+        .limit(limit)
+    )
+    return [(review, criterion, user) for review, criterion, user in session.exec(query).all()]
