@@ -4,6 +4,7 @@ correction forms only where the policy allows them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,6 +15,7 @@ from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
 from tests.test_calls import AGENT_LINES, audio_bytes, text_analysis
 from trainer import services
 from trainer.config import Settings
+from trainer.domain import progress
 from trainer.domain.scenario import get_scenario
 from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError
@@ -65,6 +67,20 @@ def test_verdict_fails_an_auto_fail_and_judges_the_corrected_overall(
 def test_verdict_text(shown: Verdict, language: str, expected: str) -> None:
     """A list cell says failed and why, and shows a correction beside the automatic number."""
     assert expected == shown.text(language)
+
+
+@pytest.mark.parametrize(
+    ("overall", "auto_fail", "expected"),
+    [(85.0, False, True), (85.0, True, False), (60.0, False, False)],
+)
+def test_readiness_never_counts_an_auto_fail_as_passed(
+    overall: float, auto_fail: bool, expected: bool
+) -> None:
+    """A call passes for readiness (tiers, the difficulty aimed at) only without an auto-fail."""
+    call = progress.ScoredAttempt(
+        1, datetime(2026, 11, 2, tzinfo=UTC), overall, "x", 3, "new", auto_fail=auto_fail
+    )
+    assert expected == call.passed(70)
 
 
 def test_the_overall_formula_is_one() -> None:
@@ -255,7 +271,7 @@ def opened(username: str, attempt_id: int) -> AppTest:
 @pytest.mark.parametrize(
     ("owner", "reader", "expected"),
     [
-        ("lead", "lead", (False, False)),
+        ("lead", "lead", (False, True)),  # her own call: she may dispute it, not correct it
         ("anna", "lead", (True, False)),
         ("anna", "anna", (False, True)),
     ],
@@ -266,8 +282,8 @@ def test_the_review_page_shows_forms_the_policy_allows(
     reader: str,
     expected: tuple[bool, bool],
 ) -> None:
-    """A lead's own call has no correction forms (the service would refuse, E125); a trainee
-    gets dispute forms on their own; the scorecard shows each criterion's weight."""
+    """A lead's own call has no correction forms (the service would refuse, E125), only the
+    dispute forms anyone has on their own call; the scorecard shows each criterion's weight."""
     app = opened(reader, typed_call(app_env, owner))
     labels = {button.label for button in app.button}
     assert [] == list(app.exception)
