@@ -19,7 +19,7 @@ from trainer.domain import progress
 from trainer.domain.scenario import get_scenario
 from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError
-from trainer.services import calls, practice, review, review_queue
+from trainer.services import calls, practice, review, review_queue, system
 
 RUDE = [AGENT_LINES[0], "Shut up, you idiot.", *AGENT_LINES[2:]]
 
@@ -337,3 +337,32 @@ def test_the_admin_home_shows_accounts_teams_health_and_jobs() -> None:
         "#### System health" in text,
         next(m for m in text if m.startswith("No jobs") or "waiting" in m),
     )
+
+
+@pytest.mark.parametrize(
+    ("username", "deactivate", "expected"),
+    [
+        ("admin", False, "ok"),
+        ("lead", False, "E105"),
+        ("anna", False, "E105"),
+        ("admin", True, "E124"),
+    ],
+)
+def test_the_system_overview_is_the_admins(
+    settings: Settings, username: str, deactivate: bool, expected: str
+) -> None:
+    """Only an active admin reads accounts, teams, health and jobs; the others get a code."""
+    services.seed_demo(settings=settings)
+    who = services.authenticate(settings=settings, username=username, password=PASSWORD)
+    if deactivate:
+        set_account(settings, username, is_active=False)
+    try:
+        view = system.overview(settings=settings, actor=who)
+    except CallcoachError as error:
+        assert expected == error.code
+    else:
+        assert (expected, ["Team North"], 0) == (
+            "ok",
+            [t.name for t in view.teams],
+            sum(view.jobs.values()),
+        )
