@@ -12,7 +12,7 @@ from trainer.errors import CallcoachError, Err
 from trainer.services import practice
 from trainer.ui.errors import error_text, shown_errors
 from trainer.ui.i18n import LANGUAGES, t
-from trainer.ui.state import init_state, note_page, restore_session, sign_out
+from trainer.ui.state import init_state, note_page, queue_count, restore_session, sign_out
 
 PAGES = "trainer/ui/pages"
 
@@ -68,6 +68,9 @@ else:
         st.Page(f"{PAGES}/calls.py", title=t("nav.calls"), icon=":material/upload_file:"),
     ]
     if user.role in (services.Role.TEAM_LEAD, services.Role.ADMIN):
+        waiting = queue_count(settings, user)
+        title = t("nav.queue_count", count=waiting) if waiting else t("nav.queue")
+        pages.append(st.Page(f"{PAGES}/queue.py", title=title, icon=":material/inbox:"))
         pages.append(st.Page(f"{PAGES}/team.py", title=t("nav.team"), icon=":material/groups:"))
     if user.role in (services.Role.TRAINER, services.Role.ADMIN):
         library = st.Page(

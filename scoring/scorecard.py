@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from scoring.call import WHOLE_CALL, Call, Hit, prepare
 from scoring.delivery import Delivery, has_timings, measure
 from scoring.lexicon import Lexicon, load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, Criterion, Item, Rubric, load_rubric
-from scoring.scenario import ScoringScenario, as_scenario
+from scoring.scenario import as_scenario
 from scoring.stages import decide
 from scoring.transcript import Utterance, detect_language
 from scoring.unscorable import Unscorable, unscorable_reason
@@ -164,7 +165,7 @@ def scorecard(call: Call, hits: list[Hit]) -> Scorecard:
             card.criteria[name] = score_criterion(
                 name, criterion, credited, conditions, call.lexicon, example_words(call)
             )
-    card.overall = overall(card.criteria, _weights(call.rubric, call.scenario))
+    card.overall = overall(card.criteria, criterion_weights(call.rubric, call.scenario.weights))
     card.auto_fail = auto_failures(call, hits, card.stages)
     card.passed = card.overall >= call.rubric.pass_mark and not card.auto_fail
     return card
@@ -269,18 +270,44 @@ def _unique(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return seen
 
 
-def _weights(rubric: Rubric, scenario: ScoringScenario) -> dict[str, float]:
+def criterion_weights(rubric: Rubric, scenario_weights: Mapping[str, float]) -> dict[str, float]:
+    """Each criterion's weight in the overall: the rubric's, where the scenario sets none."""
     weights = {name: criterion.weight for name, criterion in rubric.criteria.items()}
-    return weights | {k: v for k, v in scenario.weights.items() if k in weights}
+    return weights | {k: v for k, v in scenario_weights.items() if k in weights}
 
 
-def overall(criteria: dict[str, CriterionScore], weights: dict[str, float]) -> float:
+def overall(criteria: dict[str, CriterionScore], weights: Mapping[str, float]) -> float:
     """Weighted percentage over the scored criteria (0..100, one decimal)."""
-    total = sum(weights[name] for name in criteria)
-    if not total:
-        return 0.0
-    points = sum(weights[name] * s.score / s.max for name, s in criteria.items())
-    return round(100 * points / total, 1)
+    return weighted_overall({name: (s.score, s.max) for name, s in criteria.items()}, weights)
+
+
+def contributions(
+    points: Mapping[str, tuple[float, float]], weights: Mapping[str, float]
+) -> dict[str, float]:
+    """Points of the 0..100 overall each criterion earned (they add up to the overall)."""
+    shares, total = _shares(points, weights)
+    return {name: 100 * share / total for name, share in shares.items()} if total else {}
+
+
+def weighted_overall(
+    points: Mapping[str, tuple[float, float]], weights: Mapping[str, float]
+) -> float:
+    """THE overall formula, for automatic and corrected scores alike: the weighted
+    percentage over the scored criteria (``points``: criterion → (score, max)), one decimal."""
+    shares, total = _shares(points, weights)
+    return round(100 * sum(shares.values()) / total, 1) if total else 0.0
+
+
+def _shares(
+    points: Mapping[str, tuple[float, float]], weights: Mapping[str, float]
+) -> tuple[dict[str, float], float]:
+    """weight × score / max per criterion that has a weight, and the sum of those weights."""
+    scored = {name: value for name, value in points.items() if name in weights}
+    shares = {
+        name: weights[name] * score / maximum if maximum else 0.0
+        for name, (score, maximum) in scored.items()
+    }
+    return shares, sum(weights[name] for name in scored)
 
 
 def auto_failures(

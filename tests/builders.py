@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from trainer.storage.demo_data import SeedCounts
-
 from scoring.transcript import CUSTOMER, Utterance
 from trainer import services
 from trainer.config import Settings
+from trainer.demo_history import SeedCounts
 from trainer.domain import simulator
 from trainer.domain.scenario import Scenario, get_scenario
 from trainer.services import practice

@@ -336,9 +336,9 @@ def test_a_lead_without_a_team_sees_no_team(town: Town) -> None:
         review.calibration(settings=settings, actor=lone),
         [
             line.split(",")[0]
-            for line in dashboard.view_csv(
-                dashboard.team_dashboard(settings=settings, actor=lone)
-            ).splitlines()
+            for line in dashboard.view_csv(dashboard.team_dashboard(settings=settings, actor=lone))
+            .removeprefix("\ufeff")
+            .splitlines()
         ],
     )
 

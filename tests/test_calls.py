@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -313,10 +314,16 @@ def test_a_failed_job_is_retried_and_a_failed_upload_queued_again(
 
 
 def text_analysis(
-    file: str, data: bytes, *, method: str | None = None, confidence: float = 1.0
+    file: str,
+    data: bytes,
+    *,
+    method: str | None = None,
+    confidence: float = 1.0,
+    agent_lines: Sequence[str] = AGENT_LINES,
 ) -> CallAnalysis:
     """A CallAnalysis of a written call (no Whisper): alternating agent and customer lines."""
-    lines = [line for pair in zip(AGENT_LINES, [*CUSTOMER_LINES, ""], strict=True) for line in pair]
+    pairs = zip(agent_lines, [*CUSTOMER_LINES, ""], strict=True)
+    lines = [line for pair in pairs for line in pair]
     segments = [
         {"start": 4.0 * i, "end": 4.0 * i + 3.5, "speaker": ("agent", "customer")[i % 2],
          "text": text, "words": []}

@@ -132,12 +132,15 @@ def history(backend: Settings) -> Iterator[tuple[Session, History]]:
 
 
 def test_team_overview(history: tuple[Session, History]) -> None:
-    """Per trainee: scored calls (newest score each), means, trend oldest first, last start."""
+    """Per trainee: scored calls (newest score each; real calls among them counted apart),
+    means, trend oldest first, last start."""
     session, h = history
     expected = [
-        TraineeRow(h.anna, "anna", "Anna", h.north.id, 3, 73.3, 73.3, (60.0, 70.0, 90.0), at(12)),
-        TraineeRow(h.boris, "boris", "Boris", h.north.id, 1, 30.0, 30.0, (30.0,), at(3)),
-        TraineeRow(h.dana, "dana", "Dana", h.north.id, 0, None, None, (), None),
+        TraineeRow(
+            h.anna, "anna", "Anna", h.north.id, 3, 0, 73.3, 73.3, (60.0, 70.0, 90.0), at(12)
+        ),
+        TraineeRow(h.boris, "boris", "Boris", h.north.id, 1, 1, 30.0, 30.0, (30.0,), at(3)),
+        TraineeRow(h.dana, "dana", "Dana", h.north.id, 0, 0, None, None, (), None),
     ]
     assert expected == team_overview(session=session, scope=Scope.team(h.north.id))
 

@@ -11,9 +11,10 @@ from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, tra
 
 
 def test_csv_has_header_and_rows() -> None:
-    """A team export is plain CSV with a header line; text with commas is quoted."""
-    text = rows_to_csv(["user", "average"], [["anna", 81.5], ["Petrov, Boris", 77]])
-    assert 'user,average\nanna,81.5\n"Petrov, Boris",77\n' == text
+    """A team export is CSV with a UTF-8 byte-order mark (Excel keeps Cyrillic) and a header
+    line; text with commas is quoted."""
+    text = rows_to_csv(["user", "average"], [["anna", 81.5], ["Петров, Борис", 77]])
+    assert '\ufeffuser,average\nanna,81.5\n"Петров, Борис",77\n' == text
 
 
 def test_pdf_report_reads_back_in_russian() -> None:
@@ -35,5 +36,36 @@ def test_pdf_report_reads_back_in_russian() -> None:
         "✘ Средний балл: 84 из нужных 85",
         "Звонки",
         "2026-11-02    81  Пожилая клиентка",
+    ]
+    assert expected == [line for line in expected if line in text]
+
+
+def test_pdf_report_carries_what_a_lead_hands_on() -> None:
+    """Name and team, the trend chart's heading, the stage profile, each call's verdict in
+    words and the corrections all read back from the PDF."""
+    report = TraineeReport(
+        trainee="Anna Smith",
+        team="North",
+        level="Trainee",
+        next_level="Agent",
+        criteria=[ReportLine("average", "Weighted average of the last 3 calls: 71", False)],
+        attempts=[(datetime(2026, 11, 2, 10, 0), "Late delivery", 66.0)],
+        generated_at=datetime(2026, 11, 23, 12, 0),
+        attempts_title="Recent calls",
+        trend=[55.0, 66.0, 80.0],
+        stages=[("Greeting", 90.0)],
+        corrections=["2026-11-03 greeting 6 → 9 (Lena Lead: offered help)"],
+        titles={"trend": "Score per call", "stages": "Stages", "corrections": "Corrections"},
+        scores=["66 — failed: rude or abusive words to the customer"],
+    )
+    reader = pypdf.PdfReader(BytesIO(trainee_pdf(report)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    expected = [
+        "callcoach · Anna Smith",
+        "North · 2026-11-23 12:00",
+        "Score per call",
+        "Greeting: 90 %",
+        "2026-11-02  66 — failed: rude or abusive words to the customer  Late delivery",
+        "2026-11-03 greeting 6 → 9 (Lena Lead: offered help)",
     ]
     assert expected == [line for line in expected if line in text]

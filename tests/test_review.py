@@ -128,7 +128,7 @@ def test_one_open_dispute_per_criterion(settings: Settings, scored: int) -> None
 @pytest.mark.slow
 def test_disputes_sent_at_once_open_one(settings: Settings, scored: int) -> None:
     """Eight disputes of one criterion at the same moment: one opens, seven get E118; once it
-    is answered, a new one may open."""
+    is answered, that answer is final (E170)."""
     anna, lead = sign_in(settings, "anna"), sign_in(settings, "lead")
     criterion = _greeting(settings, anna, scored)
     opened, refused = all_at_once(
@@ -144,10 +144,11 @@ def test_disputes_sent_at_once_open_one(settings: Settings, scored: int) -> None
     review.resolve_dispute(
         settings=settings, actor=lead, dispute_id=dispute.id, decision="rejected", comment="No"
     )
-    again = review.dispute_criterion(
-        settings=settings, actor=anna, criterion_score_id=criterion.id, reason="a new point"
-    )
-    assert again.open_dispute is not None and "a new point" == again.open_dispute.reason
+    with pytest.raises(CallcoachError) as raised:
+        review.dispute_criterion(
+            settings=settings, actor=anna, criterion_score_id=criterion.id, reason="a new point"
+        )
+    assert "E170" == raised.value.code
 
 
 @pytest.mark.slow

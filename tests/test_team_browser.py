@@ -56,14 +56,14 @@ def test_team_lead_corrects_a_score_and_exports_csv(settings: Settings, tmp_path
         nav(page, "Team")
         with page.expect_download() as download:
             page.get_by_role("button", name="Export team as CSV").click()
-        csv_text = Path(download.value.path()).read_text()
+        csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     corrected = greeting()
     assert (9, "She offered help in her first answer") == (
         corrected.current,
         corrected.corrections[-1].comment,
     )
     assert csv_text.startswith(
-        "username,name,scored_attempts,average,last5_average,last_activity,"
+        "username,name,scored_attempts,practice_calls,real_calls,average,last5_average,last_activity,"
         "level,next_level,requirements_met,ready_for_sign_off\n"
     )
-    assert "anna,Anna Smith,1," in csv_text
+    assert "anna,Anna Smith,1,1,0," in csv_text

@@ -170,6 +170,11 @@ class Err(Enum):
         "'{decision}' is not a decision; a partial acceptance needs a new value",
         "choose accepted, partially-accepted (with a value) or rejected",
     )
+    DISPUTE_RESOLVED = (
+        "E170",
+        "The dispute about {criterion} has been answered ({status}); that answer is final",
+        "talk to your team lead if you still disagree; a call can be disputed once per criterion",
+    )
     TRAINEE_NOT_FOUND = (
         "E121",
         "There is no trainee '{username}' that you may see",

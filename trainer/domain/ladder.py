@@ -76,7 +76,6 @@ class Judged(Protocol):
 
 class Ladder(_Strict):
     version: str
-    pass_score: Percent = 80
     half_life_attempts: float = Field(gt=0)
     count_real_calls: bool = False
     levels: list[Level] = Field(min_length=2)

@@ -16,7 +16,7 @@ How the numbers are made (a level's ``window`` is its N):
   calls; only types with at least ``min_attempts_per_type`` calls are judged, and the gap
   between the best and the worst of them must be at most ``max_gap`` (needs two such types).
 - **Difficulty tier**: of the last ``of_last`` calls at difficulty ``difficulty`` or more,
-  at least ``at_least`` scored ``min_score`` or more.
+  at least ``at_least`` scored ``min_score`` or more without an auto-fail.
 - **No auto-fail** in the last N calls; **sign-off**: a team lead signed off the level.
 
 A trainee holds the highest level whose requirements are all met, climbing in order.
@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal, Self, get_args
 
+from scoring.rubric import load_rubric
 from scoring.vocabulary import STAGES
 from trainer.domain.ladder import Impartiality, Ladder, Level, Tier
 from trainer.domain.scenario import CustomerType, Scenario
@@ -56,6 +57,10 @@ class ScoredAttempt:
     criteria: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # (score, max)
     auto_fail: bool = False
     kind: str = "practice"  # or "real-call"
+
+    def passed(self, pass_mark: float) -> bool:
+        """Whether the call passed: an auto-fail never does, whatever its overall."""
+        return not self.auto_fail and self.overall >= pass_mark
 
     def percent(self, criterion: str) -> float | None:
         """The criterion's score as a percentage of its maximum, None when not scored."""
@@ -180,6 +185,7 @@ def evaluate(
     *,
     language: str = "en",
     earlier: int = 0,
+    pass_mark: float | None = None,
 ) -> Readiness:
     """Where a trainee stands on ``ladder`` and what to practise next.
 
@@ -187,8 +193,10 @@ def evaluate(
     the ones recommendations may pick from; ``language`` is that of the sentences.
     ``earlier`` is the number of older counted calls left out of ``history`` (see
     :meth:`Ladder.calls_read_up_to`): they count toward the minimum number of calls only.
+    ``pass_mark`` is the rubric's (None: the packaged rubric's): the one mark a call passes at.
     """
     calls = counted(history, ladder)
+    passing = load_rubric().pass_mark if pass_mark is None else pass_mark
     signed = {name.casefold() for name in sign_offs}
     reached, found = 0, []  # the level held; the requirements of the next one
     for index, level in enumerate(ladder.levels[1:], start=1):
@@ -202,7 +210,9 @@ def evaluate(
         current_level=ladder.levels[reached],
         next_level=next_level,
         requirements=[_worded(r, language, _title(next_level, language)) for r in found],
-        recommendation=recommend(calls, ladder, next_level, found, scenarios, language),
+        recommendation=recommend(
+            calls, ladder, next_level, found, scenarios, language, pass_mark=passing
+        ),
         attempts_counted=len(calls) + earlier,
     )
 
@@ -330,7 +340,7 @@ def _impartiality(rule: Impartiality, calls: Sequence[ScoredAttempt]) -> Require
 
 def _tier(rule: Tier, calls: Sequence[ScoredAttempt]) -> Requirement:
     hard = [call for call in calls if call.difficulty >= rule.difficulty][-rule.of_last :]
-    good = sum(1 for call in hard if call.overall >= rule.min_score)
+    good = sum(1 for call in hard if call.passed(rule.min_score))
     return _at_least(
         "tier",
         good if hard else None,
@@ -362,6 +372,8 @@ def recommend(
     found: Sequence[Requirement],
     scenarios: Sequence[ScenarioInfo],
     language: str,
+    *,
+    pass_mark: float,
 ) -> Recommendation:
     """The weakest point (stage, customer type or difficulty) and scenarios that train it.
 
@@ -373,7 +385,7 @@ def recommend(
     focus, target = _focus(recent, found, ladder.half_life_attempts)
     matching = [s for s in scenarios if _trains(s, focus, target)] or list(scenarios)
     practised = {call.scenario for call in recent}
-    aim = _aim(recent, ladder.pass_score, matching, focus, target)
+    aim = _aim(recent, pass_mark, matching, focus, target)
     ranked = sorted(
         matching, key=lambda s: (s.id in practised, abs(s.difficulty - aim), s.difficulty, s.id)
     )
@@ -434,7 +446,7 @@ def _trains(scenario: ScenarioInfo, focus: str, target: str) -> bool:
 
 def _aim(
     recent: Sequence[ScoredAttempt],
-    pass_score: float,
+    pass_mark: float,
     matching: Sequence[ScenarioInfo],
     focus: str,
     target: str,
@@ -442,7 +454,7 @@ def _aim(
     """The difficulty to aim at: the tier asked for, else the highest passed, else the easiest."""
     if focus == "difficulty":
         return int(target)
-    passed = [call.difficulty for call in recent if call.overall >= pass_score]
+    passed = [call.difficulty for call in recent if call.passed(pass_mark)]
     return max(passed, default=min((s.difficulty for s in matching), default=1))
 
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from scoring.vocabulary import STAGES
 from trainer.config import Settings
-from trainer.domain.progress import Readiness
+from trainer.domain.progress import NAMES, Readiness
 from trainer.domain.scope import Scope
 from trainer.services import access
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.services.progress import readiness_for, readiness_in
 from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, trainee_pdf
-from trainer.services.review import recent_attempts
+from trainer.services.review import pass_mark, recent_attempts
 from trainer.storage import dashboard_queries as queries
-from trainer.storage import db, repositories
-from trainer.storage.models import utcnow
+from trainer.storage import db, repositories, reviews
+from trainer.storage.models import CriterionScore, Review, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ CSV_HEADER = (
     "username",
     "name",
     "scored_attempts",
+    "practice_calls",
+    "real_calls",
     "average",
     "last5_average",
     "last_activity",
@@ -130,6 +133,8 @@ def _csv_row(row: queries.TraineeRow, readiness: Readiness | None) -> tuple[obje
         row.username,
         row.display_name,
         row.attempts,
+        row.attempts - row.real_calls,
+        row.real_calls,
         "" if row.average is None else round(row.average, 1),
         "" if row.last5_average is None else round(row.last5_average, 1),
         row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",
@@ -140,22 +145,63 @@ def _csv_row(row: queries.TraineeRow, readiness: Readiness | None) -> tuple[obje
     )
 
 
+REPORT_TITLES = {
+    "en": {
+        "calls": "Recent calls",
+        "trend": "Score per call (dashed: the pass mark)",
+        "stages": "Stages, % of the maximum over the newest calls",
+        "corrections": "Corrections by team leads",
+    },
+    "ru": {
+        "calls": "Последние звонки",
+        "trend": "Оценка за звонок (пунктир: порог зачёта)",
+        "stages": "Этапы, % от максимума в последних звонках",
+        "corrections": "Исправления руководителей",
+    },
+}
+
+
 def trainee_report(*, settings: Settings, actor: CurrentUser, username: str) -> bytes:
-    """One trainee's progress report as PDF, in the actor's language."""
+    """One trainee's progress report as PDF, in the actor's language: name and team, level and
+    requirements, the score trend, the stage profile, recent calls and corrections."""
     with db.session_scope(settings.database_url) as session:
-        access.subject(session, access.current(session, actor), Action.EXPORT, username)
+        trainee = access.subject(session, access.current(session, actor), Action.EXPORT, username)
+        assert trainee.id is not None
+        team = repositories.get_team(session=session, team_id=trainee.team_id or 0)
+        cells = queries.criteria_heatmap(session=session, scope=Scope.only(trainee.id))
+        fixes = reviews.corrections_of_trainee(session=session, trainee_id=trainee.id)
+        name, team_name = trainee.display_name, team.name if team else ""
+        corrections = [_correction_line(*fix) for fix in fixes]
     readiness = readiness_for(settings=settings, actor=actor, username=username)
     attempts = recent_attempts(settings=settings, actor=actor, username=username, limit=30)
-    level = readiness.current_level.title(readiness.language)
-    following = readiness.next_level.title(readiness.language) if readiness.next_level else None
+    language = readiness.language
+    titles = REPORT_TITLES.get(language, REPORT_TITLES["en"])
+    following = readiness.next_level.title(language) if readiness.next_level else None
+    by_stage = {cell.criterion: cell.mean_percent for cell in cells}
     report = TraineeReport(
-        trainee=username,
-        team="",
-        level=level,
+        trainee=name,
+        team=team_name,
+        level=readiness.current_level.title(language),
         next_level=following,
         criteria=[ReportLine(r.key, r.text, r.met) for r in readiness.requirements],
         attempts=[(a.started_at, a.title, a.overall) for a in attempts],
         generated_at=utcnow(),
-        attempts_title="Звонки" if readiness.language == "ru" else "Calls",
+        attempts_title=titles["calls"],
+        trend=[a.overall for a in reversed(attempts) if a.overall is not None],
+        pass_mark=pass_mark(settings=settings),
+        stages=[
+            (NAMES.get(language, NAMES["en"])[s], by_stage[s]) for s in STAGES if s in by_stage
+        ],
+        corrections=corrections,
+        titles=titles,
+        scores=[a.verdict.text(language) for a in attempts],
     )
     return trainee_pdf(report)
+
+
+def _correction_line(fix: Review, criterion: CriterionScore, reviewer: User) -> str:
+    """ "2026-11-02 greeting 6 → 9 (Lena Lead: offered help)"."""
+    return (
+        f"{fix.created_at:%Y-%m-%d} {criterion.criterion.replace('_', ' ')} "
+        f"{criterion.value:g} → {fix.corrected_value:g} ({reviewer.display_name}: {fix.comment})"
+    )

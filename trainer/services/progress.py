@@ -3,7 +3,8 @@
 A trainee reads their own readiness, a team lead their team's, trainers and admins
 anyone's; anyone else gets "no such trainee" (E121), so existence is not revealed.
 A team lead's newest correction of a criterion counts instead of the automatic value,
-and the overall is recomputed from the corrected criteria with the same weights.
+and the overall is recomputed from the corrected criteria by the scoring formula itself
+(:func:`scoring.scorecard.weighted_overall`). An auto-failed call never counts as passed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
+from scoring.rubric import Rubric
+from scoring.scorecard import criterion_weights, weighted_overall
 from scoring.vocabulary import STAGES
 from trainer.config import Settings
 from trainer.domain import ladder as career_ladder
@@ -127,7 +130,7 @@ def _evaluated_up_to(
         newest=read.newest,
         tiers=read.tiers,
     )
-    histories = _histories(session, found, corrections, read.window, reference.weights)
+    histories = _histories(session, found, corrections, read.window, reference.rubric)
     signed = progress_queries.signed_levels(session=session, trainee_ids=ids)
     in_language = {
         code: _in_language(reference.library, code) for code in {t.language for t in trainees}
@@ -142,6 +145,7 @@ def _evaluated_up_to(
             in_language[trainee.language],
             language=language,
             earlier=found[trainee.id].earlier,
+            pass_mark=reference.rubric.pass_mark,
         )
         readiness[trainee.username] = replace(evaluated, trainee=trainee.username)
     return readiness
@@ -152,7 +156,7 @@ def _histories(
     found: dict[int, progress_queries.TraineeCalls],
     corrections: progress_queries.Corrections,
     window: int,
-    weights: dict[str, float],
+    rubric: Rubric,
 ) -> dict[int, list[progress.ScoredAttempt]]:
     """Trainee id → scored calls; criteria read only where readiness looks at them.
 
@@ -168,7 +172,7 @@ def _histories(
         session=session, score_ids=kept & corrected, corrected=corrections
     )
     return {
-        trainee_id: [_scored(row, criteria, corrected, weights) for row in calls.calls]
+        trainee_id: [_scored(row, criteria, corrected, rubric) for row in calls.calls]
         for trainee_id, calls in found.items()
     }
 
@@ -177,10 +181,12 @@ def _scored(
     row: ScoredCallRow,
     criteria: dict[int, progress_queries.Criteria],
     corrected: set[int],
-    weights: dict[str, float],
+    rubric: Rubric,
 ) -> progress.ScoredAttempt:
     found = criteria.get(row.score_id, {})
-    overall = _corrected_overall(row, found, weights) if row.score_id in corrected else row.overall
+    overall = row.overall
+    if row.score_id in corrected:
+        overall = weighted_overall(found, criterion_weights(rubric, row.scenario_weights))
     return progress.ScoredAttempt(
         attempt_id=row.attempt_id,
         ended_at=row.ended_at,
@@ -192,21 +198,6 @@ def _scored(
         auto_fail=row.auto_fail,
         kind=row.kind,
     )
-
-
-def _corrected_overall(
-    row: ScoredCallRow, criteria: progress_queries.Criteria, rubric_weights: dict[str, float]
-) -> float:
-    """The overall as scoring computes it (weighted % of each criterion's max), corrected."""
-    weights = rubric_weights | {
-        k: v for k, v in row.scenario_weights.items() if k in rubric_weights
-    }
-    scored = {name: points for name, points in criteria.items() if name in weights}
-    total = sum(weights[name] for name in scored)
-    if not total:
-        return row.overall
-    earned = sum(weights[name] * score / maximum for name, (score, maximum) in scored.items())
-    return round(100 * earned / total, 1)
 
 
 @contextmanager
@@ -229,16 +220,15 @@ def _collector_paused() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class _Reference:
-    """What readiness reads besides the calls: scenarios to recommend, the rubric's weights."""
+    """What readiness reads besides the calls: scenarios to recommend, the rubric in use
+    (its weights for a corrected overall, its pass mark)."""
 
     library: list[progress.ScenarioInfo]
-    weights: dict[str, float]  # criterion → weight in the overall, of the rubric in use
+    rubric: Rubric
 
 
 def _reference(settings: Settings) -> _Reference:
-    rubric = rubric_in_use(settings)
-    weights = {name: criterion.weight for name, criterion in rubric.criteria.items()}
-    return _Reference(_practised(settings), weights)
+    return _Reference(_practised(settings), rubric_in_use(settings))
 
 
 def _practised(settings: Settings) -> list[progress.ScenarioInfo]:

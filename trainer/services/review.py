@@ -14,18 +14,19 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from scoring.rubric import Criterion
+from scoring.rubric import Criterion, Rubric
+from scoring.scorecard import contributions, criterion_weights, weighted_overall
 from trainer.config import Settings
 from trainer.domain.ladder import load_ladder
+from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError, Err
 from trainer.services import access
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.services.scoring_files import rubric_in_use
-from trainer.storage import db, repositories, reviews
+from trainer.storage import db, progress_queries, repositories, reviews
 from trainer.storage.models import (
     CriterionScore,
-    Dispute,
     DisputeStatus,
     HandScore,
     Review,
@@ -72,15 +73,45 @@ class CriterionView:
     def open_dispute(self) -> DisputeView | None:
         return next((d for d in self.disputes if d.status == DisputeStatus.OPEN), None)
 
+    @property
+    def resolved(self) -> DisputeView | None:
+        """The answered dispute of this criterion: its answer is final (E170 on another)."""
+        return next((d for d in self.disputes if d.status != DisputeStatus.OPEN), None)
+
 
 @dataclass(frozen=True)
 class AttemptRow:
+    """One call of a trainee's list, with what its score says (automatic and corrected)."""
+
     id: int
     title: str
     started_at: datetime
     status: str
     kind: str
-    overall: float | None
+    verdict: Verdict
+
+    @property
+    def overall(self) -> float | None:
+        """The overall that counts: a lead's corrected one where there is one."""
+        return self.verdict.overall
+
+
+@dataclass(frozen=True)
+class CriterionShare:
+    """A criterion's part in the overall: its weight and the points of the 0..100 it earned."""
+
+    weight: float
+    points: float  # of the automatic overall
+    corrected_points: float | None  # of the corrected overall; None: the call is not corrected
+
+
+@dataclass(frozen=True)
+class CallScore:
+    """What one call's newest score says: the verdict, the pass mark, each criterion's share."""
+
+    verdict: Verdict
+    pass_mark: float
+    shares: dict[str, CriterionShare]
 
 
 @dataclass(frozen=True)
@@ -97,17 +128,95 @@ def recent_attempts(
     *, settings: Settings, actor: CurrentUser, username: str, limit: int = 20
 ) -> list[AttemptRow]:
     """A trainee's newest attempts, for themselves or whoever leads their team."""
+    rubric = rubric_in_use(settings)
     with db.session_scope(settings.database_url) as session:
         trainee = access.subject(
             session, access.current(session, actor), Action.READ_CALL, username
         )
         assert trainee.id is not None
         rows = reviews.recent_attempts(session=session, trainee_id=trainee.id, limit=limit)
+        scores = {r.score_id: r.attempt.scenario_id for r in rows if r.score_id is not None}
+        corrected = corrected_overalls(session, scores, rubric)
     return [
-        AttemptRow(a.id, title, a.started_at, a.status, a.kind, overall)
-        for a, title, overall in rows
-        if a.id is not None
+        AttemptRow(
+            row.attempt.id,
+            row.title,
+            row.attempt.started_at,
+            row.attempt.status,
+            row.attempt.kind,
+            verdict(
+                automatic=row.overall,
+                corrected=corrected.get(row.score_id) if row.score_id is not None else None,
+                auto_fail=row.auto_fail,
+                pass_mark=rubric.pass_mark,
+                language=actor.language,
+            ),
+        )
+        for row in rows
+        if row.attempt.id is not None
     ]
+
+
+def corrected_overalls(
+    session: Session, scores: Mapping[int, int | None], rubric: Rubric
+) -> dict[int, float]:
+    """Score id → the overall a team lead's corrections give it, for the corrected ones of
+    ``scores`` (score id → its scenario version id), by the one scoring formula."""
+    fixed = progress_queries.corrected_criteria(session=session, score_ids=scores)
+    versions = {scores[score_id] for score_id in fixed} - {None}
+    own = progress_queries.scenario_weights(
+        session=session, scenario_ids=[v for v in versions if v is not None]
+    )
+    return {
+        score_id: weighted_overall(
+            points, criterion_weights(rubric, own.get(scores[score_id] or 0, {}))
+        )
+        for score_id, points in fixed.items()
+    }
+
+
+def call_score(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> CallScore | None:
+    """The verdict and criterion shares of an attempt's newest score, for whoever may read
+    the call (E112 for anyone else); None while it has no score."""
+    rubric = rubric_in_use(settings)
+    with db.session_scope(settings.database_url) as session:
+        found = access.attempt(
+            session, access.current(session, actor), Action.READ_CALL, attempt_id
+        )
+        score = repositories.latest_score(session=session, attempt_id=attempt_id)
+        if score is None or score.id is None or score.overall is None:
+            return None
+        automatic = {
+            row.criterion: (row.value, row.max_value)
+            for row in reviews.criteria_of_score(session=session, score_id=score.id)
+        }
+        corrected = progress_queries.corrected_criteria(session=session, score_ids=[score.id])
+        own = progress_queries.scenario_weights(
+            session=session, scenario_ids=[found.scenario_id] if found.scenario_id else []
+        )
+        weights = criterion_weights(rubric, own.get(found.scenario_id or 0, {}))
+        fixed = corrected.get(score.id)
+        result = verdict(
+            automatic=score.overall,
+            corrected=weighted_overall(fixed, weights) if fixed else None,
+            auto_fail=score.auto_fail,
+            pass_mark=rubric.pass_mark,
+            language=actor.language,
+        )
+    return CallScore(result, rubric.pass_mark, _shares(automatic, fixed, weights))
+
+
+def _shares(
+    automatic: Mapping[str, tuple[float, float]],
+    corrected: Mapping[str, tuple[float, float]] | None,
+    weights: Mapping[str, float],
+) -> dict[str, CriterionShare]:
+    points = contributions(automatic, weights)
+    fixed = contributions(corrected, weights) if corrected else {}
+    return {
+        name: CriterionShare(weights[name], points[name], fixed.get(name) if corrected else None)
+        for name in points
+    }
 
 
 def criteria_of_attempt(
@@ -121,6 +230,24 @@ def criteria_of_attempt(
             return []
         rows = reviews.criteria_of_score(session=session, score_id=score.id)
         return _views(session, list(rows))
+
+
+def may_correct(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> bool:
+    """Whether the actor may correct this call's scores (never their own); E112 if hidden."""
+    return _may(settings, actor, Action.CORRECT, attempt_id)
+
+
+def may_dispute(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> bool:
+    """Whether the actor may dispute this call's scores (only their own); E112 if hidden."""
+    return _may(settings, actor, Action.DISPUTE, attempt_id)
+
+
+def _may(settings: Settings, actor: CurrentUser, action: Action, attempt_id: int) -> bool:
+    with db.session_scope(settings.database_url) as session:
+        who = access.current(session, actor)
+        found = access.attempt(session, who, Action.READ_CALL, attempt_id)
+        owner = repositories.get_user_by_id(session=session, user_id=found.trainee_id)
+        return owner is not None and access.may(who, action, owner)
 
 
 def correct_criterion(
@@ -144,15 +271,22 @@ def dispute_criterion(
         criterion = _criterion(session, actor, Action.DISPUTE, criterion_score_id)
         if not reason.strip():
             raise CallcoachError(Err.REASON_REQUIRED)
-        if _views(session, [criterion])[0].open_dispute is not None:
+        current = _views(session, [criterion])[0]
+        if current.open_dispute is not None:
             raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=criterion.criterion)
+        if current.resolved is not None:  # the lead's answer is final: no second round
+            raise CallcoachError(
+                Err.DISPUTE_RESOLVED, criterion=criterion.criterion, status=current.resolved.status
+            )
         assert criterion.id is not None
-        session.add(
-            Dispute(criterion_score_id=criterion.id, trainee_id=actor.id, reason=reason.strip())
-        )
         name = criterion.criterion  # the row cannot be read after a failed flush
         try:
-            session.flush()
+            reviews.add_dispute(
+                session=session,
+                criterion_score_id=criterion.id,
+                trainee_id=actor.id,
+                reason=reason.strip(),
+            )
         except IntegrityError:  # another dispute of it came in at the same moment
             raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=name) from None
         return _views(session, [criterion])[0]
@@ -169,7 +303,7 @@ def resolve_dispute(
 ) -> CriterionView:
     """Accept (full marks unless a value is given), partially accept (a value), or reject."""
     with db.session_scope(settings.database_url) as session:
-        dispute = session.get(Dispute, dispute_id)
+        dispute = reviews.get_dispute(session=session, dispute_id=dispute_id)
         if dispute is None or dispute.status != DisputeStatus.OPEN:
             raise CallcoachError(Err.DISPUTE_NOT_OPEN, dispute_id=dispute_id)
         criterion = _criterion(session, actor, Action.CORRECT, dispute.criterion_score_id)
@@ -181,8 +315,7 @@ def resolve_dispute(
         dispute.status, dispute.resolved_by_id = decision, actor.id
         dispute.resolved_value, dispute.resolution_comment = new_value, comment.strip()
         dispute.resolved_at = utcnow()
-        session.add(dispute)
-        session.flush()
+        reviews.save(session=session, row=dispute)
         return _views(session, [criterion])[0]
 
 
@@ -195,8 +328,9 @@ def sign_off(
         who = access.current(session, actor)
         trainee = access.subject(session, who, Action.SIGN_OFF, username)
         assert trainee.id is not None
-        session.add(
-            SignOff(trainee_id=trainee.id, level=named, signed_by_id=who.id, comment=comment)
+        reviews.save(
+            session=session,
+            row=SignOff(trainee_id=trainee.id, level=named, signed_by_id=who.id, comment=comment),
         )
 
 
@@ -207,6 +341,11 @@ def sign_offs(*, settings: Settings, actor: CurrentUser, username: str) -> list[
         trainee = access.subject(session, who, Action.READ_PROGRESS, username)
         assert trainee.id is not None
         return [row.level for row in reviews.sign_offs_of(session=session, trainee_id=trainee.id)]
+
+
+def pass_mark(*, settings: Settings) -> float:
+    """The one mark a call passes at: the rubric's in use (charts draw it, lists apply it)."""
+    return rubric_in_use(settings).pass_mark
 
 
 def rubric_criteria(*, settings: Settings) -> Mapping[str, Criterion]:
@@ -225,14 +364,15 @@ def hand_score(
         for criterion in reviews.criteria_of_score(session=session, score_id=score.id):
             if criterion.criterion in values:
                 _check_value(criterion, values[criterion.criterion])
-                session.add(
-                    HandScore(
+                reviews.save(
+                    session=session,
+                    row=HandScore(
                         score_id=score.id,
                         criterion=criterion.criterion,
                         value=values[criterion.criterion],
                         max_value=criterion.max_value,
                         scorer_id=actor.id,
-                    )
+                    ),
                 )
 
 
@@ -289,15 +429,15 @@ def _add_correction(
     session: Session, criterion: CriterionScore, actor: CurrentUser, value: float, comment: str
 ) -> None:
     assert criterion.id is not None
-    session.add(
-        Review(
+    reviews.save(
+        session=session,
+        row=Review(
             criterion_score_id=criterion.id,
             reviewer_id=actor.id,
             corrected_value=value,
             comment=comment,
-        )
+        ),
     )
-    session.flush()
 
 
 def _check_value(criterion: CriterionScore, value: float) -> None:

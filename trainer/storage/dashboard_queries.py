@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Date, Float, Select, and_, cast, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    Date,
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -25,6 +36,7 @@ from trainer.domain.roles import Role
 from trainer.domain.scope import Scope
 from trainer.storage.models import (
     Attempt,
+    AttemptKind,
     AttemptStatus,
     CriterionScore,
     Scenario,
@@ -49,7 +61,8 @@ class TraineeRow:
     username: str
     display_name: str
     team_id: int | None
-    attempts: int  # scored attempts
+    attempts: int  # scored attempts, practice and real calls together
+    real_calls: int  # of them, uploaded real calls (readiness counts practice calls only)
     average: float | None
     last5_average: float | None
     trend: tuple[float, ...]  # newest TREND_LENGTH overall scores, oldest first
@@ -274,6 +287,7 @@ def _scored(
             col(User.username),
             col(Attempt.scenario_id),
             col(Attempt.started_at),
+            col(Attempt.kind),
             col(Score.id).label("score_id"),
             cast(col(Score.overall), Float).label("overall"),
         )
@@ -300,6 +314,9 @@ def _ranked(scored: AnySelect) -> AnySelect:
         *rows.c,
         func.row_number().over(partition_by=trainee, order_by=newest_first).label("recent"),
         func.count().over(partition_by=trainee).label("total"),
+        func.sum(case((rows.c.kind == AttemptKind.REAL_CALL.value, 1), else_=0))
+        .over(partition_by=trainee)
+        .label("real_calls"),
         func.avg(rows.c.overall).over(partition_by=trainee).label("average"),
     )
 
@@ -333,6 +350,7 @@ def _trainee_row(trainee: Any, recent: list[Any]) -> TraineeRow:
         display_name=trainee.display_name,
         team_id=trainee.team_id,
         attempts=recent[0].total if recent else 0,
+        real_calls=int(recent[0].real_calls or 0) if recent else 0,
         average=_mean(recent[0].average) if recent else None,
         last5_average=_mean(sum(last5) / len(last5)) if last5 else None,
         trend=trend,

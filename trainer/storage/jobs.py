@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -254,3 +254,15 @@ def job_of_attempt(*, session: Session, attempt_id: int) -> Job | None:
     """The newest job that worked on an attempt."""
     query = select(Job).where(col(Job.attempt_id) == attempt_id).order_by(col(Job.id).desc())
     return session.exec(query).first()
+
+
+def status_counts(*, session: Session) -> dict[str, int]:
+    """Job status → how many jobs have it (every kind, every trainee)."""
+    query = select(col(Job.status), func.count()).group_by(col(Job.status))
+    return {status: int(count) for status, count in session.exec(query).all()}
+
+
+def newest_failed(*, session: Session, limit: int = 5) -> Sequence[Job]:
+    """The jobs that gave up most recently, newest first."""
+    query = select(Job).where(col(Job.status) == JobStatus.FAILED)
+    return session.exec(query.order_by(col(Job.updated_at).desc()).limit(limit)).all()

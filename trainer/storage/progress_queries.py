@@ -235,6 +235,21 @@ def corrections(*, session: Session) -> Corrections:
     return {(score_id, name): float(value) for score_id, name, value in _plain_rows(session, query)}
 
 
+def corrected_criteria(*, session: Session, score_ids: Iterable[int]) -> dict[int, Criteria]:
+    """Score id → its criteria with the newest corrections applied, for those of ``score_ids``
+    a team lead corrected (the others have no corrected overall)."""
+    fixes = corrections(session=session)
+    touched = {score_id for score_id, _ in fixes} & set(score_ids)
+    return criteria(session=session, score_ids=touched, corrected=fixes) if touched else {}
+
+
+def scenario_weights(
+    *, session: Session, scenario_ids: Iterable[int]
+) -> dict[int, dict[str, float]]:
+    """Scenario version id → the criterion weights that version sets itself."""
+    return {key: version.weights for key, version in _versions(session, set(scenario_ids)).items()}
+
+
 def signed_levels(*, session: Session, trainee_ids: Sequence[int]) -> dict[int, list[str]]:
     """Trainee id → the level names a team lead signed off, oldest first."""
     query = (

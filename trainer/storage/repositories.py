@@ -135,6 +135,10 @@ def clear_sign_in_failures(*, session: Session, key: str) -> None:
         session.delete(row)
 
 
+def get_team(*, session: Session, team_id: int) -> Team | None:
+    return session.get(Team, team_id)
+
+
 def list_teams(*, session: Session) -> Sequence[Team]:
     return session.exec(select(Team).order_by(col(Team.name))).all()
 

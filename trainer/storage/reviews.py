@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -13,7 +16,9 @@ from trainer.storage.models import (
     Attempt,
     CriterionScore,
     Dispute,
+    DisputeStatus,
     HandScore,
+    Job,
     Review,
     Score,
     SignOff,
@@ -38,6 +43,25 @@ def criterion_with_owner(
     )
     row = session.exec(query).first()
     return (row[0], row[1], row[2]) if row else None
+
+
+def save(*, session: Session, row: Review | Dispute | SignOff | HandScore) -> None:
+    """Write a review row now (flushed: a broken constraint shows at this call)."""
+    session.add(row)
+    session.flush()
+
+
+def add_dispute(
+    *, session: Session, criterion_score_id: int, trainee_id: int, reason: str
+) -> Dispute:
+    """A new open dispute; IntegrityError when one is open already (the partial index)."""
+    dispute = Dispute(criterion_score_id=criterion_score_id, trainee_id=trainee_id, reason=reason)
+    save(session=session, row=dispute)
+    return dispute
+
+
+def get_dispute(*, session: Session, dispute_id: int) -> Dispute | None:
+    return session.get(Dispute, dispute_id)
 
 
 def criteria_of_score(*, session: Session, score_id: int) -> Sequence[CriterionScore]:
@@ -85,22 +109,116 @@ def hand_scores_with_automatic(
     return [(hand, auto) for hand, auto in session.exec(query).all()]
 
 
-def recent_attempts(
-    *, session: Session, trainee_id: int, limit: int = 20
-) -> Sequence[tuple[Attempt, str, float | None]]:
-    """A trainee's newest attempts with scenario title and overall score (index-backed)."""
+@dataclass(frozen=True)
+class AttemptListRow:
+    """One call of a trainee's list with its newest score (None: not scored)."""
+
+    attempt: Attempt
+    title: str
+    score_id: int | None
+    overall: float | None
+    auto_fail: list[dict[str, Any]]
+
+
+def recent_attempts(*, session: Session, trainee_id: int, limit: int = 20) -> list[AttemptListRow]:
+    """A trainee's newest attempts with scenario title and newest score (index-backed)."""
     other = aliased(Score)
     newest_score = (
         select(func.max(other.id)).where(other.attempt_id == Attempt.id).scalar_subquery()
     )
-    query = (
-        select(Attempt, ScenarioRow.title, Score.overall)
+    query = (  # SQLAlchemy's select: five columns, no wide card JSON
+        sa_select(
+            Attempt, col(ScenarioRow.title), col(Score.id), col(Score.overall), col(Score.auto_fail)
+        )
         .join(ScenarioRow, col(ScenarioRow.id) == col(Attempt.scenario_id), isouter=True)
         .join(Score, col(Score.id) == newest_score, isouter=True)
-        .where(Attempt.trainee_id == trainee_id)
+        .where(col(Attempt.trainee_id) == trainee_id)
         .order_by(col(Attempt.started_at).desc())
         .limit(limit)
     )
     return [
-        (attempt, title or "", overall) for attempt, title, overall in session.exec(query).all()
+        AttemptListRow(attempt, title or "", score_id, overall, list(auto_fail or []))
+        for attempt, title, score_id, overall, auto_fail in session.execute(query).all()
     ]
+
+
+def open_disputes(
+    *, session: Session, scope: Scope
+) -> list[tuple[Dispute, CriterionScore, Attempt, User]]:
+    """Open disputes about calls of the trainees in ``scope``, oldest first."""
+    query = (
+        select(Dispute, CriterionScore, Attempt, User)
+        .join(CriterionScore, col(CriterionScore.id) == col(Dispute.criterion_score_id))
+        .join(Score, col(Score.id) == col(CriterionScore.score_id))
+        .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
+        .join(User, col(User.id) == col(Attempt.trainee_id))
+        .where(col(Dispute.status) == DisputeStatus.OPEN, *in_scope(scope))
+        .order_by(col(Dispute.created_at), col(Dispute.id))
+    )
+    return [(d, c, a, u) for d, c, a, u in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
+class UncorrectedCall:
+    """A scored call nobody corrected yet, with what a review queue judges it by."""
+
+    attempt: Attempt
+    trainee: User
+    title: str
+    auto_fail: list[dict[str, Any]]
+    job_result: dict[str, Any]  # what the worker recorded (speaker confidence); {} for practice
+
+
+def uncorrected_calls(*, session: Session, scope: Scope, limit: int) -> list[UncorrectedCall]:
+    """The newest ``limit`` scored calls of the trainees in ``scope`` whose newest score has
+    no correction yet, newest first."""
+    other = aliased(Score)
+    newest = select(func.max(other.id)).where(other.attempt_id == Attempt.id)
+    corrected = (
+        select(CriterionScore.id)
+        .join(Review, col(Review.criterion_score_id) == col(CriterionScore.id))
+        .where(col(CriterionScore.score_id) == col(Score.id))
+        .exists()
+    )
+    query = (
+        sa_select(Attempt, User, col(ScenarioRow.title), col(Score.auto_fail))
+        .join(User, col(User.id) == col(Attempt.trainee_id))
+        .join(Score, col(Score.id) == newest.scalar_subquery())
+        .join(ScenarioRow, col(ScenarioRow.id) == col(Attempt.scenario_id), isouter=True)
+        .where(col(Score.scorable), ~corrected, *in_scope(scope))
+        .order_by(col(Attempt.started_at).desc())
+        .limit(limit)
+    )
+    rows = session.execute(query).all()
+    results = _job_results(session, [a.id for a, *_ in rows if a.id is not None])
+    return [
+        UncorrectedCall(a, u, title or "", list(fails or []), results.get(a.id or 0, {}))
+        for a, u, title, fails in rows
+    ]
+
+
+def _job_results(session: Session, attempt_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Attempt id → the result its newest job recorded."""
+    query = select(Job).where(col(Job.attempt_id).in_(attempt_ids)).order_by(col(Job.id))
+    return {
+        job.attempt_id: dict(job.payload.get("result") or {})
+        for job in session.exec(query).all()
+        if job.attempt_id is not None
+    }
+
+
+def corrections_of_trainee(
+    *, session: Session, trainee_id: int, limit: int = 10
+) -> list[tuple[Review, CriterionScore, User]]:
+    """A trainee's newest corrections, each with its criterion score and its reviewer."""
+    query = (
+        select(Review, CriterionScore, User)
+        .join(CriterionScore, col(CriterionScore.id) == col(Review.criterion_score_id))
+        .join(Score, col(Score.id) == col(CriterionScore.score_id))
+        .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
+        .join(User, col(User.id) == col(Review.reviewer_id))
+        .where(col(Attempt.trainee_id) == trainee_id)
+        .order_by(col(Review.created_at).desc(), col(Review.id).desc())
+        .limit(limit)
+    )
+    return [(review, criterion, user) for review, criterion, user in session.exec(query).all()]

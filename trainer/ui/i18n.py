@@ -50,8 +50,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "странице команды.",
     },
     "home.admin": {
-        "en": "Accounts, teams and system health will appear here.",
-        "ru": "Здесь появятся учётные записи, команды и состояние системы.",
+        "en": "Accounts, teams, the health of the system and the background jobs.",
+        "ru": "Учётные записи, команды, состояние системы и фоновые задания.",
+    },
+    "home.accounts": {"en": "Accounts", "ru": "Учётные записи"},
+    "home.accounts_count": {
+        "en": "{active} active of {total}; {leads} team leads, {trainees} trainees",
+        "ru": "Активных: {active} из {total}; руководителей: {leads}, стажёров: {trainees}",
+    },
+    "home.teams": {"en": "Teams", "ru": "Команды"},
+    "home.team_row": {
+        "en": "**{team}**: {members} people, led by {leads}",
+        "ru": "**{team}**: человек — {members}, руководитель: {leads}",
+    },
+    "home.no_lead": {"en": "nobody", "ru": "никто"},
+    "home.no_team": {
+        "en": "Without a team: {names}",
+        "ru": "Без команды: {names}",
+    },
+    "home.health": {"en": "System health", "ru": "Состояние системы"},
+    "home.health_ok": {
+        "en": "Everything `callcoach doctor` checks is fine.",
+        "ru": "Всё, что проверяет `callcoach doctor`, в порядке.",
+    },
+    "home.jobs": {"en": "Background jobs", "ru": "Фоновые задания"},
+    "home.jobs_none": {"en": "No jobs yet.", "ru": "Заданий пока нет."},
+    "home.job_status": {
+        "en": "{pending} waiting, {running} running, {done} done, {failed} failed",
+        "ru": "ждут: {pending}, выполняются: {running}, готово: {done}, с ошибкой: {failed}",
     },
     "nav.practice": {"en": "Practice", "ru": "Тренировка"},
     "practice.title": {"en": "Practice a call", "ru": "Тренировочный звонок"},
@@ -133,6 +159,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "card.failed": {"en": "Not passed yet", "ru": "Пока не зачтено"},
     "card.unscorable": {"en": "This call could not be scored", "ru": "Этот звонок нельзя оценить"},
     "card.auto_fail": {"en": "Automatic fail", "ru": "Автоматический незачёт"},
+    "card.corrected": {"en": "Corrected by the team lead", "ru": "После исправления руководителем"},
+    "card.pass_mark": {
+        "en": "A call passes at {mark:g} of 100, with no automatic fail.",
+        "ru": "Звонок зачтён от {mark:g} из 100 и без автоматического незачёта.",
+    },
+    "card.weights_how": {
+        "en": (
+            "Each criterion counts with its weight; the points it earned add up to the overall. "
+            "A call passes at {mark:g}."
+        ),
+        "ru": (
+            "Каждый критерий входит в итог со своим весом; его баллы в сумме дают итог. "
+            "Звонок зачтён от {mark:g}."
+        ),
+    },
+    "card.share": {
+        "en": "weight {weight:g}, {points:.1f} points of the overall",
+        "ru": "вес {weight:g}, {points:.1f} балла итога",
+    },
+    "card.share_corrected": {
+        "en": "after correction {points:.1f}",
+        "ru": "после исправления {points:.1f}",
+    },
     "card.criteria": {"en": "By criterion", "ru": "По критериям"},
     "card.criterion": {"en": "Criterion", "ru": "Критерий"},
     "card.evidence": {"en": "Evidence", "ru": "Подтверждения"},
@@ -260,6 +309,33 @@ STRINGS: dict[str, dict[str, str]] = {
     "rule.delivery.talk_ratio": {"en": "talk balance", "ru": "баланс разговора"},
     "rule.delivery.interruptions": {"en": "interruptions", "ru": "перебивания"},
     "nav.review": {"en": "Calls & reviews", "ru": "Звонки и проверки"},
+    "nav.queue": {"en": "Review queue", "ru": "Очередь проверок"},
+    "nav.queue_count": {"en": "Review queue ({count})", "ru": "Очередь проверок ({count})"},
+    "queue.title": {"en": "What waits for your review", "ru": "Что ждёт вашей проверки"},
+    "queue.disputes": {"en": "Open disputes ({count})", "ru": "Открытые споры ({count})"},
+    "queue.dispute_row": {
+        "en": "**{trainee}** disputes *{criterion}*: {reason}",
+        "ru": "**{trainee}** оспаривает «{criterion}»: {reason}",
+    },
+    "queue.flagged": {
+        "en": "Calls to look at ({count})",
+        "ru": "Звонки, которые стоит проверить ({count})",
+    },
+    "queue.flagged_how": {
+        "en": "Automatic fails and calls whose speakers were told apart unsurely; a call leaves this list once you save a correction of it.",
+        "ru": "Автоматические незачёты и звонки, где собеседники различены неуверенно; звонок уходит из списка, когда вы сохраните исправление.",
+    },
+    "queue.auto_fail": {"en": "failed: {reasons}", "ru": "незачёт: {reasons}"},
+    "queue.unsure": {
+        "en": "speakers unsure (confidence {confidence:.0%})",
+        "ru": "собеседники различены неуверенно (уверенность {confidence:.0%})",
+    },
+    "queue.ready": {"en": "Ready for sign-off ({count})", "ru": "Готовы к подтверждению ({count})"},
+    "queue.ready_row": {"en": "**{name}** → {level}", "ru": "**{name}** → {level}"},
+    "queue.open": {"en": "Open the call", "ru": "Открыть звонок"},
+    "queue.sign_off": {"en": "Sign off", "ru": "Подтвердить"},
+    "queue.signed": {"en": "Signed off: {name}, {level}.", "ru": "Подтверждено: {name}, {level}."},
+    "queue.empty": {"en": "Nothing waits for you now.", "ru": "Сейчас ничего не ждёт проверки."},
     "review.title": {"en": "Calls and reviews", "ru": "Звонки и проверки"},
     "review.trainee": {"en": "Trainee", "ru": "Стажёр"},
     "review.calls": {"en": "Calls", "ru": "Звонки"},
@@ -322,6 +398,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Everything is met: ask your team lead to sign off your promotion.",
         "ru": "Все условия выполнены: попросите руководителя подтвердить повышение.",
     },
+    "progress.lead.level": {"en": "Level now: **{level}**", "ru": "Текущий уровень: **{level}**"},
+    "progress.lead.top": {
+        "en": "At the top of the ladder.",
+        "ru": "На верхней ступени лестницы.",
+    },
+    "progress.lead.ready": {
+        "en": "Every requirement is met: the promotion waits for your sign-off.",
+        "ru": "Все условия выполнены: повышение ждёт вашего подтверждения.",
+    },
     "progress.scores": {"en": "Your scores", "ru": "Ваши оценки"},
     "progress.pass_line": {"en": "pass", "ru": "зачёт"},
     "progress.practise_next": {"en": "Practise next", "ru": "Что тренировать дальше"},
@@ -360,6 +445,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Подтвердить повышение до уровня {level}",
     },
     "team.signed": {"en": "Signed off.", "ru": "Подтверждено."},
+    "team.calls_practice": {"en": "practice calls", "ru": "тренировки"},
+    "team.calls_real": {"en": "real calls", "ru": "реальные звонки"},
     "team.empty": {"en": "No trainees with calls yet.", "ru": "Пока нет стажёров со звонками."},
     "team.calibration": {
         "en": "Calibration: hand scores vs automatic",

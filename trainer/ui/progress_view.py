@@ -11,14 +11,14 @@ from trainer.services.review import AttemptRow
 from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape
 
-PASS_SCORE = 80  # the ladder's scenario pass mark, drawn on the chart
 
-
-def show_readiness(readiness: Readiness) -> None:
+def show_readiness(readiness: Readiness, *, for_lead: bool = False) -> None:
+    """Readiness worded for the trainee ("Your level") or for the lead who reads it."""
     language = readiness.language
-    st.markdown(t("progress.level", level=readiness.current_level.title(language)))
+    words = "progress.lead" if for_lead else "progress"
+    st.markdown(t(f"{words}.level", level=readiness.current_level.title(language)))
     if readiness.next_level is None:
-        st.success(t("progress.top"))
+        st.success(t(f"{words}.top"))
         return
     st.markdown(t("progress.next", level=readiness.next_level.title(language)))
     met = sum(r.met for r in readiness.requirements)
@@ -29,18 +29,19 @@ def show_readiness(readiness: Readiness) -> None:
         mark = ":green[✔]" if requirement.met else ":red[✘]"
         st.markdown(f"{mark} {escape(requirement.text)}")
     if readiness.ready_for_sign_off:
-        st.success(t("progress.ready"))
+        st.success(t(f"{words}.ready"))
 
 
-def pass_line() -> alt.Chart:
-    """The scenario pass mark as a dashed line, to layer over a score chart."""
-    frame = pd.DataFrame({"y": [PASS_SCORE]})
+def pass_line(pass_mark: float) -> alt.Chart:
+    """The rubric's pass mark (the one a call passes at) as a dashed line over a score chart."""
+    frame = pd.DataFrame({"y": [pass_mark]})
     rule: alt.Chart = alt.Chart(frame).mark_rule(strokeDash=[4, 4])
     return rule.encode(y=alt.Y("y:Q", title=None))
 
 
-def score_chart(rows: list[AttemptRow]) -> None:
-    """Overall score per call over time, with the pass line drawn in."""
+def score_chart(rows: list[AttemptRow], pass_mark: float) -> None:
+    """Overall score per call over time (a lead's corrected one where there is one), with the
+    pass line drawn in."""
     scored = [(row.started_at, row.overall) for row in rows if row.overall is not None]
     if not scored:
         return
@@ -54,4 +55,4 @@ def score_chart(rows: list[AttemptRow]) -> None:
         )
     )
     st.markdown(f"#### {t('progress.scores')}")
-    st.altair_chart(line + pass_line(), use_container_width=True)
+    st.altair_chart(line + pass_line(pass_mark), use_container_width=True)

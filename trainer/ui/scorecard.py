@@ -16,6 +16,7 @@ import streamlit as st
 
 from trainer.config import get_settings
 from trainer.services import review
+from trainer.services.review import CallScore
 from trainer.ui.i18n import STRINGS, t
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$])")
@@ -60,35 +61,34 @@ def term(prefix: str, value: str) -> str:
     return t(key) if key in STRINGS else value.replace("_", " ").replace(".", " ")
 
 
-def show_scorecard(card: dict[str, Any]) -> None:
-    """The whole scorecard of one call."""
+def show_scorecard(card: dict[str, Any], score: CallScore | None = None) -> None:
+    """The whole scorecard of one call; ``score`` (the service's reading of it) adds the
+    corrected overall, the pass mark and each criterion's weight and share."""
     st.subheader(t("card.title"))
     if card.get("unscorable"):
         st.warning(f"{t('card.unscorable')}: {card['unscorable']['message']}")
         return
-    _summary(card)
+    if score is not None:
+        _summary(score)
     _criteria_chart(card["criteria"])
-    _criteria_details(card["criteria"])
+    _criteria_details(card["criteria"], score)
     _transcript(card)
     _delivery(card.get("delivery", {}))
 
 
-def _summary(card: dict[str, Any]) -> None:
-    overall, passed = card["overall"], card["passed"]
-    left, right = st.columns(2)
-    left.metric(t("card.overall"), f"{overall:.0f} / 100")
-    right.metric(t("card.result"), t("card.passed") if passed else t("card.failed"))
-    for failure in card.get("auto_fail", []):
-        st.error(f"{t('card.auto_fail')}: {escape(auto_fail_text(failure))}")
-
-
-def auto_fail_text(failure: dict[str, Any]) -> str:
-    """Why the call failed automatically, in words: the rule and what it found."""
-    rule, text = str(failure.get("rule", "")), str(failure.get("text") or "")
-    key = f"autofail.{rule}"
-    if key not in STRINGS:
-        return f"{t('autofail.other')}: {term('rule', rule)}"
-    return t(key, text=text, stage=term("stage", text), outcome=term("outcome", text))
+def _summary(score: CallScore) -> None:
+    result = score.verdict
+    overall, corrected, passed = st.columns(3)
+    overall.metric(t("card.overall"), f"{result.automatic or 0:.0f} / 100")
+    if result.corrected is not None:
+        corrected.metric(t("card.corrected"), f"{result.corrected:.0f} / 100")
+    passed.metric(
+        t("card.result"),
+        t("card.passed") if result.passed else t("card.failed"),
+        help=t("card.pass_mark", mark=score.pass_mark),
+    )
+    for reason in result.failures:
+        st.error(f"{t('card.auto_fail')}: {escape(reason)}")
 
 
 def _criteria_chart(criteria: dict[str, Any]) -> None:
@@ -115,10 +115,17 @@ def _criteria_chart(criteria: dict[str, Any]) -> None:
     st.altair_chart(chart, use_container_width=True)
 
 
-def _criteria_details(criteria: dict[str, Any]) -> None:
+def _criteria_details(criteria: dict[str, Any], score: CallScore | None) -> None:
     st.markdown(f"#### {t('card.criteria')}")
+    if score is not None:
+        st.caption(t("card.weights_how", mark=score.pass_mark))
     for name, criterion in criteria.items():
         label = f"{criterion_title(name)} — {criterion['score']:g} / {criterion['max']:g}"
+        share = score.shares.get(name) if score is not None else None
+        if share is not None:
+            label += " · " + t("card.share", weight=share.weight, points=share.points)
+            if share.corrected_points is not None:
+                label += " · " + t("card.share_corrected", points=share.corrected_points)
         with st.expander(label, expanded=bool(criterion["missed"])):
             if criterion.get("feedback"):
                 st.markdown(f"**{t('card.missed')}:** {escape(criterion['feedback'])}")

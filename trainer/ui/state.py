@@ -15,7 +15,7 @@ import streamlit as st
 
 from trainer import services
 from trainer.config import Settings
-from trainer.services import CurrentUser
+from trainer.services import CurrentUser, review_queue
 from trainer.ui.i18n import LANGUAGES
 
 COOKIE = "callcoach_session"
@@ -134,3 +134,15 @@ def sign_out(settings: Settings, user: CurrentUser) -> None:
     services.end_sessions(settings=settings, actor=user)
     st.session_state["user"] = None
     st.session_state["session_token"] = None
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def queue_count(_settings: Settings, user: CurrentUser) -> int:
+    """How many things wait in a lead's review queue, for the navigation (read at most every
+    30 s per user: it judges readiness; the queue page itself always reads afresh)."""
+    return review_queue.review_queue(settings=_settings, actor=user).count
+
+
+def forget_queue_count() -> None:
+    """After a sign-off, a correction or a dispute's answer: the count is read again."""
+    queue_count.clear()

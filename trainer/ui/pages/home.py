@@ -6,13 +6,65 @@ import streamlit as st
 
 from trainer import services
 from trainer.config import get_settings
-from trainer.services import library, review
+from trainer.services import library, review, system
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import score_chart, show_readiness
 from trainer.ui.scorecard import escape
 from trainer.ui.state import require_user
 
 settings = get_settings()
+
+
+def admin_home() -> None:
+    """Accounts and teams, system health, background jobs: what an admin looks after."""
+    view = system.overview(settings=settings, actor=user)
+    st.caption(t("home.admin"))
+    accounts, teams = st.columns(2)
+    with accounts:
+        st.markdown(f"#### {t('home.accounts')}")
+        active = [a for a in view.accounts if a.active]
+        st.markdown(
+            t(
+                "home.accounts_count",
+                active=len(active),
+                total=len(view.accounts),
+                leads=sum(a.role is services.Role.TEAM_LEAD for a in active),
+                trainees=sum(a.role is services.Role.TRAINEE for a in active),
+            )
+        )
+        st.page_link(
+            "trainer/ui/pages/accounts.py",
+            label=t("nav.accounts"),
+            icon=":material/manage_accounts:",
+        )
+    with teams:
+        st.markdown(f"#### {t('home.teams')}")
+        for team in view.teams:
+            leads = ", ".join(team.leads) or t("home.no_lead")
+            st.markdown(
+                t(
+                    "home.team_row",
+                    team=escape(team.name),
+                    members=team.members,
+                    leads=escape(leads),
+                )
+            )
+        loose = [a.display_name for a in view.accounts if a.active and a.team is None]
+        if loose:
+            st.caption(escape(t("home.no_team", names=", ".join(loose))))
+    st.markdown(f"#### {t('home.health')}")
+    if not view.problems:
+        st.success(t("home.health_ok"))
+    for check in view.problems:
+        st.error(f"**{escape(check.name)}**: {escape(check.detail)} — `{check.fix}`")
+    st.markdown(f"#### {t('home.jobs')}")
+    st.markdown(
+        t("home.job_status", **view.jobs) if any(view.jobs.values()) else t("home.jobs_none")
+    )
+    for job in view.failed_jobs:
+        st.caption(f"{job.at:%Y-%m-%d %H:%M} · {escape(job.kind)} · {escape(job.error)}")
+
+
 user = require_user()
 st.title(t("home.welcome", name=user.display_name))
 st.caption(t(f"role.{user.role.value}"))
@@ -26,7 +78,9 @@ if user.role is services.Role.TRAINEE:
     for scenario_id in readiness.recommendation.scenarios:
         st.markdown(f"- {escape(titles.get(scenario_id, scenario_id))}")
     rows = review.recent_attempts(settings=settings, actor=user, username=user.username)
-    score_chart(rows)
+    score_chart(rows, review.pass_mark(settings=settings))
+elif user.role is services.Role.ADMIN:
+    admin_home()
 else:
     st.info(t(f"home.{user.role.value}"))
     if user.role in (services.Role.TRAINER, services.Role.ADMIN):

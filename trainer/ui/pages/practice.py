@@ -6,7 +6,7 @@ import streamlit as st
 
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
-from trainer.services import practice
+from trainer.services import practice, review
 from trainer.ui.errors import show_error
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
@@ -192,7 +192,10 @@ def ended(view: practice.CallView) -> None:
     outcome = view.outcome or ("abandoned" if view.status == "abandoned" else "")
     st.success(t("practice.ended", outcome=t(f"outcome.{outcome}") if outcome else ""))
     if view.scorecard is not None:
-        show_scorecard(view.scorecard)
+        show_scorecard(
+            view.scorecard,
+            review.call_score(settings=settings, actor=user, attempt_id=view.attempt_id),
+        )
     again, other = st.columns(2)
     if again.button(t("practice.try_again"), type="primary", key="try_again"):
         run_safely(

@@ -14,7 +14,7 @@ from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.real_call import show_real_call
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
-from trainer.ui.state import require_user
+from trainer.ui.state import forget_queue_count, require_user
 
 settings = get_settings()
 user = require_user()
@@ -39,7 +39,7 @@ def attempt_list(username: str) -> None:
     if not rows:
         st.info(t("review.no_calls"))
     for row in rows:
-        score = f"{row.overall:.0f}" if row.overall is not None else "—"
+        score = escape(row.verdict.text(user.language))
         text, action = st.columns([5, 1], vertical_alignment="center")
         when = row.started_at.strftime("%Y-%m-%d %H:%M")
         title = row.title if row.kind == "practice" else t("calls.real_call")
@@ -57,7 +57,9 @@ def drill_down(attempt_id: int) -> None:
     real = calls.real_call(settings=settings, actor=user, attempt_id=attempt_id)
     card = show_real_call(real, user) if real is not None else practice_call(attempt_id)
     if card is not None:
-        show_scorecard(card)
+        show_scorecard(
+            card, review.call_score(settings=settings, actor=user, attempt_id=attempt_id)
+        )
         criteria_review(attempt_id)
 
 
@@ -75,16 +77,19 @@ def practice_call(attempt_id: int) -> dict[str, Any] | None:
 def criteria_review(attempt_id: int) -> None:
     st.markdown(f"#### {t('review.criteria')}")
     views = review.criteria_of_attempt(settings=settings, actor=user, attempt_id=attempt_id)
+    # the policy's answer, not the role: a lead's own call gets no correction forms (E125)
+    corrects = review.may_correct(settings=settings, actor=user, attempt_id=attempt_id)
+    disputes = review.may_dispute(settings=settings, actor=user, attempt_id=attempt_id)
     for view in views:
         with st.container(border=True):
             criterion_state(view)
-            if leads:
+            if corrects:
                 correction_form(view)
                 if view.open_dispute is not None:
                     decision_form(view)
-            elif view.open_dispute is None:
+            elif disputes and view.open_dispute is None and not view.resolved:
                 dispute_form(view)
-    if leads and views:
+    if corrects and views:
         hand_score_form(attempt_id, views)
 
 
@@ -124,6 +129,7 @@ def run(action: object) -> None:
         show_error(error)
     else:
         st.toast(t("review.saved"))
+        forget_queue_count()  # a correction or an answer may clear a queue entry
         st.rerun()  # the criterion above the form shows the new state
 
 

@@ -14,7 +14,7 @@ from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import pass_line, show_readiness
 from trainer.ui.scorecard import criterion_title
-from trainer.ui.state import require_user
+from trainer.ui.state import forget_queue_count, require_user
 
 settings = get_settings()
 user = require_user()
@@ -43,7 +43,8 @@ def team_table() -> None:
             {
                 t("team.col_name"): row.display_name,
                 t("team.col_user"): row.username,
-                t("team.col_calls"): row.attempts,
+                t("team.calls_practice"): row.attempts - row.real_calls,
+                t("team.calls_real"): row.real_calls,
                 t("team.col_average"): _number(row.average),
                 t("team.col_last5"): _number(row.last5_average),
                 t("team.col_trend"): list(row.trend),
@@ -145,19 +146,24 @@ def trainee_detail() -> None:
                 y=alt.Y("mean_overall:Q", scale=alt.Scale(domain=[0, 100]), title=None),
             )
         )
-        st.altair_chart(line + pass_line(), use_container_width=True)
+        st.altair_chart(
+            line + pass_line(review.pass_mark(settings=settings)), use_container_width=True
+        )
     readiness = view.readiness.get(username) or services.readiness_for(
         settings=settings, actor=user, username=username
     )
-    show_readiness(readiness)
+    show_readiness(readiness, for_lead=True)
     if readiness.ready_for_sign_off and readiness.next_level is not None:
         level = readiness.next_level
         if st.button(t("team.sign_off", level=level.title(readiness.language)), key="sign_off"):
             try:
                 review.sign_off(settings=settings, actor=user, username=username, level=level.name)
-                st.toast(t("team.signed"))
             except CallcoachError as error:
                 show_error(error)
+            else:
+                st.toast(t("team.signed"))
+                forget_queue_count()
+                st.rerun()  # read again: the level is held now, the button gone
     st.download_button(
         t("team.pdf"),
         dashboard.trainee_report(settings=settings, actor=user, username=username),
