@@ -12,6 +12,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from scoring.rubric import load_rubric
+from scoring.validation import Problem
 from tests.cli_runner import settings_env
 from trainer import services
 from trainer.config import Settings, get_settings
@@ -157,7 +158,7 @@ def test_invalid_scenario_lists_problems_at_their_lines_and_saves_nothing(
     text = LATE.replace(old, new)
     with pytest.raises(edits.EditRejectedError) as raised:
         library.save_scenario(settings=demo, actor=_user(demo, "trainer"), text=text)
-    expected = edits.Problem(_line_of(text, line_starts), field, message)
+    expected = Problem("edit", _line_of(text, line_starts), field, message)
     assert ("E501", [expected]) == (raised.value.code, list(raised.value.problems))
     assert [1] == _versions(demo, SCENARIO)
 
@@ -168,7 +169,7 @@ def test_example_call_that_misses_the_goal_is_a_problem() -> None:
         "  - Does that sound okay? Is there anything else I can help you with?\n", ""
     )
     problems = library.check_scenario(text)
-    assert ["example_good_answers"] == [problem.field for problem in problems]
+    assert ["example_good_answers"] == [problem.key for problem in problems]
 
 
 def test_disabled_scenario_is_hidden_from_practice(demo: Settings) -> None:
@@ -374,7 +375,7 @@ def test_each_save_keeps_the_copy_it_replaces(demo: Settings) -> None:
             "  greet.offer_help: [how can i help,",
             "  greet.offer_help: [<helping> can i help,",
             "  greet.offer_help:",
-            "rules.greet.offer_help.0",
+            "rules.greet.offer_help[0]",
             "unknown list <helping>",
         ),
         (
@@ -402,7 +403,7 @@ def test_invalid_scoring_edit_lists_problems_and_saves_nothing(
         scoring_files.save_scoring_file(
             settings=demo, actor=_user(demo, "trainer"), file=file, text=text
         )
-    expected = edits.Problem(_line_of(text, line_starts), field, message)
+    expected = Problem(file.value, _line_of(text, line_starts), field, message)
     assert ("E130", True) == (raised.value.code, expected in raised.value.problems)
     assert file.packaged == scoring_files.in_use_path(demo, file)
 

@@ -21,6 +21,7 @@ from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
 from scoring.stages import reason_text
 from scoring.transcript import SUPPORTED_LANGUAGES, read_transcript
+from scoring.validation import render_problems
 from trainer import __version__, auth, services
 from trainer.batch import driver as batch
 from trainer.batch import ray as ray_batch
@@ -550,9 +551,8 @@ def scenarios_validate(
         for file in (sorted(path.glob("*.yaml")) if path.is_dir() else [path])
     ]
     problems = validate_scenario_files(files)
-    for problem in problems:
-        out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     if problems:
+        out.print(render_problems(problems), markup=False, highlight=False, soft_wrap=True)
         files_with_problems = len({problem.file for problem in problems})
         raise CallcoachError(
             Err.SCENARIOS_HAVE_PROBLEMS, count=len(problems), files=files_with_problems

@@ -7,7 +7,8 @@ persona, the trainee's briefing, and a graph of customer lines (``nodes``). Each
 ``otherwise: true`` rule is the fallback. ``mood`` rules apply on every turn, whatever the
 node, and only change patience. The call itself runs in :mod:`trainer.domain.simulator`.
 
-Validation reports every problem as ``file:line: field: message``, like a compiler.
+Validation reports every problem as a :class:`scoring.validation.Problem`
+(``file:line: key: message``), like a compiler.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -25,7 +25,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from scoring.behaviours import TAGS
 from scoring.scenario import Stage
-from scoring.validation import load_yaml_text, read_text_file
+from scoring.validation import (
+    Found,
+    KeyPath,
+    Problem,
+    listed,
+    parse_yaml,
+    read_text_file,
+    schema_problems,
+    syntax_problem,
+)
 from trainer.domain import simulator
 from trainer.errors import CallcoachError, Err
 
@@ -68,8 +77,7 @@ Skill = Literal[
     "efficiency",
     "proactivity",
 ]
-FieldPath = tuple[str | int, ...]
-Found = tuple[FieldPath, str]  # a problem before it gets its line: where, what
+FieldPath = KeyPath
 
 
 class _Strict(BaseModel):
@@ -228,19 +236,6 @@ class Scenario(_Strict):
         return next(rule for rule in self.nodes[node].reactions if rule.matches(detected))
 
 
-@dataclass(frozen=True)
-class ScenarioProblem:
-    """One thing wrong in a scenario file, where it is and what it is."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
 def load_scenario(path: Path) -> Scenario:
     """A scenario file, checked; every problem goes into one coded error (E501)."""
     return _loaded(*_read(path))
@@ -251,12 +246,12 @@ def load_scenario_text(text: str, *, source: str) -> Scenario:
     return _loaded(*_check(text, source=source, file=None, play=False))
 
 
-def validate_scenario_files(paths: Sequence[Path]) -> list[ScenarioProblem]:
+def validate_scenario_files(paths: Sequence[Path]) -> list[Problem]:
     """Every problem of every file, including example calls that miss their goal."""
     return [problem for path in paths for problem in _read(path, play=True)[1]]
 
 
-def validate_scenario_text(text: str, *, source: str) -> list[ScenarioProblem]:
+def validate_scenario_text(text: str, *, source: str) -> list[Problem]:
     """Every problem of scenario YAML text kept elsewhere (an edit), the example call included."""
     return _check(text, source=source, file=None, play=True)[1]
 
@@ -288,130 +283,56 @@ def resolve_scenario(id_or_path: str, folder: Path = SCENARIO_DIR) -> Scenario:
     return get_scenario(id_or_path, folder)
 
 
-def _loaded(scenario: Scenario | None, problems: list[ScenarioProblem]) -> Scenario:
+def _loaded(scenario: Scenario | None, problems: list[Problem]) -> Scenario:
     _fail_on(problems)
     assert scenario is not None  # no problems means it parsed
     return scenario
 
 
-def _fail_on(problems: list[ScenarioProblem]) -> None:
+def _fail_on(problems: list[Problem]) -> None:
     if problems:
-        listed = "; ".join(str(problem) for problem in problems)
-        raise CallcoachError(Err.SCENARIO_INVALID, count=len(problems), problems=listed)
+        raise CallcoachError(Err.SCENARIO_INVALID, count=len(problems), problems=listed(problems))
 
 
 # Reading: YAML with line numbers, then the schema, then the graph.
 
 
-def _read(path: Path, *, play: bool = False) -> tuple[Scenario | None, list[ScenarioProblem]]:
+def _read(path: Path, *, play: bool = False) -> tuple[Scenario | None, list[Problem]]:
     try:
         text = read_text_file(path)
     except OSError as error:
-        return None, [ScenarioProblem(str(path), 1, "file", f"cannot read it ({error.strerror})")]
+        return None, [Problem(str(path), 1, "file", f"cannot read it ({error.strerror})")]
     except UnicodeDecodeError as error:
-        return None, [ScenarioProblem(str(path), 1, "file", f"not UTF-8 text ({error.reason})")]
+        return None, [Problem(str(path), 1, "file", f"not UTF-8 text ({error.reason})")]
     except yaml.YAMLError as error:
-        return None, [ScenarioProblem(str(path), 1, "file", str(getattr(error, "problem", error)))]
+        return None, [syntax_problem(error, str(path))]
     return _check(text, source=str(path), file=path, play=play)
-
-
-def read_yaml(text: str) -> tuple[yaml.Node | None, Any, tuple[int, str] | None]:
-    """YAML text's node tree (for line numbers), its data, and (line, problem) when the
-    syntax is broken or a limit is exceeded (then the tree and data are None)."""
-    try:
-        return *load_yaml_text(text), None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        return None, None, (line, f"not valid YAML: {getattr(error, 'problem', None) or error}")
 
 
 def _check(
     text: str, *, source: str, file: Path | None, play: bool
-) -> tuple[Scenario | None, list[ScenarioProblem]]:
+) -> tuple[Scenario | None, list[Problem]]:
     """The scenario (None when it does not parse) and every problem, each at its line.
 
     ``file`` is where the text lives (its name must match the id, audio lies beside it);
     ``play`` also plays the example call, which needs the language pipelines.
     """
-    root, data, broken = read_yaml(text)
-    if broken is not None:
-        return None, [ScenarioProblem(source, broken[0], "yaml", broken[1])]
-    if not isinstance(root, yaml.MappingNode):
-        return None, [ScenarioProblem(source, 1, "scenario", "must be a mapping of fields")]
-    lines = dict(_lines(root))
-    found = list(_duplicate_keys(root))
+    parsed = parse_yaml(text, source=source)
+    if parsed.data is None and parsed.problems:
+        return None, list(parsed.problems)
+    if not isinstance(parsed.root, yaml.MappingNode):
+        return None, [Problem(source, 1, "scenario", "must be a mapping of fields")]
+    found: list[Found] = []
     try:
-        scenario: Scenario | None = Scenario.model_validate(data)
+        scenario: Scenario | None = Scenario.model_validate(parsed.data)
     except ValidationError as error:
-        scenario, found = None, found + _schema_problems(error)
+        scenario, found = None, schema_problems(error)
     if scenario is not None:
         scenario._folder = file.parent if file else None
         found += _graph_problems(scenario, file)
-        if play and not found:
+        if play and not found and not parsed.problems:
             found += _example_problems(scenario)
-    return scenario, [_problem(source, lines, loc, message) for loc, message in found]
-
-
-def _lines(node: yaml.Node, loc: FieldPath = ()) -> Iterator[tuple[FieldPath, int]]:
-    """(field path, line) for the node and everything in it; a mapping entry at its key."""
-    yield loc, node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield from _lines(value, (*loc, _key(key)))
-            yield (*loc, _key(key)), key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _lines(item, (*loc, index))
-
-
-def _duplicate_keys(node: yaml.Node, loc: FieldPath = ()) -> Iterator[Found]:
-    """Keys given twice in one mapping (YAML would silently keep only the last)."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if _key(key) in seen:
-                yield (*loc, _key(key)), "given twice; the second one would silently win"
-            seen.add(_key(key))
-            yield from _duplicate_keys(value, (*loc, _key(key)))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _duplicate_keys(item, (*loc, index))
-
-
-def _key(node: yaml.Node) -> str:
-    """A mapping key as pydantic names it in errors (a list or mapping as a key has no name)."""
-    return node.value if isinstance(node, yaml.ScalarNode) else "?"
-
-
-def _problem(source: str, lines: dict[FieldPath, int], loc: FieldPath, msg: str) -> ScenarioProblem:
-    """A problem at the line of ``loc``, or of its nearest parent that is in the text."""
-    known = next(loc[:n] for n in range(len(loc), -1, -1) if loc[:n] in lines or n == 0)
-    return ScenarioProblem(source, lines.get(known, 1), _dotted(loc) or "scenario", msg)
-
-
-def _dotted(loc: FieldPath) -> str:
-    """('nodes', 'calm', 'reactions', 1, 'next') → 'nodes.calm.reactions[1].next'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
-    return text
-
-
-SCHEMA_MESSAGES = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field (check the spelling)",
-}
-
-
-def _schema_problems(error: ValidationError) -> list[Found]:
-    return [
-        (
-            tuple(item["loc"]),
-            SCHEMA_MESSAGES.get(item["type"], item["msg"]).removeprefix("Value error, "),
-        )
-        for item in error.errors()
-    ]
+    return scenario, [*parsed.problems, *parsed.all_at(found)]
 
 
 def _graph_problems(scenario: Scenario, file: Path | None) -> list[Found]:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.errors import CodedError
+from scoring.validation import Problem
 from trainer import auth
 from trainer.config import Settings
 from trainer.domain.scenario import (
@@ -31,7 +32,7 @@ from trainer.domain.scenario import (
 from trainer.errors import CallcoachError, Err
 from trainer.services import access
 from trainer.services.accounts import CurrentUser
-from trainer.services.edits import EditRejectedError, Problem, check_size
+from trainer.services.edits import EditRejectedError, check_size
 from trainer.speech import voice
 from trainer.storage import db, library_queries, repositories
 from trainer.storage.models import Scenario as StoredScenario
@@ -104,10 +105,7 @@ def _entry(row: StoredScenario, attempts: int, names: dict[int, str]) -> Library
 def check_scenario(text: str) -> list[Problem]:
     """Every problem of scenario YAML, each at its line; the example call is played too."""
     check_size(len(text.encode()), name="the scenario")
-    return [
-        Problem(problem.line, problem.field, problem.message)
-        for problem in validate_scenario_text(text, source=EDIT_SOURCE)
-    ]
+    return validate_scenario_text(text, source=EDIT_SOURCE)
 
 
 def save_scenario(*, settings: Settings, actor: CurrentUser, text: str) -> SavedScenario:

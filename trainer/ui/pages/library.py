@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from scoring.errors import CodedError
+from scoring.validation import Problem, render_problems
 from trainer.config import get_settings
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
@@ -43,17 +44,10 @@ def run_safely(action: str, work: Callable[[], Result], text: str = "") -> Resul
     return None
 
 
-def show_problems(problems: Sequence[edits.Problem], text: str) -> None:
-    """Each problem under the line it is about, like a compiler does."""
+def show_problems(problems: Sequence[Problem], text: str) -> None:
+    """Every problem at once, each above the line it is about, like a compiler does."""
     st.error(t("library.problems", count=len(problems)))
-    lines = text.splitlines()
-    width = len(str(max((p.line for p in problems), default=1)))
-    shown = []
-    for problem in problems:
-        source = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
-        shown.append(f"{problem.line:>{width}} │ {source}")
-        shown.append(f"{'':>{width}} ╰─ {problem.field}: {problem.message}")
-    st.code("\n".join(shown), language=None)
+    st.code(render_problems(problems, text), language=None)
 
 
 def notice(message: str) -> None:
