@@ -16,7 +16,7 @@ from scoring.validation import Problem
 from tests.cli_runner import settings_env
 from trainer import services
 from trainer.config import Settings, get_settings
-from trainer.domain.scenario import SCENARIO_DIR, load_library
+from trainer.domain.scenario import SCENARIO_DIR, load_library, load_scenario_text
 from trainer.errors import CallcoachError
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
@@ -31,6 +31,10 @@ NEW_SCENARIO = LATE.replace("id: late-delivery", "id: late-delivery-copy")
 RUBRIC = scoring_files.DEFAULT_RUBRIC.read_text(encoding="utf-8")
 VERSION = load_rubric().version  # the packaged rubric's
 LEXICON_EN = (scoring_files.LEXICON_DIR / "en.yaml").read_text(encoding="utf-8")
+# a billion laughs: 9 levels of 9 aliases each, ~400 million values once expanded
+ALIAS_BOMB = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 9)
+)
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
 
@@ -234,6 +238,13 @@ AUTHORING: list[Callable[[Settings, services.CurrentUser], object]] = [
         settings=s, actor=u, file=ScoringFile.RUBRIC, text=RUBRIC
     ),
     lambda s, u: scoring_files.restore_default(settings=s, actor=u, file=ScoringFile.RUBRIC),
+    lambda s, u: library.scenario_versions(settings=s, actor=u, key=SCENARIO),
+    lambda s, u: library.version_diff(settings=s, actor=u, key=SCENARIO, old=1, new=1),
+    lambda s, u: library.try_answers(settings=s, actor=u, text=LATE, answers=["Hello"]),
+    lambda s, u: scoring_files.lexicon_rules(settings=s, actor=u, language="en"),
+    lambda s, u: scoring_files.save_lexicon_rules(
+        settings=s, actor=u, language="en", phrases={"greet.hello": ["hello"]}
+    ),
 ]
 
 
@@ -248,11 +259,109 @@ def test_trainees_and_team_leads_cannot_author(
     assert ("E105", [1]) == (raised.value.code, _versions(demo, SCENARIO))
 
 
+@pytest.mark.parametrize("call", AUTHORING)
+def test_a_deactivated_trainer_cannot_author(
+    demo: Settings, call: Callable[[Settings, services.CurrentUser], object]
+) -> None:
+    """A trainer deactivated after signing in is refused at once, by every authoring call."""
+    trainer = _user(demo, "trainer")
+    services.set_active(settings=demo, actor=_user(demo, "admin"), username="trainer", active=False)
+    with pytest.raises(CallcoachError) as raised:
+        call(demo, trainer)
+    assert [1] == _versions(demo, SCENARIO)
+    assert raised.value.code in {"E104", "E105"}
+
+
 @pytest.mark.parametrize("username", ["trainer", "admin"])
 def test_trainers_and_admins_author(demo: Settings, username: str) -> None:
     """Trainers and admins may save a scenario version."""
     saved = library.save_scenario(settings=demo, actor=_user(demo, username), text=EDITED)
     assert 2 == saved.version
+
+
+# History, template, "Try it"
+
+
+def test_history_lists_versions_newest_first_with_a_diff(demo: Settings) -> None:
+    """Each saved version is in the history; the diff shows the changed line only."""
+    trainer = _user(demo, "trainer")
+    library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    history = library.scenario_versions(settings=demo, actor=trainer, key=SCENARIO)
+    diff = library.version_diff(settings=demo, actor=trainer, key=SCENARIO, old=1, new=2)
+    changed = [line for line in diff.splitlines() if line[:1] in "+-"]
+    assert [(2, "Trainer"), (1, None)] == [(v.version, v.edited_by) for v in history]
+    assert [
+        f"--- {SCENARIO} v1",
+        f"+++ {SCENARIO} v2",
+        "-title: A birthday present that has not arrived",
+        f"+title: {EDITED_TITLE}",
+    ] == changed
+
+
+def test_diff_of_an_unknown_version_is_a_coded_error(demo: Settings) -> None:
+    """Asking for a version that was never stored is E320, naming the versions there are."""
+    with pytest.raises(CallcoachError) as raised:
+        library.version_diff(
+            settings=demo, actor=_user(demo, "trainer"), key=SCENARIO, old=1, new=7
+        )
+    assert ("E320", "(it has v1)") == (raised.value.code, raised.value.what[-10:])
+
+
+@pytest.mark.parametrize(
+    ("language", "scenario_id"), [("en", "my-new-scenario"), ("ru", "my-new-scenario-ru")]
+)
+def test_new_scenario_template_is_valid_and_new(language: str, scenario_id: str) -> None:
+    """The template of each language passes validation and has an id of its own."""
+    text = library.new_scenario_template(language)
+    scenario = load_scenario_text(text, source="template")
+    assert ([], scenario_id, language) == (
+        library.check_scenario(text),
+        scenario.id,
+        scenario.language,
+    )
+
+
+def test_try_it_explains_each_answer(demo: Settings) -> None:
+    """Per answer: the behaviours detected, the reaction that fired, the customer's reply."""
+    scenario = load_scenario_text(LATE, source="late")
+    answers = list(scenario.example_good_answers[:2])
+    tried = library.try_answers(
+        settings=demo, actor=_user(demo, "trainer"), text=LATE, answers=answers
+    )
+    first = scenario.nodes[scenario.start].reactions[tried[0].reaction]
+    assert (2, scenario.start, True, first.next) == (
+        len(tried),
+        tried[0].node,
+        set(first.when) <= set(tried[0].detected),
+        tried[0].next_node,
+    )
+    assert first.why == tried[0].reasons[0].split(" (")[0]
+
+
+def test_try_it_silence_is_detected_as_silence(demo: Settings) -> None:
+    """An empty answer is the silence behaviour, and a fallback reaction explains it."""
+    [tried] = library.try_answers(
+        settings=demo, actor=_user(demo, "trainer"), text=LATE, answers=[""]
+    )
+    assert ("silence",) == tried.detected
+
+
+@pytest.mark.parametrize(
+    ("text", "answers", "code"),
+    [
+        (LATE, ["hello"] * 41, "E321"),
+        (LATE.replace("start: opening", "start: openin"), ["hello"], "E501"),
+        ("notes: " + "x" * 600_000 + "\n", ["hi"], "E133"),
+        (ALIAS_BOMB, ["hi"], "E501"),
+    ],
+)
+def test_try_it_refuses_bad_input_with_a_code(
+    demo: Settings, text: str, answers: list[str], code: str
+) -> None:
+    """Too many answers, an invalid scenario or hostile YAML: a coded error, nothing played."""
+    with pytest.raises(CallcoachError) as raised:
+        library.try_answers(settings=demo, actor=_user(demo, "trainer"), text=text, answers=answers)
+    assert code == raised.value.code
 
 
 # Rubric and lexicons
@@ -406,6 +515,55 @@ def test_invalid_scoring_edit_lists_problems_and_saves_nothing(
     expected = Problem(file.value, _line_of(text, line_starts), field, message)
     assert ("E130", True) == (raised.value.code, expected in raised.value.problems)
     assert file.packaged == scoring_files.in_use_path(demo, file)
+
+
+def test_lexicon_edited_rule_by_rule_keeps_the_rest_of_the_file(demo: Settings) -> None:
+    """Saving one rule's phrases changes that list only; scoring reads the new phrases."""
+    trainer = _user(demo, "trainer")
+    saved = scoring_files.save_lexicon_rules(
+        settings=demo, actor=trainer, language="en", phrases={"greet.hello": ["hello", "hi there"]}
+    )
+    text = scoring_files.read_scoring_file(
+        settings=demo, actor=trainer, file=ScoringFile.LEXICON_EN
+    ).text
+    rules = scoring_files.lexicon_rules(settings=demo, actor=trainer, language="en")
+    start = _line_of(LEXICON_EN, "  greet.hello:")
+    old = LEXICON_EN.splitlines()
+    expected = [*old[: start - 1], '  greet.hello: ["hello", "hi there"]', *old[start + 1 :]]
+    assert (True, expected) == (saved, text.splitlines())
+    assert ("hello", "hi there") == next(r.phrases for r in rules if r.rule == "greet.hello")
+    assert {"hi there"} <= set(scoring_files.lexicon_in_use(demo, "en").data.rules["greet.hello"])
+
+
+@pytest.mark.parametrize(
+    ("phrases", "code", "problems"),
+    [
+        (
+            {"greet.hello": ["<helping> can i help"]},
+            "E130",
+            [("rules.greet.hello[0]", "unknown list <helping>")],
+        ),
+        (
+            {"greet.hello": []},
+            "E130",
+            [("rules.greet.hello", "empty list, give at least one phrase")],
+        ),
+        ({"greet.wave": ["hi"]}, "E322", []),
+    ],
+)
+def test_lexicon_rule_edit_is_validated(
+    demo: Settings, phrases: dict[str, list[str]], code: str, problems: list[tuple[str, str]]
+) -> None:
+    """A rule edit goes through the lexicon's validation; nothing is saved when it fails."""
+    with pytest.raises(CallcoachError) as raised:
+        scoring_files.save_lexicon_rules(
+            settings=demo, actor=_user(demo, "trainer"), language="en", phrases=phrases
+        )
+    found = [(p.key, p.message) for p in getattr(raised.value, "problems", ())]
+    assert (code, problems) == (raised.value.code, found)
+    assert ScoringFile.LEXICON_EN.packaged == scoring_files.in_use_path(
+        demo, ScoringFile.LEXICON_EN
+    )
 
 
 @pytest.mark.parametrize("name", ["default-20990101T000000000000Z.yaml", "../../etc/passwd"])

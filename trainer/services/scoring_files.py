@@ -9,15 +9,18 @@ replaced, so any edit can be undone; "restore default" moves the edited copy the
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
 from scoring.errors import ScoringError
@@ -231,6 +234,61 @@ def _earlier(settings: Settings, file: ScoringFile) -> list[EarlierCopy]:
             continue  # not a copy this module made
         copies.append(EarlierCopy(path.name, replaced_at.replace(tzinfo=UTC)))
     return copies
+
+
+@dataclass(frozen=True)
+class LexiconRule:
+    """One rule of a lexicon and the phrases that show it."""
+
+    rule: str
+    phrases: tuple[str, ...]
+
+
+def lexicon_rules(*, settings: Settings, actor: CurrentUser, language: str) -> list[LexiconRule]:
+    """The phrases of every rule of the lexicon in use, rule by rule."""
+    view = read_scoring_file(
+        settings=settings, actor=actor, file=ScoringFile(f"{language} lexicon")
+    )
+    rules = parse_yaml(view.text, source=view.file.value).data["rules"]
+    return [LexiconRule(rule, tuple(phrases)) for rule, phrases in rules.items()]
+
+
+def save_lexicon_rules(
+    *,
+    settings: Settings,
+    actor: CurrentUser,
+    language: str,
+    phrases: Mapping[str, Sequence[str]],
+) -> bool:
+    """Save new phrases for some rules, validated like any lexicon edit (E130 lists the
+    problems); only those rules' lists change in the text, its comments stay."""
+    file = ScoringFile(f"{language} lexicon")
+    text = read_scoring_file(settings=settings, actor=actor, file=file).text
+    edited = replace_rule_phrases(text, phrases, name=file.value)
+    return save_scoring_file(settings=settings, actor=actor, file=file, text=edited)
+
+
+def replace_rule_phrases(text: str, phrases: Mapping[str, Sequence[str]], *, name: str) -> str:
+    """The lexicon text with each given rule's list replaced by a one-line list (JSON is YAML)."""
+    parsed = parse_yaml(text, source=name)
+    spans = dict(_rule_spans(parsed.root))
+    for rule in phrases:
+        if rule not in spans:
+            raise CallcoachError(Err.LEXICON_RULE_UNKNOWN, name=name, rule=rule)
+    for rule, (start, end) in sorted(spans.items(), key=lambda item: -item[1][0]):
+        if rule in phrases:
+            text = text[:start] + json.dumps(list(phrases[rule]), ensure_ascii=False) + text[end:]
+    return text
+
+
+def _rule_spans(root: yaml.Node | None) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each rule's phrase list as (start, end) character offsets in the text."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        if key.value == "rules" and isinstance(value, yaml.MappingNode):
+            for rule, phrases in value.value:
+                yield rule.value, (phrases.start_mark.index, phrases.end_mark.index)
 
 
 def rubric_in_use(settings: Settings) -> Rubric:
