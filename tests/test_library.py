@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func
@@ -606,30 +608,81 @@ def _library_page(username: str = "trainer") -> AppTest:
 
 @pytest.mark.usefixtures("app_env")
 def test_library_page_lists_the_scenarios() -> None:
-    """A trainer sees the table of every scenario and the selected one's YAML."""
+    """A trainer sees the table of every scenario and the selected one's YAML in the editor."""
     app = _library_page()
     assert [] == list(app.exception)
     assert "Scenario library" == app.title[0].value
     assert len(list(SCENARIO_DIR.glob("*.yaml"))) == len(app.dataframe[0].value)
     key = app.selectbox(key="library_key").value
-    assert (SCENARIO_DIR / f"{key}.yaml").read_text() == app.text_area(key=f"yaml_{key}_1").value
+    assert (SCENARIO_DIR / f"{key}.yaml").read_text() == _editor_text(app, f"yaml_{key}_1_")
+
+
+def _editor_text(app: AppTest, prefix: str) -> str:
+    """The text the code editor of ``prefix`` was given (AppTest does not run its script)."""
+    return str(_editor_args(app, prefix)["defaultValue"])
+
+
+def _editor_args(app: AppTest, prefix: str) -> dict[str, Any]:
+    """What the page gave the code editor whose key starts with ``prefix``."""
+    [editor] = [e for e in app.get("component_instance") if e.key.startswith(prefix)]
+    return dict(json.loads(editor.proto.json_args))
+
+
+def _load_into_editor(app: AppTest, key: str, version: int, text: str) -> None:
+    """Put text in a scenario's editor, as loading a version from its history does."""
+    app.session_state["library_draft"] = (f"{key}@{version}", text)
+    app.run()
 
 
 @pytest.mark.usefixtures("app_env")
-def test_library_page_shows_problems_inline_and_saves_a_version() -> None:
-    """A broken edit lists its problems under their lines; a good one is saved as version 2."""
+def test_library_page_shows_every_problem_at_its_line_and_saves_a_version() -> None:
+    """Validate lists every problem under its line and marks it in the editor's gutter;
+    Save stores a good text as version 2 and stays on the scenario."""
     app = _library_page()
     app.selectbox(key="library_key").set_value(SCENARIO).run()
-    editor = app.text_area(key=f"yaml_{SCENARIO}_1")
-    editor.input(LATE.replace("start: opening", "start: openin"))
-    app.button(key="FormSubmitter:scenario_late-delivery_1-Save as a new version").click().run()
-    line = _line_of(LATE, "start:")
-    assert ["1 problem(s) to fix:"] == [error.value for error in app.error]
-    assert f"{line} │ start: openin" in app.code[0].value
-    app.text_area(key=f"yaml_{SCENARIO}_1").input(EDITED)
-    app.button(key="FormSubmitter:scenario_late-delivery_1-Save as a new version").click().run()
+    broken = LATE.replace("channel: phone", "channel: phone\nmood_swings: true").replace(
+        "max_turns: 10", "max_turns: 0"
+    )
+    _load_into_editor(app, SCENARIO, 1, broken)
+    app.button(key=f"check_{SCENARIO}").click().run()
+    start, turns = _line_of(broken, "mood_swings:"), _line_of(broken, "max_turns:")
+    assert ["2 problem(s) to fix:"] == [error.value for error in app.error]
+    [listed] = [code.value for code in app.code if code.value.startswith("edit:")]
+    assert f"{turns:>6} │ max_turns: 0" in listed
+    assert f"{start:>6} │ mood_swings: true" in listed
+    marked = _editor_args(app, f"yaml_{SCENARIO}_1_")["annotations"]
+    assert sorted([turns - 1, start - 1]) == sorted(mark["row"] for mark in marked)
+    _load_into_editor(app, SCENARIO, 1, EDITED)
+    app.button(key=f"save_{SCENARIO}").click().run()
     assert "Saved 'late-delivery' as version 2." == app.success[0].value
-    assert EDITED == app.text_area(key=f"yaml_{SCENARIO}_2").value
+    assert (SCENARIO, EDITED) == (
+        app.selectbox(key="library_key").value,
+        _editor_text(app, f"yaml_{SCENARIO}_2_"),
+    )
+
+
+@pytest.mark.usefixtures("app_env")
+def test_library_page_new_scenario_from_a_template_in_each_language() -> None:
+    """The picker offers a new scenario per language, starting from that language's template."""
+    app = _library_page()
+    app.selectbox(key="library_key").set_value("new:ru").run()
+    assert [] == list(app.exception)
+    assert library.new_scenario_template("ru") == _editor_text(app, "yaml_new:ru_0_")
+
+
+@pytest.mark.usefixtures("app_env")
+def test_library_page_history_diff_and_try_it_debug_panel() -> None:
+    """After a save the history shows the diff; played answers show what was detected."""
+    app = _library_page()
+    app.selectbox(key="library_key").set_value(SCENARIO).run()
+    _load_into_editor(app, SCENARIO, 1, EDITED)
+    app.button(key=f"save_{SCENARIO}").click().run()
+    assert any(f"+title: {EDITED_TITLE}" in code.value for code in app.code)
+    app.text_area(key=f"answers_{SCENARIO}").input("\nHello, this is Anna").run()
+    app.button(key=f"play_{SCENARIO}").click().run()
+    [table] = [frame.value for frame in app.dataframe if "Behaviours detected" in frame.value]
+    assert ["silence", "(silence)"] == [table["Behaviours detected"][0], table["Answer"][0]]
+    assert [] == list(app.exception)
 
 
 @pytest.mark.usefixtures("app_env")
@@ -657,19 +710,35 @@ def test_try_it_opens_the_call_on_the_practice_page() -> None:
 
 @pytest.mark.usefixtures("app_env")
 def test_rubric_tab_validates_and_restores() -> None:
-    """The rubric editor shows a problem inline; a valid edit is saved, then restored."""
+    """The rubric editor lists a problem at its line; a valid edit is saved, then restored."""
     app = _library_page()
-    editor = next(area for area in app.text_area if area.key.startswith("text_RUBRIC_"))
-    editor.input(RUBRIC.replace("pass_mark: 70", "pass_mark: 170"))
-    app.button(key="FormSubmitter:scoring_RUBRIC-Validate").click().run()
-    assert "pass_mark: Input should be less than or equal to 100" in app.code[0].value
-    editor = next(area for area in app.text_area if area.key.startswith("text_RUBRIC_"))
-    editor.input(NEW_RUBRIC)
-    app.button(key="FormSubmitter:scoring_RUBRIC-Save").click().run()
+    app.session_state["scoring_draft"] = (
+        "rubric",
+        RUBRIC.replace("pass_mark: 70", "pass_mark: 170"),
+    )
+    app.run()
+    app.button(key="check_RUBRIC").click().run()
+    [listed] = [code.value for code in app.code if code.value.startswith("rubric:")]
+    assert "pass_mark: Input should be less than or equal to 100" in listed
+    app.session_state["scoring_draft"] = ("rubric", NEW_RUBRIC)
+    app.run()
+    app.button(key="save_RUBRIC").click().run()
     assert "Saved: new practice calls are scored with it." == app.success[0].value
     app.button(key="restore_RUBRIC").click().run()
     assert [] == list(app.exception)
     assert app.success[0].value.startswith("The packaged default is in use again")
+
+
+@pytest.mark.usefixtures("app_env")
+def test_lexicon_tab_shows_every_rule_with_its_phrases() -> None:
+    """The lexicon is a table, one row per rule, not one text box."""
+    app = _library_page()
+    [table] = [frame.value for frame in app.dataframe if "Rule" in frame.value]
+    assert [] == list(app.exception)
+    assert ("greet.hello", True) == (
+        table["Rule"][0],
+        table["Phrases (separated by |)"][0].startswith("hello | hi"),
+    )
 
 
 @pytest.mark.usefixtures("app_env")

@@ -206,19 +206,19 @@ def listen(entry: library.LibraryEntry) -> None:
 
 
 def editor(key: str, stored: str, *, version: int = 0) -> str:
-    """The scenario's YAML (the unsaved draft if there is one) with Validate and Save.
+    """The scenario's YAML in the code editor with Validate and Save; returns the text.
 
-    Returns the text in the editor. A draft belongs to one version: a newer saved version
-    starts from its own text.
+    The editor starts from the stored text, or from an older version loaded from the
+    history; it keeps its own edits across reruns (it is keyed by the text it started from).
+    The last Validate's problems are marked at their lines and listed below.
     """
-    draft = st.session_state["library_draft"]
     draft_key = f"{key}@{version}"
-    text = draft[1] if draft is not None and draft[0] == draft_key else stored
+    loaded = st.session_state["library_draft"]
+    start = loaded[1] if loaded is not None and loaded[0] == draft_key else stored
     checked = st.session_state["library_checked"]
-    problems = checked[2] if checked is not None and checked[:2] == (draft_key, text) else []
+    checked = checked if checked is not None and checked[0] == draft_key else None
     st.caption(t("library.yaml"))
-    text = code_editor(text, key=f"yaml_{key}_{version}", problems=problems)
-    st.session_state["library_draft"] = (draft_key, text)
+    text = code_editor(start, key=f"yaml_{key}_{version}", problems=checked[2] if checked else ())
     check, save = st.columns(2)
     if check.button(
         t("library.validate"), icon=":material/rule:", key=f"check_{key}", width="stretch"
@@ -226,11 +226,12 @@ def editor(key: str, stored: str, *, version: int = 0) -> str:
         found = run_safely(t("library.checking"), lambda: library.check_scenario(text), text)
         if found is not None:
             st.session_state["library_checked"] = (draft_key, text, found)
-            problems = found
-            if not found:
-                st.success(t("library.valid"))
-    if problems:
-        show_problems(problems, text)
+            st.rerun()  # the editor marks the problems at their lines
+    if checked is not None and checked[1] == text:
+        if checked[2]:
+            show_problems(checked[2], text)
+        else:
+            st.success(t("library.valid"))
     if save.button(
         t("library.save"),
         icon=":material/save:",
@@ -269,9 +270,11 @@ def history(entry: library.LibraryEntry) -> None:
             t("library.diff_from"),
             numbers,
             index=min(1, len(numbers) - 1),
-            key=f"diff_old_{entry.key}",
+            key=f"diff_old_{entry.key}_{entry.version}",
         )
-        new = new_col.selectbox(t("library.diff_to"), numbers, key=f"diff_new_{entry.key}")
+        new = new_col.selectbox(
+            t("library.diff_to"), numbers, key=f"diff_new_{entry.key}_{entry.version}"
+        )
         diff = run_safely(
             t("library.checking"),
             lambda: library.version_diff(
@@ -340,7 +343,7 @@ def save_scenario(text: str) -> None:
     if result is None:
         return
     st.session_state["library_next_key"] = result.key
-    st.session_state["library_draft"] = None
+    st.session_state["library_draft"] = st.session_state["library_checked"] = None
     message = "library.saved" if result.created else "library.unchanged"
     notice(t(message, scenario=result.key, version=result.version))
 
@@ -373,7 +376,6 @@ def scoring_tab(file: ScoringFile) -> None:
     label = t("library.rubric_text" if file is ScoringFile.RUBRIC else "library.lexicon_text")
     st.caption(label)
     edited = code_editor(text, key=f"text_{file.name}")
-    st.session_state["scoring_draft"] = (file.value, edited)
     check, save = st.columns(2)
     checked = check.button(
         t("library.validate"), icon=":material/rule:", key=f"check_{file.name}", width="stretch"
