@@ -12,6 +12,7 @@ from scoring.errors import ScoringError
 from scoring.lexicon import LEXICON_DIR, compile_phrases, load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, load_rubric
 from scoring.scenario import as_scenario
+from scoring.validation import KeyPath, Problem, parse_yaml, render_problems
 
 
 def edited_yaml(tmp_path: Path, source: Path, change: dict[str, object]) -> Path:
@@ -200,4 +201,59 @@ def test_scenario_from_any_object_reads_only_known_fields() -> None:
     assert ("late-delivery", "Tom") == (
         as_scenario(PracticeScenario()).id,
         as_scenario(PracticeScenario()).customer_name,
+    )
+
+
+TOOLKIT_YAML = "a:\n  b: [x, y]\n  c:\n    - d: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (("a", "b"), Problem("t.yaml", 2, "a.b", "m")),
+        (("a", "b", 1), Problem("t.yaml", 2, "a.b[1]", "m")),
+        (("a", "c", 0, "d"), Problem("t.yaml", 4, "a.c[0].d", "m")),
+        (("a", "c", 0, "missing"), Problem("t.yaml", 4, "a.c[0].missing", "m")),
+        ((), Problem("t.yaml", 1, "(top level)", "m")),
+    ],
+)
+def test_problem_is_at_its_key_or_its_nearest_parent(key: KeyPath, expected: Problem) -> None:
+    """One key-to-line walker: a key in the text is at its line, a missing one at its parent's."""
+    assert expected == parse_yaml(TOOLKIT_YAML, source="t.yaml").at(key, "m")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "a: [\n",
+            [
+                Problem(
+                    "t.yaml",
+                    2,
+                    "yaml",
+                    "not valid YAML: expected the node content, but found '<stream end>'",
+                )
+            ],
+        ),
+        (
+            "a: 1\na: 2\n",
+            [Problem("t.yaml", 2, "a", "given twice; the second one would silently win")],
+        ),
+        (
+            "x: " + "[" * 60 + "]" * 60 + "\n",
+            [Problem("t.yaml", 1, "yaml", "refused: nested deeper than 50 levels")],
+        ),
+    ],
+)
+def test_parsing_problems_are_problems_with_lines(text: str, expected: list[Problem]) -> None:
+    """Broken syntax, a key given twice and a broken limit all come back as Problems."""
+    assert expected == list(parse_yaml(text, source="t.yaml").problems)
+
+
+def test_problems_render_like_a_compiler() -> None:
+    """file:line: key: message, then the line it is about."""
+    problem = Problem("t.yaml", 2, "a.b", "unknown rule")
+    assert "t.yaml:2: a.b: unknown rule\n     2 │   b: [x, y]" == render_problems(
+        [problem], TOOLKIT_YAML
     )
