@@ -57,7 +57,8 @@ def play_calls(calls: int) -> dict[str, float]:
     counts = {"transactions": 0, "analysed": 0, "parses": 0}
     event.listen(Engine, "begin", lambda _connection: _count(counts, "transactions"))
     simulator.detect_behaviours = _counted(simulator.detect_behaviours, counts, "analysed")
-    scenario.read_yaml = _counted(scenario.read_yaml, counts, "parses")
+    reader = "parse_yaml" if hasattr(scenario, "parse_yaml") else "read_yaml"  # newer, older tree
+    setattr(scenario, reader, _counted(getattr(scenario, reader), counts, "parses"))
     good = get_scenario(SCENARIO).example_good_answers
     answers = [good[0], good[1], *[FILLER] * (ANSWERS - 2)]
     with tempfile.TemporaryDirectory(prefix="callcoach-answer-work-") as folder:

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring import nlp, rules
 from scoring.errors import ScoreErr, ScoringError
 from scoring.matching import MAX_ELEMENTS, MAX_GAPS, Element, Pattern, PhraseIndex, pattern_problem
-from scoring.validation import fail_on, read_yaml, validate
+from scoring.validation import Found, KeyPath, fail_on, read_yaml, validate
 from scoring.vocabulary import UNSCORABLE_REASONS, UnscorableReason
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
@@ -102,57 +102,58 @@ class Lexicon:
         return not nlp.word_keys(self.language, word).isdisjoint(self.words(name))
 
 
-def lexicon_problems(data: LexiconFile) -> list[str]:
+def lexicon_problems(data: LexiconFile) -> list[Found]:
     """Problems a schema cannot see: unknown or missing rules, unknown <list> references."""
-    problems = [
-        f"'rules.{rule}': unknown rule" for rule in sorted(set(data.rules) - set(rules.RULES))
+    problems: list[Found] = [
+        (("rules", rule), "unknown rule") for rule in sorted(set(data.rules) - set(rules.RULES))
     ]
-    problems += [f"'rules.{rule}': missing" for rule in sorted(set(rules.RULES) - set(data.rules))]
     problems += [
-        f"'unscorable.{r}': missing" for r in UNSCORABLE_REASONS if r not in data.unscorable
+        (("rules", rule), "missing") for rule in sorted(set(rules.RULES) - set(data.rules))
+    ]
+    problems += [
+        (("unscorable", r), "missing") for r in UNSCORABLE_REASONS if r not in data.unscorable
     ]
     problems += _example_problems(data)
     for rule, phrases in data.rules.items():
         if not phrases:
-            problems.append(f"'rules.{rule}': empty list, give at least one phrase")
+            problems.append((("rules", rule), "empty list, give at least one phrase"))
         for index, phrase in enumerate(phrases):
-            problems += _phrase_problems(phrase, f"rules.{rule}.{index}", data.lists)
+            problems += _phrase_problems(phrase, ("rules", rule, index), data.lists)
     known = ", ".join(rules.CUSTOMER_REACTIONS)
     for name, phrases in data.customer_reactions.items():
         if name not in rules.CUSTOMER_REACTIONS:
-            problems.append(f"'customer_reactions.{name}': unknown reaction, use one of {known}")
+            problems.append((("customer_reactions", name), f"unknown reaction, use one of {known}"))
         for index, phrase in enumerate(phrases):
-            problems += _phrase_problems(phrase, f"customer_reactions.{name}.{index}", data.lists)
+            problems += _phrase_problems(phrase, ("customer_reactions", name, index), data.lists)
     return problems
 
 
-def _example_problems(data: LexiconFile) -> list[str]:
+def _example_problems(data: LexiconFile) -> list[Found]:
     """Each {field} of a feedback example is one a call fills and has a stand-in."""
-    problems = []
+    problems: list[Found] = []
     for key, text in data.feedback.items():
         try:
             fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
         except ValueError as error:
-            problems.append(f"'feedback.{key}': {error}")
+            problems.append((("feedback", key), str(error)))
             continue
         for name in sorted(fields - set(EXAMPLE_FIELDS)):
-            problems.append(f"'feedback.{key}': unknown field {{{name}}}, use {EXAMPLE_LIST}")
+            problems.append((("feedback", key), f"unknown field {{{name}}}, use {EXAMPLE_LIST}"))
         for name in sorted(fields & set(EXAMPLE_FIELDS) - set(data.examples)):
-            problems.append(f"'examples.{name}': missing, feedback.{key} uses it")
+            problems.append((("examples", name), f"missing, feedback.{key} uses it"))
     return problems
 
 
-def _phrase_problems(phrase: str, key: str, lists: dict[str, list[str]]) -> list[str]:
+def _phrase_problems(phrase: str, key: KeyPath, lists: dict[str, list[str]]) -> list[Found]:
     parts = phrase.split()
     if parts[:1] == [_ANCHOR]:
         parts = parts[1:]
     if not parts or parts[0] in (_GAP, _ANY, _NUMBER, _ANCHOR):
-        return [f"'{key}': phrase '{phrase}' must start with a word"]
+        return [(key, f"phrase '{phrase}' must start with a word")]
     refs = [m for part in parts if (m := _LIST_REF.match(part))]
-    problems = [f"'{key}': unknown list <{ref[1]}>" for ref in refs if ref[1] not in lists]
+    problems = [(key, f"unknown list <{ref[1]}>") for ref in refs if ref[1] not in lists]
     problems += [
-        f"'{key}': unknown form ':{ref[2]}' in <{ref[1]}:{ref[2]}>, "
-        f"use one of {', '.join(nlp.FORMS)}"
+        (key, f"unknown form ':{ref[2]}' in <{ref[1]}:{ref[2]}>, use one of {', '.join(nlp.FORMS)}")
         for ref in refs
         if ref[2] and ref[2] not in nlp.FORMS
     ]
@@ -163,12 +164,12 @@ def _phrase_problems(phrase: str, key: str, lists: dict[str, list[str]]) -> list
 def load_lexicon(language: str, path: Path | None = None) -> Lexicon:
     """Load, validate and compile a lexicon (the packaged one for the language by default)."""
     source = path or LEXICON_DIR / f"{language}.yaml"
-    raw = read_yaml(source, ScoreErr.LEXICON_INVALID)
-    data = validate(LexiconFile, raw, path=source, err=ScoreErr.LEXICON_INVALID)
+    parsed = read_yaml(source, ScoreErr.LEXICON_INVALID)
+    data = validate(LexiconFile, parsed, err=ScoreErr.LEXICON_INVALID)
     problems = lexicon_problems(data)
     if data.language != language:
-        problems.append(f"'language': is '{data.language}', expected '{language}'")
-    fail_on(problems, path=source, err=ScoreErr.LEXICON_INVALID)
+        problems.append((("language",), f"is '{data.language}', expected '{language}'"))
+    fail_on(parsed.all_at(problems), path=source, err=ScoreErr.LEXICON_INVALID)
     list_keys = _list_keys(data)
     matcher = compile_phrases(data.language, data.rules, list_keys, source=f"Lexicon {source}")
     return Lexicon(path=source, data=data, matcher=matcher, list_keys=list_keys)
@@ -213,7 +214,7 @@ def compile_phrases(
         for index, phrase in enumerate(phrases)
     ]
     problems = [
-        f"'{key}': phrase '{phrase}' {problem}"
+        f"{key}: phrase '{phrase}' {problem}"
         for key, phrase, pattern in compiled
         if (problem := pattern_problem(pattern.elements))
     ]

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring import rules
 from scoring.errors import ScoreErr
 from scoring.scenario import CONDITIONS
-from scoring.validation import fail_on, read_yaml, validate
+from scoring.validation import Found, fail_on, read_yaml, validate
 from scoring.vocabulary import LANGUAGES
 
 DEFAULT_RUBRIC = Path(__file__).parent / "rubrics" / "default.yaml"
@@ -94,36 +94,45 @@ class Rubric(_Strict):
     delivery_targets: DeliveryTargets = DeliveryTargets()
 
 
-def rubric_problems(rubric: Rubric) -> list[str]:
+def rubric_problems(rubric: Rubric) -> list[Found]:
     """Problems a schema cannot see: unknown rules or conditions, anchors out of range."""
     known = rules.all_rules()
-    problems = [f"'auto_fail': unknown rule '{r}'" for r in rubric.auto_fail if r not in known]
+    problems: list[Found] = [
+        (("auto_fail", index), f"unknown rule '{r}'")
+        for index, r in enumerate(rubric.auto_fail)
+        if r not in known
+    ]
     for name, criterion in rubric.criteria.items():
         problems += _criterion_problems(name, criterion, known)
     if not sum(criterion.weight for criterion in rubric.criteria.values()):
-        problems.append("'criteria': every weight is 0")
+        problems.append((("criteria",), "every weight is 0"))
     return problems
 
 
-def _criterion_problems(name: str, criterion: Criterion, known: set[str]) -> list[str]:
-    problems = []
+def _criterion_problems(name: str, criterion: Criterion, known: set[str]) -> list[Found]:
+    problems: list[Found] = []
     for item_name, item in criterion.items.items():
-        key = f"criteria.{name}.items.{item_name}"
-        problems += [f"'{key}.rules': unknown rule '{r}'" for r in item.rules if r not in known]
+        key = ("criteria", name, "items", item_name)
+        problems += [((*key, "rules"), f"unknown rule '{r}'") for r in item.rules if r not in known]
         if item.only_if is not None and item.only_if not in CONDITIONS:
-            problems.append(f"'{key}.only_if': unknown condition '{item.only_if}'")
+            problems.append(((*key, "only_if"), f"unknown condition '{item.only_if}'"))
     levels = set(criterion.anchors)
     if not {0, criterion.max} <= levels or max(levels) > criterion.max:
-        problems.append(f"'criteria.{name}.anchors': need levels 0 and {criterion.max}, none above")
+        problems.append(
+            (("criteria", name, "anchors"), f"need levels 0 and {criterion.max}, none above")
+        )
     for language, text in criterion.translations.items():
-        key = f"criteria.{name}.translations.{language}"
+        key = ("criteria", name, "translations", language)
         if language not in LANGUAGES:
             choices = ", ".join(LANGUAGES)
-            problems.append(f"'{key}': unknown language, use one of {choices}")
+            problems.append((key, f"unknown language, use one of {choices}"))
         if set(text.anchors) != levels:
             problems.append(
-                f"'{key}.anchors': levels {_levels(text.anchors)} differ from "
-                f"'criteria.{name}.anchors' ({_levels(criterion.anchors)})"
+                (
+                    (*key, "anchors"),
+                    f"levels {_levels(text.anchors)} differ from "
+                    f"'criteria.{name}.anchors' ({_levels(criterion.anchors)})",
+                )
             )
     return problems
 
@@ -135,7 +144,7 @@ def _levels(anchors: dict[int, str]) -> str:
 @cache
 def load_rubric(path: Path = DEFAULT_RUBRIC) -> Rubric:
     """Load and validate a rubric file (the packaged default unless a path is given)."""
-    data = read_yaml(path, ScoreErr.RUBRIC_INVALID)
-    rubric = validate(Rubric, data, path=path, err=ScoreErr.RUBRIC_INVALID)
-    fail_on(rubric_problems(rubric), path=path, err=ScoreErr.RUBRIC_INVALID)
+    parsed = read_yaml(path, ScoreErr.RUBRIC_INVALID)
+    rubric = validate(Rubric, parsed, err=ScoreErr.RUBRIC_INVALID)
+    fail_on(parsed.all_at(rubric_problems(rubric)), path=path, err=ScoreErr.RUBRIC_INVALID)
     return rubric

@@ -97,7 +97,7 @@ def test_editors_list_hostile_yaml_as_a_problem(settings: Settings, kind: str, e
         problems = library.check_scenario(text)
     else:
         problems = check_scoring_file(settings=settings, file=ScoringFile(editor), text=text)
-    assert [("yaml", True)] == [(p.field, PROBLEMS[kind] in p.message) for p in problems]
+    assert [("yaml", True)] == [(p.key, PROBLEMS[kind] in p.message) for p in problems]
 
 
 def test_editors_refuse_oversize_text() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func
@@ -12,11 +14,12 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from scoring.rubric import load_rubric
+from scoring.validation import Problem
 from tests.builders import sign_in
 from tests.cli_runner import settings_env
 from trainer import services
 from trainer.config import Settings, get_settings
-from trainer.domain.scenario import SCENARIO_DIR, load_library
+from trainer.domain.scenario import SCENARIO_DIR, load_library, load_scenario_text
 from trainer.errors import CallcoachError
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
@@ -31,6 +34,10 @@ NEW_SCENARIO = LATE.replace("id: late-delivery", "id: late-delivery-copy")
 RUBRIC = scoring_files.DEFAULT_RUBRIC.read_text(encoding="utf-8")
 VERSION = load_rubric().version  # the packaged rubric's
 LEXICON_EN = (scoring_files.LEXICON_DIR / "en.yaml").read_text(encoding="utf-8")
+# a billion laughs: 9 levels of 9 aliases each, ~400 million values once expanded
+ALIAS_BOMB = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 9)
+)
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
 
@@ -152,7 +159,7 @@ def test_invalid_scenario_lists_problems_at_their_lines_and_saves_nothing(
     text = LATE.replace(old, new)
     with pytest.raises(edits.EditRejectedError) as raised:
         library.save_scenario(settings=demo, actor=sign_in(demo, "trainer"), text=text)
-    expected = edits.Problem(_line_of(text, line_starts), field, message)
+    expected = Problem("edit", _line_of(text, line_starts), field, message)
     assert ("E501", [expected]) == (raised.value.code, list(raised.value.problems))
     assert [1] == _versions(demo, SCENARIO)
 
@@ -163,7 +170,7 @@ def test_example_call_that_misses_the_goal_is_a_problem() -> None:
         "  - Does that sound okay? Is there anything else I can help you with?\n", ""
     )
     problems = library.check_scenario(text)
-    assert ["example_good_answers"] == [problem.field for problem in problems]
+    assert ["example_good_answers"] == [problem.key for problem in problems]
 
 
 def test_disabled_scenario_is_hidden_from_practice(demo: Settings) -> None:
@@ -228,6 +235,13 @@ AUTHORING: list[Callable[[Settings, services.CurrentUser], object]] = [
         settings=s, actor=u, file=ScoringFile.RUBRIC, text=RUBRIC
     ),
     lambda s, u: scoring_files.restore_default(settings=s, actor=u, file=ScoringFile.RUBRIC),
+    lambda s, u: library.scenario_versions(settings=s, actor=u, key=SCENARIO),
+    lambda s, u: library.version_diff(settings=s, actor=u, key=SCENARIO, old=1, new=1),
+    lambda s, u: library.try_answers(settings=s, actor=u, text=LATE, answers=["Hello"]),
+    lambda s, u: scoring_files.lexicon_rules(settings=s, actor=u, language="en"),
+    lambda s, u: scoring_files.save_lexicon_rules(
+        settings=s, actor=u, language="en", phrases={"greet.hello": ["hello"]}
+    ),
 ]
 
 
@@ -242,11 +256,112 @@ def test_trainees_and_team_leads_cannot_author(
     assert ("E105", [1]) == (raised.value.code, _versions(demo, SCENARIO))
 
 
+@pytest.mark.parametrize("call", AUTHORING)
+def test_a_deactivated_trainer_cannot_author(
+    demo: Settings, call: Callable[[Settings, services.CurrentUser], object]
+) -> None:
+    """A trainer deactivated after signing in is refused at once, by every authoring call."""
+    trainer = sign_in(demo, "trainer")
+    services.set_active(
+        settings=demo, actor=sign_in(demo, "admin"), username="trainer", active=False
+    )
+    with pytest.raises(CallcoachError) as raised:
+        call(demo, trainer)
+    assert ("E124", [1]) == (raised.value.code, _versions(demo, SCENARIO))
+
+
 @pytest.mark.parametrize("username", ["trainer", "admin"])
 def test_trainers_and_admins_author(demo: Settings, username: str) -> None:
     """Trainers and admins may save a scenario version."""
     saved = library.save_scenario(settings=demo, actor=sign_in(demo, username), text=EDITED)
     assert 2 == saved.version
+
+
+# History, template, "Try it"
+
+
+def test_history_lists_versions_newest_first_with_a_diff(demo: Settings) -> None:
+    """Each saved version is in the history; the diff shows the changed line only."""
+    trainer = sign_in(demo, "trainer")
+    library.save_scenario(settings=demo, actor=trainer, text=EDITED)
+    history = library.scenario_versions(settings=demo, actor=trainer, key=SCENARIO)
+    diff = library.version_diff(settings=demo, actor=trainer, key=SCENARIO, old=1, new=2)
+    changed = [line for line in diff.splitlines() if line[:1] in "+-"]
+    assert [(2, "Tina Trainer"), (1, None)] == [(v.version, v.edited_by) for v in history]
+    assert [
+        f"--- {SCENARIO} v1",
+        f"+++ {SCENARIO} v2",
+        "-title: A birthday present that has not arrived",
+        f"+title: {EDITED_TITLE}",
+    ] == changed
+
+
+def test_diff_of_an_unknown_version_is_a_coded_error(demo: Settings) -> None:
+    """Asking for a version that was never stored is E320, naming the versions there are."""
+    with pytest.raises(CallcoachError) as raised:
+        library.version_diff(
+            settings=demo, actor=sign_in(demo, "trainer"), key=SCENARIO, old=1, new=7
+        )
+    assert ("E320", True) == (raised.value.code, raised.value.what.endswith("(it has v1)"))
+
+
+@pytest.mark.parametrize(
+    ("language", "scenario_id"), [("en", "my-new-scenario"), ("ru", "my-new-scenario-ru")]
+)
+def test_new_scenario_template_is_valid_and_new(language: str, scenario_id: str) -> None:
+    """The template of each language passes validation and has an id of its own."""
+    text = library.new_scenario_template(language)
+    scenario = load_scenario_text(text, source="template")
+    assert ([], scenario_id, language) == (
+        library.check_scenario(text),
+        scenario.id,
+        scenario.language,
+    )
+
+
+def test_try_it_explains_each_answer(demo: Settings) -> None:
+    """Per answer: the behaviours detected, the reaction that fired, the customer's reply."""
+    scenario = load_scenario_text(LATE, source="late")
+    answers = list(scenario.example_good_answers[:2])
+    tried = library.try_answers(
+        settings=demo, actor=sign_in(demo, "trainer"), text=LATE, answers=answers
+    )
+    first = scenario.nodes[scenario.start].reactions[tried[0].reaction]
+    assert (2, scenario.start, True, first.next) == (
+        len(tried),
+        tried[0].node,
+        set(first.when) <= set(tried[0].detected),
+        tried[0].next_node,
+    )
+    assert first.why == tried[0].reasons[0].split(" (")[0]
+
+
+def test_try_it_silence_is_detected_as_silence(demo: Settings) -> None:
+    """An empty answer is the silence behaviour, and a fallback reaction explains it."""
+    [tried] = library.try_answers(
+        settings=demo, actor=sign_in(demo, "trainer"), text=LATE, answers=[""]
+    )
+    assert ("silence",) == tried.detected
+
+
+@pytest.mark.parametrize(
+    ("text", "answers", "code"),
+    [
+        (LATE, ["hello"] * 41, "E321"),
+        (LATE.replace("start: opening", "start: openin"), ["hello"], "E501"),
+        ("notes: " + "x" * 600_000 + "\n", ["hi"], "E133"),
+        (ALIAS_BOMB, ["hi"], "E501"),
+    ],
+)
+def test_try_it_refuses_bad_input_with_a_code(
+    demo: Settings, text: str, answers: list[str], code: str
+) -> None:
+    """Too many answers, an invalid scenario or hostile YAML: a coded error, nothing played."""
+    with pytest.raises(CallcoachError) as raised:
+        library.try_answers(
+            settings=demo, actor=sign_in(demo, "trainer"), text=text, answers=answers
+        )
+    assert code == raised.value.code
 
 
 # Rubric and lexicons
@@ -369,7 +484,7 @@ def test_each_save_keeps_the_copy_it_replaces(demo: Settings) -> None:
             "  greet.offer_help: [how can i help,",
             "  greet.offer_help: [<helping> can i help,",
             "  greet.offer_help:",
-            "rules.greet.offer_help.0",
+            "rules.greet.offer_help[0]",
             "unknown list <helping>",
         ),
         (
@@ -397,9 +512,58 @@ def test_invalid_scoring_edit_lists_problems_and_saves_nothing(
         scoring_files.save_scoring_file(
             settings=demo, actor=sign_in(demo, "trainer"), file=file, text=text
         )
-    expected = edits.Problem(_line_of(text, line_starts), field, message)
+    expected = Problem(file.value, _line_of(text, line_starts), field, message)
     assert ("E130", True) == (raised.value.code, expected in raised.value.problems)
     assert file.packaged == scoring_files.in_use_path(demo, file)
+
+
+def test_lexicon_edited_rule_by_rule_keeps_the_rest_of_the_file(demo: Settings) -> None:
+    """Saving one rule's phrases changes that list only; scoring reads the new phrases."""
+    trainer = sign_in(demo, "trainer")
+    saved = scoring_files.save_lexicon_rules(
+        settings=demo, actor=trainer, language="en", phrases={"greet.hello": ["hello", "hi there"]}
+    )
+    text = scoring_files.read_scoring_file(
+        settings=demo, actor=trainer, file=ScoringFile.LEXICON_EN
+    ).text
+    rules = scoring_files.lexicon_rules(settings=demo, actor=trainer, language="en")
+    start = _line_of(LEXICON_EN, "  greet.hello:")
+    old = LEXICON_EN.splitlines()
+    expected = [*old[: start - 1], '  greet.hello: ["hello", "hi there"]', *old[start + 1 :]]
+    assert (True, expected) == (saved, text.splitlines())
+    assert ("hello", "hi there") == next(r.phrases for r in rules if r.rule == "greet.hello")
+    assert {"hi there"} <= set(scoring_files.lexicon_in_use(demo, "en").data.rules["greet.hello"])
+
+
+@pytest.mark.parametrize(
+    ("phrases", "code", "problems"),
+    [
+        (
+            {"greet.hello": ["<helping> can i help"]},
+            "E130",
+            [("rules.greet.hello[0]", "unknown list <helping>")],
+        ),
+        (
+            {"greet.hello": []},
+            "E130",
+            [("rules.greet.hello", "empty list, give at least one phrase")],
+        ),
+        ({"greet.wave": ["hi"]}, "E322", []),
+    ],
+)
+def test_lexicon_rule_edit_is_validated(
+    demo: Settings, phrases: dict[str, list[str]], code: str, problems: list[tuple[str, str]]
+) -> None:
+    """A rule edit goes through the lexicon's validation; nothing is saved when it fails."""
+    with pytest.raises(CallcoachError) as raised:
+        scoring_files.save_lexicon_rules(
+            settings=demo, actor=sign_in(demo, "trainer"), language="en", phrases=phrases
+        )
+    found = [(p.key, p.message) for p in getattr(raised.value, "problems", ())]
+    assert (code, problems) == (raised.value.code, found)
+    assert ScoringFile.LEXICON_EN.packaged == scoring_files.in_use_path(
+        demo, ScoringFile.LEXICON_EN
+    )
 
 
 @pytest.mark.parametrize("name", ["default-20990101T000000000000Z.yaml", "../../etc/passwd"])
@@ -442,30 +606,81 @@ def _library_page(username: str = "trainer") -> AppTest:
 
 @pytest.mark.usefixtures("app_env")
 def test_library_page_lists_the_scenarios() -> None:
-    """A trainer sees the table of every scenario and the selected one's YAML."""
+    """A trainer sees the table of every scenario and the selected one's YAML in the editor."""
     app = _library_page()
     assert [] == list(app.exception)
     assert "Scenario library" == app.title[0].value
     assert len(list(SCENARIO_DIR.glob("*.yaml"))) == len(app.dataframe[0].value)
     key = app.selectbox(key="library_key").value
-    assert (SCENARIO_DIR / f"{key}.yaml").read_text() == app.text_area(key=f"yaml_{key}_1").value
+    assert (SCENARIO_DIR / f"{key}.yaml").read_text() == _editor_text(app, f"yaml_{key}_1_")
+
+
+def _editor_text(app: AppTest, prefix: str) -> str:
+    """The text the code editor of ``prefix`` was given (AppTest does not run its script)."""
+    return str(_editor_args(app, prefix)["defaultValue"])
+
+
+def _editor_args(app: AppTest, prefix: str) -> dict[str, Any]:
+    """What the page gave the code editor whose key starts with ``prefix``."""
+    [editor] = [e for e in app.get("component_instance") if e.key.startswith(prefix)]
+    return dict(json.loads(editor.proto.json_args))
+
+
+def _load_into_editor(app: AppTest, key: str, version: int, text: str) -> None:
+    """Put text in a scenario's editor, as loading a version from its history does."""
+    app.session_state["library_draft"] = (f"{key}@{version}", text)
+    app.run()
 
 
 @pytest.mark.usefixtures("app_env")
-def test_library_page_shows_problems_inline_and_saves_a_version() -> None:
-    """A broken edit lists its problems under their lines; a good one is saved as version 2."""
+def test_library_page_shows_every_problem_at_its_line_and_saves_a_version() -> None:
+    """Validate lists every problem under its line and marks it in the editor's gutter;
+    Save stores a good text as version 2 and stays on the scenario."""
     app = _library_page()
     app.selectbox(key="library_key").set_value(SCENARIO).run()
-    editor = app.text_area(key=f"yaml_{SCENARIO}_1")
-    editor.input(LATE.replace("start: opening", "start: openin"))
-    app.button(key="FormSubmitter:scenario_late-delivery_1-Save as a new version").click().run()
-    line = _line_of(LATE, "start:")
-    assert ["1 problem(s) to fix:"] == [error.value for error in app.error]
-    assert f"{line} │ start: openin" in app.code[0].value
-    app.text_area(key=f"yaml_{SCENARIO}_1").input(EDITED)
-    app.button(key="FormSubmitter:scenario_late-delivery_1-Save as a new version").click().run()
+    broken = LATE.replace("channel: phone", "channel: phone\nmood_swings: true").replace(
+        "max_turns: 10", "max_turns: 0"
+    )
+    _load_into_editor(app, SCENARIO, 1, broken)
+    app.button(key=f"check_{SCENARIO}").click().run()
+    start, turns = _line_of(broken, "mood_swings:"), _line_of(broken, "max_turns:")
+    assert ["2 problem(s) to fix:"] == [error.value for error in app.error]
+    [listed] = [code.value for code in app.code if code.value.startswith("edit:")]
+    assert f"{turns:>6} │ max_turns: 0" in listed
+    assert f"{start:>6} │ mood_swings: true" in listed
+    marked = _editor_args(app, f"yaml_{SCENARIO}_1_")["annotations"]
+    assert sorted([turns - 1, start - 1]) == sorted(mark["row"] for mark in marked)
+    _load_into_editor(app, SCENARIO, 1, EDITED)
+    app.button(key=f"save_{SCENARIO}").click().run()
     assert "Saved 'late-delivery' as version 2." == app.success[0].value
-    assert EDITED == app.text_area(key=f"yaml_{SCENARIO}_2").value
+    assert (SCENARIO, EDITED) == (
+        app.selectbox(key="library_key").value,
+        _editor_text(app, f"yaml_{SCENARIO}_2_"),
+    )
+
+
+@pytest.mark.usefixtures("app_env")
+def test_library_page_new_scenario_from_a_template_in_each_language() -> None:
+    """The picker offers a new scenario per language, starting from that language's template."""
+    app = _library_page()
+    app.selectbox(key="library_key").set_value("new:ru").run()
+    assert [] == list(app.exception)
+    assert library.new_scenario_template("ru") == _editor_text(app, "yaml_new:ru_0_")
+
+
+@pytest.mark.usefixtures("app_env")
+def test_library_page_history_diff_and_try_it_debug_panel() -> None:
+    """After a save the history shows the diff; played answers show what was detected."""
+    app = _library_page()
+    app.selectbox(key="library_key").set_value(SCENARIO).run()
+    _load_into_editor(app, SCENARIO, 1, EDITED)
+    app.button(key=f"save_{SCENARIO}").click().run()
+    assert any(f"+title: {EDITED_TITLE}" in code.value for code in app.code)
+    app.text_area(key=f"answers_{SCENARIO}").input("\nHello, this is Anna").run()
+    app.button(key=f"play_{SCENARIO}").click().run()
+    [table] = [frame.value for frame in app.dataframe if "Behaviours detected" in frame.value]
+    assert ["silence", "(silence)"] == [table["Behaviours detected"][0], table["Answer"][0]]
+    assert [] == list(app.exception)
 
 
 @pytest.mark.usefixtures("app_env")
@@ -493,19 +708,40 @@ def test_try_it_opens_the_call_on_the_practice_page() -> None:
 
 @pytest.mark.usefixtures("app_env")
 def test_rubric_tab_validates_and_restores() -> None:
-    """The rubric editor shows a problem inline; a valid edit is saved, then restored."""
+    """The rubric editor lists a problem at its line; a valid edit is saved (the Rubric tab
+    stays open), then restored."""
     app = _library_page()
-    editor = next(area for area in app.text_area if area.key.startswith("text_RUBRIC_"))
-    editor.input(RUBRIC.replace("pass_mark: 70", "pass_mark: 170"))
-    app.button(key="FormSubmitter:scoring_RUBRIC-Validate").click().run()
-    assert "pass_mark: Input should be less than or equal to 100" in app.code[0].value
-    editor = next(area for area in app.text_area if area.key.startswith("text_RUBRIC_"))
-    editor.input(NEW_RUBRIC)
-    app.button(key="FormSubmitter:scoring_RUBRIC-Save").click().run()
-    assert "Saved: new practice calls are scored with it." == app.success[0].value
+    app.session_state["library_tab"] = "Rubric"
+    app.session_state["scoring_draft"] = (
+        "rubric",
+        RUBRIC.replace("pass_mark: 70", "pass_mark: 170"),
+    )
+    app.run()
+    app.button(key="check_RUBRIC").click().run()
+    [listed] = [code.value for code in app.code if code.value.startswith("rubric:")]
+    assert "pass_mark: Input should be less than or equal to 100" in listed
+    app.session_state["scoring_draft"] = ("rubric", NEW_RUBRIC)
+    app.run()
+    app.button(key="save_RUBRIC").click().run()
+    assert ("Saved: new practice calls are scored with it.", "Rubric") == (
+        app.success[0].value,
+        app.session_state["library_tab"],
+    )
     app.button(key="restore_RUBRIC").click().run()
     assert [] == list(app.exception)
     assert app.success[0].value.startswith("The packaged default is in use again")
+
+
+@pytest.mark.usefixtures("app_env")
+def test_lexicon_tab_shows_every_rule_with_its_phrases() -> None:
+    """The lexicon is a table, one row per rule, not one text box."""
+    app = _library_page()
+    [table] = [frame.value for frame in app.dataframe if "Rule" in frame.value]
+    assert [] == list(app.exception)
+    assert ("greet.hello", True) == (
+        table["Rule"][0],
+        table["Phrases (separated by |)"][0].startswith("hello | hi"),
+    )
 
 
 @pytest.mark.usefixtures("app_env")

@@ -151,7 +151,11 @@ def visible_texts(app: AppTest) -> Iterator[str]:
         found = MessageToDict(proto, preserving_proto_field_name=True)
         yield from _strings(found)
         if kind in ("dataframe", "arrow_data_frame"):
-            yield from _frame_texts(node.value, json.loads(found.get("columns") or "{}"))
+            # an editable table's cells are the user's own data (a lexicon's phrases), as in
+            # a text editor; its headers are still the app's words
+            editable = found.get("editing_mode", "READ_ONLY") != "READ_ONLY"
+            config = json.loads(found.get("columns") or "{}")
+            yield from _frame_texts(node.value, config, cells=not editable)
         if "spec" in found:
             yield from _chart_texts(json.loads(found["spec"]))
 
@@ -173,12 +177,14 @@ def _strings(found: Any, key: str = "") -> Iterator[str]:
         yield found
 
 
-def _frame_texts(frame: Any, config: dict[str, Any]) -> Iterator[str]:
+def _frame_texts(frame: Any, config: dict[str, Any], *, cells: bool = True) -> Iterator[str]:
     """Headers (a column's label where one is set) and the text in the cells."""
     for column in frame.columns:
         yield str(
             (config.get(f"col:name:{column}") or config.get(str(column)) or {}).get("label", column)
         )
+    if not cells:
+        return
     for column in frame.columns:
         yield from (value for value in frame[column] if isinstance(value, str))
         yield from ("None" for value in frame[column] if value is None)  # shown as "None"

@@ -361,32 +361,38 @@ VALID = "version: '1'\nhalf_life_attempts: 5\nlevels:\n  - name: Trainee\n"
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("levels: [", "line 1: expected the node content, but found '<stream end>'"),
-        ("- a list", "'(top level)': Input should be a valid dictionary or instance of Ladder"),
+        (
+            "levels: [",
+            "ladder.yaml:1: yaml: not valid YAML: expected the node content, but found '<stream end>'",
+        ),
+        (
+            "- a list",
+            "ladder.yaml:1: (top level): Input should be a valid dictionary or instance of Ladder",
+        ),
         (
             VALID + "  - name: Agent\n    min_avg: 80\n",
-            "'levels.1.min_avg': Extra inputs are not permitted",
+            "ladder.yaml:6: levels[1].min_avg: unknown field (check the spelling)",
         ),
         (
             VALID + "  - name: Agent\n    min_average: 120\n",
-            "'levels.1.min_average': Input should be less than or equal to 100",
+            "ladder.yaml:6: levels[1].min_average: Input should be less than or equal to 100",
         ),
         (
             VALID + "  - name: Agent\n    stage_minimums: {greting: 70}\n",
-            "'levels.1.stage_minimums.greting.[key]': Input should be 'greeting', "
+            "ladder.yaml:6: levels[1].stage_minimums.greting.[key]: Input should be 'greeting', "
             "'needs_discovery', 'solution_offer' or 'follow_up'",
         ),
         (
             VALID
             + "  - name: Agent\n    tier: {difficulty: 2, min_score: 85, at_least: 6, of_last: 5}\n",
-            "'levels.1.tier': at_least (6) is more than of_last (5)",
+            "ladder.yaml:6: levels[1].tier: at_least (6) is more than of_last (5)",
         ),
-        (VALID + "  - name: Trainee\n", "'levels': 'Trainee' is given twice"),
+        (VALID + "  - name: Trainee\n", "ladder.yaml:3: levels: 'Trainee' is given twice"),
         (
             VALID.replace("Trainee", "Trainee\n    sign_off: true") + "  - name: Agent\n",
-            "'levels.0': everyone starts on the first level; give it no requirements",
+            "ladder.yaml:4: levels[0]: everyone starts on the first level; give it no requirements",
         ),
-        (VALID, "'levels': List should have at least 2 items after validation, not 1"),
+        (VALID, "ladder.yaml:3: levels: List should have at least 2 items after validation, not 1"),
     ],
 )
 def test_broken_ladder_is_reported(text: str, expected: str) -> None:

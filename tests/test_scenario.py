@@ -75,7 +75,7 @@ def write(folder: Path, text: str, name: str = "broken") -> Path:
 
 
 def problems_in(path: Path) -> list[tuple[int, str, str]]:
-    return [(p.line, p.field, p.message) for p in validate_scenario_files([path])]
+    return [(p.line, p.key, p.message) for p in validate_scenario_files([path])]
 
 
 BROKEN = {

@@ -12,6 +12,7 @@ from scoring.errors import ScoringError
 from scoring.lexicon import LEXICON_DIR, compile_phrases, load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, load_rubric
 from scoring.scenario import as_scenario
+from scoring.validation import KeyPath, Problem, parse_yaml, render_problems
 
 
 def edited_yaml(tmp_path: Path, source: Path, change: dict[str, object]) -> Path:
@@ -40,20 +41,23 @@ def test_default_rubric_weights_follow_contact_centre_practice() -> None:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"criteria/greeting/weight": -1}, "'criteria.greeting.weight': Input should be greater"),
+        ({"criteria/greeting/weight": -1}, "criteria.greeting.weight: Input should be greater"),
         ({"criteria/greeting/items/greet/rules": ["greet.hallo"]}, "unknown rule 'greet.hallo'"),
         ({"criteria/greeting/items/greet/only_if": "raining"}, "unknown condition 'raining'"),
         ({"criteria/greeting/anchors": {0: "none", 12: "too high"}}, "need levels 0 and 10"),
-        ({"auto_fail": ["prof.swearing"]}, "'auto_fail': unknown rule 'prof.swearing'"),
-        ({"criteria/greeting/colour": "red"}, "'criteria.greeting.colour': Extra inputs"),
+        ({"auto_fail": ["prof.swearing"]}, "auto_fail[0]: unknown rule 'prof.swearing'"),
+        (
+            {"criteria/greeting/colour": "red"},
+            "criteria.greeting.colour: unknown field (check the spelling)",
+        ),
         (
             {"criteria/greeting/translations/ru/anchors": {0: "нет", 10: "всё"}},
-            "'criteria.greeting.translations.ru.anchors': levels 0, 10 differ from "
+            "criteria.greeting.translations.ru.anchors: levels 0, 10 differ from "
             "'criteria.greeting.anchors' (0, 3, 7, 10)",
         ),
         (
             {"criteria/greeting/translations/de": {"title": "Gruß", "anchors": {0: "-", 3: "-"}}},
-            "'criteria.greeting.translations.de': unknown language, use one of en, ru",
+            "criteria.greeting.translations.de: unknown language, use one of en, ru",
         ),
     ],
 )
@@ -74,8 +78,8 @@ def test_rubric_problems_name_the_key(
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"rules/greet.hallo": ["hallo"]}, "'rules.greet.hallo': unknown rule"),
-        ({"rules/greet.hello": []}, "'rules.greet.hello': empty list"),
+        ({"rules/greet.hallo": ["hallo"]}, "rules.greet.hallo: unknown rule"),
+        ({"rules/greet.hello": []}, "rules.greet.hello: empty list"),
         ({"rules/solve.offer": ["i can <fix_verb>"]}, "unknown list <fix_verb>"),
         ({"rules/solve.offer": ["... help"]}, "must start with a word"),
         ({"rules/solve.offer": ["^ ... help"]}, "must start with a word"),
@@ -83,10 +87,10 @@ def test_rubric_problems_name_the_key(
             {"rules/solve.offer": ["i <solution_verb:2p>"]},
             "unknown form ':2p' in <solution_verb:2p>",
         ),
-        ({"customer_reactions/hung": ["bye"]}, "'customer_reactions.hung': unknown reaction"),
+        ({"customer_reactions/hung": ["bye"]}, "customer_reactions.hung: unknown reaction"),
         ({"customer_reactions/hang_up": ["... bye"]}, "must start with a word"),
-        ({"negations": "not"}, "'negations': Input should be a valid list"),
-        ({"language": "de"}, "'language': is 'de', expected 'en'"),
+        ({"negations": "not"}, "negations: Input should be a valid list"),
+        ({"language": "de"}, "language: is 'de', expected 'en'"),
     ],
 )
 def test_lexicon_problems_name_the_key(
@@ -165,7 +169,10 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     path.write_text("version: '1'\ncriteria: [unclosed\n", encoding="utf-8")
     with pytest.raises(ScoringError) as caught:
         load_rubric(path)
-    assert ("E410", True) == (caught.value.code, "line 3" in str(caught.value))
+    assert ("E410", True) == (
+        caught.value.code,
+        f"{path}:3: yaml: not valid YAML" in str(caught.value),
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -194,4 +201,59 @@ def test_scenario_from_any_object_reads_only_known_fields() -> None:
     assert ("late-delivery", "Tom") == (
         as_scenario(PracticeScenario()).id,
         as_scenario(PracticeScenario()).customer_name,
+    )
+
+
+TOOLKIT_YAML = "a:\n  b: [x, y]\n  c:\n    - d: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (("a", "b"), Problem("t.yaml", 2, "a.b", "m")),
+        (("a", "b", 1), Problem("t.yaml", 2, "a.b[1]", "m")),
+        (("a", "c", 0, "d"), Problem("t.yaml", 4, "a.c[0].d", "m")),
+        (("a", "c", 0, "missing"), Problem("t.yaml", 4, "a.c[0].missing", "m")),
+        ((), Problem("t.yaml", 1, "(top level)", "m")),
+    ],
+)
+def test_problem_is_at_its_key_or_its_nearest_parent(key: KeyPath, expected: Problem) -> None:
+    """One key-to-line walker: a key in the text is at its line, a missing one at its parent's."""
+    assert expected == parse_yaml(TOOLKIT_YAML, source="t.yaml").at(key, "m")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "a: [\n",
+            [
+                Problem(
+                    "t.yaml",
+                    2,
+                    "yaml",
+                    "not valid YAML: expected the node content, but found '<stream end>'",
+                )
+            ],
+        ),
+        (
+            "a: 1\na: 2\n",
+            [Problem("t.yaml", 2, "a", "given twice; the second one would silently win")],
+        ),
+        (
+            "x: " + "[" * 60 + "]" * 60 + "\n",
+            [Problem("t.yaml", 1, "yaml", "refused: nested deeper than 50 levels")],
+        ),
+    ],
+)
+def test_parsing_problems_are_problems_with_lines(text: str, expected: list[Problem]) -> None:
+    """Broken syntax, a key given twice and a broken limit all come back as Problems."""
+    assert expected == list(parse_yaml(text, source="t.yaml").problems)
+
+
+def test_problems_render_like_a_compiler() -> None:
+    """file:line: key: message, then the line it is about."""
+    problem = Problem("t.yaml", 2, "a.b", "unknown rule")
+    assert "t.yaml:2: a.b: unknown rule\n     2 │   b: [x, y]" == render_problems(
+        [problem], TOOLKIT_YAML
     )

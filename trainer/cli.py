@@ -564,6 +564,7 @@ def scenarios_validate(
 
     Example: callcoach scenarios validate trainer/scenarios/late-delivery.yaml
     """
+    from scoring.validation import render_problems
     from trainer.services.scenarios import SCENARIO_DIR, validate_scenario_files
 
     files = [
@@ -572,9 +573,8 @@ def scenarios_validate(
         for file in (sorted(path.glob("*.yaml")) if path.is_dir() else [path])
     ]
     problems = validate_scenario_files(files)
-    for problem in problems:
-        out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     if problems:
+        out.print(render_problems(problems), markup=False, highlight=False, soft_wrap=True)
         files_with_problems = len({problem.file for problem in problems})
         raise CallcoachError(
             Err.SCENARIOS_HAVE_PROBLEMS, count=len(problems), files=files_with_problems

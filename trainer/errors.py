@@ -400,6 +400,21 @@ class Err(Enum):
         "{engine} could not load Whisper model '{model}': {reason}",
         "install it with `callcoach models install --model {model} --force`",
     )
+    SCENARIO_VERSION_NOT_FOUND = (
+        "E320",
+        "Scenario '{scenario}' has no version {version} (it has {known})",
+        "pick a version from the scenario's history; saving adds the next one",
+    )
+    TOO_MANY_ANSWERS = (
+        "E321",
+        "{count} answers to try, more than the {limit} a call may have",
+        "give one answer per line, at most {limit}",
+    )
+    LEXICON_RULE_UNKNOWN = (
+        "E322",
+        "The {name} has no rule '{rule}'",
+        "edit the phrases of a rule in the table; rules come from the scoring engine",
+    )
     MODEL_LANGUAGE = (
         "E316",
         "Whisper model '{model}' understands English only, not '{language}'",

@@ -1,7 +1,7 @@
 """The career ladder: its YAML schema and loader.
 
 The ladder is YAML (``trainer/ladders/default.yaml``), validated as a whole: every problem
-is listed in one coded error (E701) as ``'key': problem``. What the levels' requirements
+is listed in one coded error (E701) as ``file:line: key: problem``. What the levels' requirements
 mean, and how readiness is judged against them, is :mod:`trainer.domain.progress`.
 """
 
@@ -14,7 +14,14 @@ from typing import Annotated, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scoring.validation import describe, load_yaml_text, read_text_file
+from scoring.validation import (
+    Found,
+    listed,
+    parse_yaml,
+    read_text_file,
+    schema_problems,
+    syntax_problem,
+)
 from scoring.vocabulary import Language, Stage
 from trainer.errors import CallcoachError, Err
 
@@ -130,42 +137,43 @@ def load_ladder(path: Path = DEFAULT_LADDER) -> Ladder:
     except UnicodeDecodeError as error:
         raise _invalid(path, f"not UTF-8 text ({error.reason})") from error
     except yaml.YAMLError as error:
-        raise _invalid(path, str(getattr(error, "problem", error))) from error
+        raise _invalid(path, str(syntax_problem(error, str(path)))) from None
     return parse_ladder(text, source=str(path))
 
 
 def parse_ladder(text: str, *, source: str) -> Ladder:
     """A ladder from YAML text; ``source`` names it in errors."""
+    parsed = parse_yaml(text, source=source)
+    if parsed.problems:
+        raise _invalid(source, listed(parsed.problems))
     try:
-        data = load_yaml_text(text)[1]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise _invalid(source, f"{where}{getattr(error, 'problem', None) or error}") from error
-    try:
-        ladder = Ladder.model_validate(data)
+        ladder = Ladder.model_validate(parsed.data)
     except ValidationError as error:
-        raise _invalid(source, describe(error)) from error
-    problems = ladder_problems(ladder)
-    if problems:
-        raise _invalid(source, "; ".join(problems))
+        found = schema_problems(error)
+    else:
+        found = ladder_problems(ladder)
+    if found:
+        raise _invalid(source, listed(parsed.all_at(found)))
     return ladder
 
 
-def ladder_problems(ladder: Ladder) -> list[str]:
+def ladder_problems(ladder: Ladder) -> list[Found]:
     """What a schema cannot see: repeated names, a demanding first level, impossible tiers."""
-    problems = []
     names = [level.name for level in ladder.levels]
-    problems += [
-        f"'levels': '{n}' is given twice" for n in sorted(set(names)) if names.count(n) > 1
+    problems: list[Found] = [
+        (("levels",), f"'{n}' is given twice") for n in sorted(set(names)) if names.count(n) > 1
     ]
     if ladder.levels[0].requires_anything:
-        problems.append("'levels.0': everyone starts on the first level; give it no requirements")
+        problems.append(
+            (("levels", 0), "everyone starts on the first level; give it no requirements")
+        )
     for index, level in enumerate(ladder.levels):
         if level.tier and level.tier.at_least > level.tier.of_last:
             problems.append(
-                f"'levels.{index}.tier': at_least ({level.tier.at_least}) "
-                f"is more than of_last ({level.tier.of_last})"
+                (
+                    ("levels", index, "tier"),
+                    f"at_least ({level.tier.at_least}) is more than of_last ({level.tier.of_last})",
+                )
             )
     return problems
 

@@ -8,11 +8,11 @@ from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
+from scoring.validation import Found
 from trainer.domain import simulator
 from trainer.domain.scenario_schema import (
     BEHAVIOURS,
     FieldPath,
-    Found,
     MoodRule,
     Scenario,
     Transition,

@@ -12,13 +12,13 @@ the loader is :mod:`trainer.domain.scenario`, the checks :mod:`trainer.domain.sc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from scoring.behaviours import TAGS
+from scoring.validation import KeyPath
 from scoring.vocabulary import Language, Stage
 
 SCENARIO_DIR = Path(__file__).parents[1] / "scenarios"
@@ -61,8 +61,7 @@ Skill = Literal[
     "efficiency",
     "proactivity",
 ]
-FieldPath = tuple[str | int, ...]
-Found = tuple[FieldPath, str]  # a problem before it gets its line: where, what
+FieldPath = KeyPath
 
 
 class _Strict(BaseModel):
@@ -224,16 +223,3 @@ class Scenario(_Strict):
     def next_transition(self, node: str, detected: frozenset[str]) -> Transition:
         """The first reaction of ``node`` that the detected tags fire."""
         return next(rule for rule in self.nodes[node].reactions if rule.matches(detected))
-
-
-@dataclass(frozen=True)
-class ScenarioProblem:
-    """One thing wrong in a scenario file, where it is and what it is."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"

@@ -10,8 +10,11 @@ a disabled one (that is how a new scenario is tested before trainees see it).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,8 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.errors import CodedError
+from scoring.transcript import CUSTOMER, Utterance
+from scoring.validation import Problem
 from trainer.config import Settings
-from trainer.domain import roles
+from trainer.domain import roles, simulator
 from trainer.domain.scenario import (
     SCENARIO_DIR,
     Scenario,
@@ -31,13 +36,15 @@ from trainer.domain.scenario import (
 from trainer.errors import CallcoachError, Err
 from trainer.services import access
 from trainer.services.accounts import CurrentUser
-from trainer.services.edits import EditRejectedError, Problem, check_size
+from trainer.services.edits import EditRejectedError, check_size
 from trainer.speech import voice
 from trainer.storage import db, library_queries, repositories
 from trainer.storage.models import Scenario as StoredScenario
 
 AUTHOR = "author scenarios"
 EDIT_SOURCE = "edit"  # how validation names text that is not a file yet
+TEMPLATE_DIR = SCENARIO_DIR / "templates"  # a new scenario's starting text, per language
+MAX_TRIED_ANSWERS = 40  # more than any scenario's max_turns
 
 
 @dataclass(frozen=True)
@@ -101,13 +108,126 @@ def _entry(row: StoredScenario, attempts: int, names: dict[int, str]) -> Library
     )
 
 
+@dataclass(frozen=True)
+class StoredVersion:
+    """One stored version of a scenario, for its history."""
+
+    version: int
+    created_at: datetime
+    edited_by: str | None  # None: the built-in file
+    source_yaml: str
+
+
+@dataclass(frozen=True)
+class TriedAnswer:
+    """What the simulated customer made of one answer, and why (the "Try it" debug panel)."""
+
+    answer: str
+    node: str  # the customer line the answer replied to
+    detected: tuple[str, ...]  # behaviour tags found in the answer
+    reaction: int  # which reaction of the node fired (0-based)
+    next_node: str
+    reasons: tuple[str, ...]  # each rule's "why", with its patience change
+    patience: int  # after the answer
+    customer_line: str
+    outcome: str | None  # set once the call ended
+
+
+def new_scenario_template(language: str) -> str:
+    """The text a new scenario starts from: a working scenario to change, with a guide."""
+    path = TEMPLATE_DIR / f"{language}.yaml"
+    if language not in {"en", "ru"}:
+        raise CallcoachError(Err.UNKNOWN_LANGUAGE, language=language, choices="en, ru")
+    return path.read_text(encoding="utf-8")
+
+
+def scenario_versions(*, settings: Settings, actor: CurrentUser, key: str) -> list[StoredVersion]:
+    """Every stored version of a scenario, newest first."""
+    access.require_permission(settings, actor, AUTHOR)
+    with db.session_scope(settings.database_url) as session:
+        sync_builtin(session=session)
+        rows = library_queries.versions(session=session, key=key)
+        if not rows:
+            raise _not_found(session, key)
+        authors = {row.author_id for row in rows if row.author_id is not None}
+        names = library_queries.display_names(session=session, user_ids=authors)
+    return [
+        StoredVersion(
+            row.version,
+            row.created_at,
+            names.get(row.author_id) if row.author_id is not None else None,
+            row.source_yaml,
+        )
+        for row in rows
+    ]
+
+
+def version_diff(*, settings: Settings, actor: CurrentUser, key: str, old: int, new: int) -> str:
+    """A unified diff from version ``old`` to version ``new`` ('' when they are the same)."""
+    texts = {
+        v.version: v.source_yaml for v in scenario_versions(settings=settings, actor=actor, key=key)
+    }
+    for version in (old, new):
+        if version not in texts:
+            known = ", ".join(f"v{number}" for number in sorted(texts))
+            raise CallcoachError(
+                Err.SCENARIO_VERSION_NOT_FOUND, scenario=key, version=version, known=known
+            )
+    lines = difflib.unified_diff(
+        texts[old].splitlines(keepends=True),
+        texts[new].splitlines(keepends=True),
+        fromfile=f"{key} v{old}",
+        tofile=f"{key} v{new}",
+    )
+    return "".join(lines)
+
+
+def try_answers(
+    *, settings: Settings, actor: CurrentUser, text: str, answers: Sequence[str]
+) -> list[TriedAnswer]:
+    """Play typed answers against scenario YAML (an unsaved edit too) and say, per answer,
+    which behaviours were detected, which reaction fired and why. Stores nothing."""
+    access.require_permission(settings, actor, AUTHOR)
+    if len(answers) > MAX_TRIED_ANSWERS:
+        raise CallcoachError(Err.TOO_MANY_ANSWERS, count=len(answers), limit=MAX_TRIED_ANSWERS)
+    check_size(len(text.encode()), name="the scenario")
+    problems = validate_scenario_text(text, source=EDIT_SOURCE)
+    if problems:
+        raise EditRejectedError(Err.SCENARIO_INVALID, problems)
+    scenario = load_scenario_text(text, source=EDIT_SOURCE)
+    state, line = simulator.start_call(scenario)
+    history = [Utterance(CUSTOMER, line.text)]
+    tried = []
+    for answer in answers:
+        if state.ended:
+            break
+        reaction = simulator.respond(scenario, state, answer, history=history)
+        tried.append(_tried(scenario, state.node, answer, reaction))
+        history = simulator.extend_history(history, answer, reaction)
+        state = reaction.state
+    return tried
+
+
+def _tried(scenario: Scenario, node: str, answer: str, reaction: simulator.Reaction) -> TriedAnswer:
+    rules = scenario.nodes[node].reactions
+    fired = next(i for i, rule in enumerate(rules) if rule.matches(reaction.detected))
+    return TriedAnswer(
+        answer=answer,
+        node=node,
+        detected=tuple(sorted(reaction.detected)),
+        reaction=fired,
+        next_node=reaction.state.node,
+        reasons=reaction.reasons,
+        patience=reaction.state.patience,
+        customer_line=reaction.line.text,
+        outcome=reaction.state.outcome,
+    )
+
+
 def check_scenario(text: str) -> list[Problem]:
     """Every problem of scenario YAML, each at its line; the example call is played too."""
     check_size(len(text.encode()), name="the scenario")
-    return [
-        Problem(problem.line, problem.field, problem.message)
-        for problem in validate_scenario_text(text, source=EDIT_SOURCE)
-    ]
+    return validate_scenario_text(text, source=EDIT_SOURCE)
 
 
 def save_scenario(*, settings: Settings, actor: CurrentUser, text: str) -> SavedScenario:

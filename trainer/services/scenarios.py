@@ -4,7 +4,6 @@ through the services layer (runners and pages import no domain module themselves
 from trainer.domain.scenario import (
     SCENARIO_DIR,
     Scenario,
-    ScenarioProblem,
     load_library,
     resolve_scenario,
     validate_scenario_files,
@@ -13,7 +12,6 @@ from trainer.domain.scenario import (
 __all__ = [
     "SCENARIO_DIR",
     "Scenario",
-    "ScenarioProblem",
     "load_library",
     "resolve_scenario",
     "validate_scenario_files",

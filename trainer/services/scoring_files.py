@@ -9,30 +9,32 @@ replaced, so any edit can be undone; "restore default" moves the edited copy the
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import shutil
 import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
 from scoring.errors import ScoringError
 from scoring.lexicon import LEXICON_DIR, Lexicon, LexiconFile, lexicon_problems, load_lexicon
 from scoring.rubric import DEFAULT_RUBRIC, Rubric, load_rubric, rubric_problems
+from scoring.validation import Found, KeyPath, Problem, parse_yaml, schema_problems
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import access
 from trainer.services.accounts import CurrentUser
-from trainer.services.edits import EditRejectedError, Problem, at_line, check_size, parse_yaml
+from trainer.services.edits import EditRejectedError, check_size
 
 AUTHOR = "author scenarios"  # trainers write scenarios and tune the rubric and lexicons
 STAMP = "%Y%m%dT%H%M%S%fZ"
-_KEYED = re.compile(r"^'([^']*)': (.*)$")  # how scoring names a problem: "'key': message"
 
 
 class ScoringFile(StrEnum):
@@ -93,73 +95,66 @@ def in_use_path(settings: Settings, file: ScoringFile) -> Path:
 def check_scoring_file(*, settings: Settings, file: ScoringFile, text: str) -> list[Problem]:
     """Every problem of an edited rubric or lexicon, each at its line."""
     check_size(len(text.encode()), name=f"the {file}")
-    data, lines, problems = parse_yaml(text)
-    if problems:
-        return problems
+    parsed = parse_yaml(text, source=file.value)
+    if parsed.problems:
+        return list(parsed.problems)
     if file is ScoringFile.RUBRIC:
-        return _rubric_problems(settings, data, lines, text)
-    return _lexicon_problems(settings, file, data, lines, text)
+        return parsed.all_at(_rubric_problems(settings, parsed.data, text))
+    return parsed.all_at(_lexicon_problems(settings, file, parsed.data)) or _compile_problems(
+        file, text
+    )
 
 
-def _rubric_problems(
-    settings: Settings, data: object, lines: dict[str, int], text: str
-) -> list[Problem]:
+def _rubric_problems(settings: Settings, data: object, text: str) -> list[Found]:
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as error:
-        return _schema_problems(error, lines)
-    found = [_keyed(lines, problem) for problem in rubric_problems(rubric)]
-    found += _version_problems(settings, rubric.version, lines, text)
+        return schema_problems(error)
+    found = rubric_problems(rubric) + _version_problems(settings, rubric.version, text)
     for language in ("en", "ru"):
         feedback = lexicon_in_use(settings, language).data.feedback
         found += [
-            at_line(
-                lines, where, f"no feedback '{item}' in the {language} lexicon; add it there first"
-            )
+            (where, f"no feedback '{item}' in the {language} lexicon; add it there first")
             for item, where in _items(rubric).items()
             if item not in feedback
         ]
     return found
 
 
-def _items(rubric: Rubric) -> dict[str, str]:
+def _items(rubric: Rubric) -> dict[str, KeyPath]:
     """Each item's feedback key in the lexicons ('greeting.greet') → its key in the rubric."""
     return {
-        f"{name}.{item}": f"criteria.{name}.items.{item}"
+        f"{name}.{item}": ("criteria", name, "items", item)
         for name, criterion in rubric.criteria.items()
         for item in criterion.items
     }
 
 
-def _version_problems(
-    settings: Settings, version: str, lines: dict[str, int], text: str
-) -> list[Problem]:
+def _version_problems(settings: Settings, version: str, text: str) -> list[Found]:
     """Scores record the rubric version, so a changed rubric needs a version of its own."""
     taken = {}
     for path in {DEFAULT_RUBRIC, in_use_path(settings, ScoringFile.RUBRIC)}:
         taken[load_rubric_file(path).version] = path.read_text(encoding="utf-8")
     if version in taken and taken[version] != text:
         message = f"'{version}' is the version of another rubric; give this one a new version"
-        return [at_line(lines, "version", message)]
+        return [(("version",), message)]
     return []
 
 
-def _lexicon_problems(
-    settings: Settings, file: ScoringFile, data: object, lines: dict[str, int], text: str
-) -> list[Problem]:
+def _lexicon_problems(settings: Settings, file: ScoringFile, data: object) -> list[Found]:
     try:
         lexicon = LexiconFile.model_validate(data)
     except ValidationError as error:
-        return _schema_problems(error, lines)
-    found = [_keyed(lines, problem) for problem in lexicon_problems(lexicon)]
+        return schema_problems(error)
+    found = lexicon_problems(lexicon)
     if lexicon.language != file.language:
-        found.append(at_line(lines, "language", f"must be '{file.language}' in the {file}"))
+        found.append((("language",), f"must be '{file.language}' in the {file}"))
     found += [
-        at_line(lines, "feedback", f"no feedback '{item}' for that rubric item; add it")
+        (("feedback",), f"no feedback '{item}' for that rubric item; add it")
         for item in _items(rubric_in_use(settings))
         if item not in lexicon.feedback
     ]
-    return found or _compile_problems(file, text)
+    return found
 
 
 def _compile_problems(file: ScoringFile, text: str) -> list[Problem]:
@@ -170,20 +165,8 @@ def _compile_problems(file: ScoringFile, text: str) -> list[Problem]:
         try:
             load_lexicon.__wrapped__(file.language, path)
         except ScoringError as error:
-            return [Problem(1, "lexicon", error.what)]
+            return [Problem(file.value, 1, "lexicon", error.what)]
     return []
-
-
-def _schema_problems(error: ValidationError, lines: dict[str, int]) -> list[Problem]:
-    return [
-        at_line(lines, ".".join(str(part) for part in item["loc"]), item["msg"])
-        for item in error.errors()
-    ]
-
-
-def _keyed(lines: dict[str, int], problem: str) -> Problem:
-    match = _KEYED.match(problem)
-    return at_line(lines, match[1], match[2]) if match else Problem(1, "(top level)", problem)
 
 
 def save_scoring_file(
@@ -251,6 +234,61 @@ def _earlier(settings: Settings, file: ScoringFile) -> list[EarlierCopy]:
             continue  # not a copy this module made
         copies.append(EarlierCopy(path.name, replaced_at.replace(tzinfo=UTC)))
     return copies
+
+
+@dataclass(frozen=True)
+class LexiconRule:
+    """One rule of a lexicon and the phrases that show it."""
+
+    rule: str
+    phrases: tuple[str, ...]
+
+
+def lexicon_rules(*, settings: Settings, actor: CurrentUser, language: str) -> list[LexiconRule]:
+    """The phrases of every rule of the lexicon in use, rule by rule."""
+    view = read_scoring_file(
+        settings=settings, actor=actor, file=ScoringFile(f"{language} lexicon")
+    )
+    rules = parse_yaml(view.text, source=view.file.value).data["rules"]
+    return [LexiconRule(rule, tuple(phrases)) for rule, phrases in rules.items()]
+
+
+def save_lexicon_rules(
+    *,
+    settings: Settings,
+    actor: CurrentUser,
+    language: str,
+    phrases: Mapping[str, Sequence[str]],
+) -> bool:
+    """Save new phrases for some rules, validated like any lexicon edit (E130 lists the
+    problems); only those rules' lists change in the text, its comments stay."""
+    file = ScoringFile(f"{language} lexicon")
+    text = read_scoring_file(settings=settings, actor=actor, file=file).text
+    edited = replace_rule_phrases(text, phrases, name=file.value)
+    return save_scoring_file(settings=settings, actor=actor, file=file, text=edited)
+
+
+def replace_rule_phrases(text: str, phrases: Mapping[str, Sequence[str]], *, name: str) -> str:
+    """The lexicon text with each given rule's list replaced by a one-line list (JSON is YAML)."""
+    parsed = parse_yaml(text, source=name)
+    spans = dict(_rule_spans(parsed.root))
+    for rule in phrases:
+        if rule not in spans:
+            raise CallcoachError(Err.LEXICON_RULE_UNKNOWN, name=name, rule=rule)
+    for rule, (start, end) in sorted(spans.items(), key=lambda item: -item[1][0]):
+        if rule in phrases:
+            text = text[:start] + json.dumps(list(phrases[rule]), ensure_ascii=False) + text[end:]
+    return text
+
+
+def _rule_spans(root: yaml.Node | None) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each rule's phrase list as (start, end) character offsets in the text."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        if key.value == "rules" and isinstance(value, yaml.MappingNode):
+            for rule, phrases in value.value:
+                yield rule.value, (phrases.start_mark.index, phrases.end_mark.index)
 
 
 def rubric_in_use(settings: Settings) -> Rubric:

@@ -62,3 +62,9 @@ def set_enabled(*, session: Session, key: str, enabled: bool) -> int:
         version.enabled = enabled
         session.add(version)
     return len(versions)
+
+
+def versions(*, session: Session, key: str) -> Sequence[Scenario]:
+    """Every stored version of a scenario key, newest first."""
+    query = select(Scenario).where(Scenario.key == key).order_by(col(Scenario.version).desc())
+    return session.exec(query).all()

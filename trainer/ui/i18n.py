@@ -496,6 +496,44 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Scenario YAML (saving adds a new version; earlier attempts keep theirs)",
         "ru": "YAML сценария (сохранение добавляет версию; прошлые попытки сохраняют свою)",
     },
+    "library.new": {"en": "New scenario ({language})", "ru": "Новый сценарий ({language})"},
+    "library.new_help": {
+        "en": "A working scenario to start from: change its id, title, customer and lines, "
+        "then validate and save. Saved, it is in the library and trainees can practise it.",
+        "ru": "Рабочий сценарий для начала: измените id, название, клиента и реплики, затем "
+        "проверьте и сохраните. После сохранения он в библиотеке, и стажёры могут его пройти.",
+    },
+    "library.history": {"en": "Version history", "ru": "История версий"},
+    "library.col_saved": {"en": "Saved (UTC)", "ru": "Сохранено (UTC)"},
+    "library.diff_from": {"en": "Compare version", "ru": "Сравнить версию"},
+    "library.diff_to": {"en": "with version", "ru": "с версией"},
+    "library.no_diff": {"en": "The two versions are the same.", "ru": "Версии совпадают."},
+    "library.load_version": {
+        "en": "Load version {version} into the editor",
+        "ru": "Загрузить версию {version} в редактор",
+    },
+    "library.version_loaded": {
+        "en": "Version {version} is in the editor; save it to make it the newest version.",
+        "ru": "Версия {version} в редакторе; сохраните её, чтобы она стала новой версией.",
+    },
+    "library.debug": {
+        "en": "Try answers (what the customer detects and why)",
+        "ru": "Проверить ответы (что распознаёт клиент и почему)",
+    },
+    "library.debug_answers": {
+        "en": "Answers to play, one per line (an empty line is silence)",
+        "ru": "Ответы по одному в строке (пустая строка — молчание)",
+    },
+    "library.debug_play": {"en": "Play these answers", "ru": "Проиграть ответы"},
+    "library.debug_answer": {"en": "Answer", "ru": "Ответ"},
+    "library.debug_silence": {"en": "(silence)", "ru": "(молчание)"},
+    "library.debug_node": {"en": "Replying to", "ru": "В ответ на"},
+    "library.debug_detected": {"en": "Behaviours detected", "ru": "Распознанное поведение"},
+    "library.debug_reaction": {"en": "Reaction chosen", "ru": "Выбранная реакция"},
+    "library.debug_why": {"en": "Why", "ru": "Почему"},
+    "library.debug_patience": {"en": "Patience after", "ru": "Терпение после"},
+    "library.debug_reply": {"en": "Customer says", "ru": "Клиент отвечает"},
+    "library.debug_outcome": {"en": "Call ended", "ru": "Звонок завершён"},
     "library.validate": {"en": "Validate", "ru": "Проверить"},
     "library.save": {"en": "Save as a new version", "ru": "Сохранить новую версию"},
     "library.checking": {"en": "Checking…", "ru": "Проверяем…"},
@@ -531,6 +569,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "library.rubric_text": {"en": "Rubric YAML", "ru": "YAML критериев"},
     "library.lexicon_text": {"en": "Lexicon YAML", "ru": "YAML словаря"},
     "library.lexicon_language": {"en": "Lexicon", "ru": "Словарь"},
+    "library.lexicon_yaml": {
+        "en": "Edit the whole lexicon as YAML (word lists, feedback, reactions)",
+        "ru": "Править весь словарь как YAML (списки слов, отзывы, реакции)",
+    },
+    "library.col_rule": {"en": "Rule", "ru": "Правило"},
+    "library.col_phrases": {"en": "Phrases (separated by |)", "ru": "Фразы (через |)"},
+    "library.save_rules": {"en": "Save the phrases", "ru": "Сохранить фразы"},
     "library.save_scoring": {"en": "Save", "ru": "Сохранить"},
     "library.scoring_saved": {
         "en": "Saved: new practice calls are scored with it.",

@@ -31,6 +31,9 @@ DEFAULTS: dict[str, object] = {
     "page_on_screen": None,  # url path of the page the last run showed (see `note_page`)
     "library_notice": None,  # what the last library action did, shown after its rerun
     "library_next_key": None,  # the scenario to select in the library on the next run
+    "library_draft": None,  # ("key@version", text) an older version loaded into the editor
+    "library_checked": None,  # (scenario key, text, problems) of the last Validate
+    "library_tried": None,  # (scenario key, answers, what each did) of the last "Try it"
     "scoring_draft": None,  # (file, text) loaded from an earlier copy into an editor
     "accounts_notice": None,  # what the last action on the accounts page did
 }

@@ -1,5 +1,6 @@
-"""Scenario library for trainers: scenarios (edit, validate, listen, try, switch on or off),
-the rubric and the phrase lexicons (validate, save, restore the default)."""
+"""Scenario library for trainers: scenarios (edit in a code editor, validate, history and
+diff, listen, try with a debug panel, switch on or off, start from a template), the rubric
+and the phrase lexicons (rule by rule or as YAML; validate, save, restore the default)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,23 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit_ace import st_ace
 
 from scoring.errors import CodedError
+from scoring.validation import Problem, render_problems
 from trainer.config import get_settings
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
 from trainer.ui.errors import show_error
 from trainer.ui.i18n import LANGUAGES, t
-from trainer.ui.scorecard import escape
+from trainer.ui.scorecard import escape, term
 from trainer.ui.state import require_user
 
 PRACTICE_PAGE = "trainer/ui/pages/practice.py"
-EDITOR_HEIGHT_PX = 460
+EDITOR_LINES = (20, 40)  # the code editor grows with the text between these
 ROW_HEIGHT_PX = 35  # st.dataframe's row height
-# YAML is indented by spaces: edit it in the code font (a constant style, no user text)
-MONOSPACE_EDITORS = (
-    "<style>textarea { font-family: 'Source Code Pro', monospace !important; }</style>"
-)
+NEW = "new:"  # the picker's entries for a new scenario from a template: "new:en", "new:ru"
+PHRASE_SEPARATOR = " | "  # phrases of a rule in one table cell
 Result = TypeVar("Result")
 
 settings = get_settings()
@@ -44,23 +45,40 @@ def run_safely(action: str, work: Callable[[], Result], text: str = "") -> Resul
     return None
 
 
-def show_problems(problems: Sequence[edits.Problem], text: str) -> None:
-    """Each problem under the line it is about, like a compiler does."""
+def show_problems(problems: Sequence[Problem], text: str) -> None:
+    """Every problem at once, each above the line it is about, like a compiler does."""
     st.error(t("library.problems", count=len(problems)))
-    lines = text.splitlines()
-    width = len(str(max((p.line for p in problems), default=1)))
-    shown = []
-    for problem in problems:
-        source = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
-        shown.append(f"{problem.line:>{width}} │ {source}")
-        shown.append(f"{'':>{width}} ╰─ {problem.field}: {problem.message}")
-    st.code("\n".join(shown), language=None)
+    st.code(render_problems(problems, text), language=None)
 
 
 def notice(message: str) -> None:
     """Show a message after the rerun that the action causes."""
     st.session_state["library_notice"] = message
     st.rerun()
+
+
+def code_editor(text: str, *, key: str, problems: Sequence[Problem] = ()) -> str:
+    """YAML in a code editor: line numbers, highlighting, no wrapping (indentation shows as
+    it is), each problem marked in the gutter at its line. Returns the text last applied
+    (the editor applies an edit when it loses focus or on Ctrl+Enter)."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]  # new text: a fresh editor
+    annotations = [
+        {"row": p.line - 1, "column": 0, "type": "error", "text": f"{p.key}: {p.message}"}
+        for p in problems
+    ]
+    edited = st_ace(
+        value=text,
+        language="yaml",
+        theme="chrome",
+        tab_size=2,
+        wrap=False,
+        show_gutter=True,
+        min_lines=EDITOR_LINES[0],
+        max_lines=EDITOR_LINES[1],
+        annotations=annotations,
+        key=f"{key}_{digest}",
+    )
+    return text if edited is None else str(edited)
 
 
 # Scenarios
@@ -93,15 +111,30 @@ def scenarios_tab() -> None:
     if st.session_state["library_next_key"] in by_key:
         st.session_state["library_key"] = st.session_state["library_next_key"]
     st.session_state["library_next_key"] = None
+    choices = [*by_key, *(f"{NEW}{language}" for language in LANGUAGES)]
     key = st.selectbox(
         t("library.pick"),
-        list(by_key),
-        format_func=lambda k: f"{by_key[k].title} ({k})",
+        choices,
+        format_func=lambda k: picker_label(k, by_key),
         key="library_key",
     )
-    if key is not None:
+    if key is not None and key.startswith(NEW):
+        new_scenario(key)
+    elif key is not None:
         scenario_panel(by_key[key])
     upload_form()
+
+
+def picker_label(key: str, by_key: dict[str, library.LibraryEntry]) -> str:
+    if key.startswith(NEW):
+        return t("library.new", language=LANGUAGES[key.removeprefix(NEW)])
+    return f"{by_key[key].title} ({key})"
+
+
+def new_scenario(key: str) -> None:
+    """A new scenario starts from the template of its language; saving adds it."""
+    st.caption(t("library.new_help"))
+    editor(key, library.new_scenario_template(key.removeprefix(NEW)))
 
 
 def library_columns() -> dict[str, Any]:
@@ -143,7 +176,9 @@ def scenario_panel(entry: library.LibraryEntry) -> None:
     if try_it.button(t("library.try"), icon=":material/headset_mic:", key=f"try_{entry.key}"):
         try_scenario(entry.key)
     listen(entry)
-    editor(entry)
+    text = editor(entry.key, entry.source_yaml, version=entry.version)
+    history(entry)
+    try_panel(entry.key, text)
 
 
 def try_scenario(key: str) -> None:
@@ -173,29 +208,133 @@ def listen(entry: library.LibraryEntry) -> None:
                 st.warning(line.problem or "")
 
 
-def editor(entry: library.LibraryEntry) -> None:
-    with st.form(f"scenario_{entry.key}_{entry.version}", border=False):
-        text = st.text_area(
-            t("library.yaml"),
-            value=entry.source_yaml,
-            height=EDITOR_HEIGHT_PX,
-            key=f"yaml_{entry.key}_{entry.version}",
-        )
-        check, save = st.columns(2)
-        checked = check.form_submit_button(
-            t("library.validate"), icon=":material/rule:", width="stretch"
-        )
-        saved = save.form_submit_button(
-            t("library.save"), icon=":material/save:", type="primary", width="stretch"
-        )
-    if checked:
-        problems = run_safely(t("library.checking"), lambda: library.check_scenario(text), text)
-        if problems:
-            show_problems(problems, text)
-        elif problems is not None:
+def editor(key: str, stored: str, *, version: int = 0) -> str:
+    """The scenario's YAML in the code editor with Validate and Save; returns the text.
+
+    The editor starts from the stored text, or from an older version loaded from the
+    history; it keeps its own edits across reruns (it is keyed by the text it started from).
+    The last Validate's problems are marked at their lines and listed below.
+    """
+    draft_key = f"{key}@{version}"
+    loaded = st.session_state["library_draft"]
+    start = loaded[1] if loaded is not None and loaded[0] == draft_key else stored
+    checked = st.session_state["library_checked"]
+    checked = checked if checked is not None and checked[0] == draft_key else None
+    st.caption(t("library.yaml"))
+    text = code_editor(start, key=f"yaml_{key}_{version}", problems=checked[2] if checked else ())
+    check, save = st.columns(2)
+    if check.button(
+        t("library.validate"), icon=":material/rule:", key=f"check_{key}", width="stretch"
+    ):
+        found = run_safely(t("library.checking"), lambda: library.check_scenario(text), text)
+        if found is not None:
+            st.session_state["library_checked"] = (draft_key, text, found)
+            st.rerun()  # the editor marks the problems at their lines
+    if checked is not None and checked[1] == text:
+        if checked[2]:
+            show_problems(checked[2], text)
+        else:
             st.success(t("library.valid"))
-    if saved:
+    if save.button(
+        t("library.save"),
+        icon=":material/save:",
+        type="primary",
+        key=f"save_{key}",
+        width="stretch",
+    ):
         save_scenario(text)
+    return text
+
+
+def history(entry: library.LibraryEntry) -> None:
+    """Every stored version; the changes between two of them; an old one back in the editor."""
+    with st.expander(t("library.history"), icon=":material/history:"):
+        versions = run_safely(
+            t("library.checking"),
+            lambda: library.scenario_versions(settings=settings, actor=user, key=entry.key),
+        )
+        if not versions:
+            return
+        by_number = {v.version: v for v in versions}
+        st.dataframe(
+            [
+                {
+                    t("library.col_version"): v.version,
+                    t("library.col_saved"): f"{v.created_at:%Y-%m-%d %H:%M}",
+                    t("library.col_edited"): v.edited_by or t("library.built_in"),
+                }
+                for v in versions
+            ],
+            hide_index=True,
+        )
+        numbers = list(by_number)
+        old_col, new_col = st.columns(2)
+        old = old_col.selectbox(
+            t("library.diff_from"),
+            numbers,
+            index=min(1, len(numbers) - 1),
+            key=f"diff_old_{entry.key}_{entry.version}",
+        )
+        new = new_col.selectbox(
+            t("library.diff_to"), numbers, key=f"diff_new_{entry.key}_{entry.version}"
+        )
+        diff = run_safely(
+            t("library.checking"),
+            lambda: library.version_diff(
+                settings=settings, actor=user, key=entry.key, old=old, new=new
+            ),
+        )
+        if diff is not None:
+            st.code(diff or t("library.no_diff"), language="diff" if diff else None)
+        if st.button(
+            t("library.load_version", version=old),
+            icon=":material/undo:",
+            key=f"load_v_{entry.key}",
+        ):
+            st.session_state["library_draft"] = (
+                f"{entry.key}@{entry.version}",
+                by_number[old].source_yaml,
+            )
+            notice(t("library.version_loaded", version=old))
+
+
+def try_panel(key: str, text: str) -> None:
+    """Typed answers played against the text in the editor: per answer, the behaviours
+    detected, the reaction that fired and why. Nothing is stored."""
+    with st.expander(t("library.debug"), icon=":material/bug_report:"):
+        answers = st.text_area(t("library.debug_answers"), key=f"answers_{key}", height=120)
+        if st.button(t("library.debug_play"), icon=":material/play_arrow:", key=f"play_{key}"):
+            lines = [line.strip() for line in answers.splitlines()]
+            tried = run_safely(
+                t("library.checking"),
+                lambda: library.try_answers(
+                    settings=settings, actor=user, text=text, answers=lines
+                ),
+                text,
+            )
+            if tried is not None:
+                st.session_state["library_tried"] = (key, tuple(lines), tuple(tried))
+        tried_before = st.session_state["library_tried"]
+        if tried_before is not None and tried_before[0] == key:
+            st.dataframe(
+                [debug_row(n, item) for n, item in enumerate(tried_before[2], 1)],
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def debug_row(number: int, item: library.TriedAnswer) -> dict[str, object]:
+    return {
+        "#": number,
+        t("library.debug_answer"): item.answer or t("library.debug_silence"),
+        t("library.debug_node"): item.node,
+        t("library.debug_detected"): ", ".join(item.detected),
+        t("library.debug_reaction"): f"{item.node}.reactions[{item.reaction}] → {item.next_node}",
+        t("library.debug_why"): "; ".join(item.reasons),
+        t("library.debug_patience"): item.patience,
+        t("library.debug_reply"): item.customer_line,
+        t("library.debug_outcome"): item.outcome or "",
+    }
 
 
 def save_scenario(text: str) -> None:
@@ -207,6 +346,7 @@ def save_scenario(text: str) -> None:
     if result is None:
         return
     st.session_state["library_next_key"] = result.key
+    st.session_state["library_draft"] = st.session_state["library_checked"] = None
     message = "library.saved" if result.created else "library.unchanged"
     notice(t(message, scenario=result.key, version=result.version))
 
@@ -237,21 +377,19 @@ def scoring_tab(file: ScoringFile) -> None:
     draft = st.session_state["scoring_draft"]
     text = draft[1] if draft is not None and draft[0] == file.value else view.text
     label = t("library.rubric_text" if file is ScoringFile.RUBRIC else "library.lexicon_text")
-    with st.form(f"scoring_{file.name}", border=False):
-        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-        edited = st.text_area(
-            label, value=text, height=EDITOR_HEIGHT_PX, key=f"text_{file.name}_{digest}"
-        )
-        check, save = st.columns(2)
-        checked = check.form_submit_button(
-            t("library.validate"), icon=":material/rule:", width="stretch"
-        )
-        saved = save.form_submit_button(
-            t("library.save_scoring"),
-            icon=":material/save:",
-            type="primary",
-            width="stretch",
-        )
+    st.caption(label)
+    edited = code_editor(text, key=f"text_{file.name}")
+    check, save = st.columns(2)
+    checked = check.button(
+        t("library.validate"), icon=":material/rule:", key=f"check_{file.name}", width="stretch"
+    )
+    saved = save.button(
+        t("library.save_scoring"),
+        icon=":material/save:",
+        type="primary",
+        key=f"save_{file.name}",
+        width="stretch",
+    )
     if checked:
         problems = run_safely(
             t("library.checking"),
@@ -325,16 +463,61 @@ def lexicons_tab() -> None:
         default=st.session_state["language"],
         key="lexicon_language",
     )
-    scoring_tab(ScoringFile(f"{language or 'en'} lexicon"))
+    language = language or "en"
+    rule_table(language)
+    with st.expander(t("library.lexicon_yaml"), icon=":material/code:"):
+        scoring_tab(ScoringFile(f"{language} lexicon"))
 
 
-st.html(MONOSPACE_EDITORS)
+def rule_table(language: str) -> None:
+    """The lexicon rule by rule: each rule's phrases in one cell, separated by ' | '."""
+    rules = scoring_files.lexicon_rules(settings=settings, actor=user, language=language)
+    before = {rule.rule: PHRASE_SEPARATOR.join(rule.phrases) for rule in rules}
+    column = t("library.col_phrases")
+    edited = st.data_editor(
+        [  # a rule by its title; the rows keep the file's order, so zip finds its id again
+            {t("library.col_rule"): term("rule", rule), column: phrases}
+            for rule, phrases in before.items()
+        ],
+        column_config={
+            t("library.col_rule"): st.column_config.TextColumn(disabled=True, width="small"),
+            column: st.column_config.TextColumn(width="large"),
+        },
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        key=f"rules_{language}",
+    )
+    changed = {
+        rule: [phrase.strip() for phrase in row[column].split(PHRASE_SEPARATOR.strip())]
+        for rule, row in zip(before, edited, strict=True)
+        if row[column] != before[rule]
+    }
+    if st.button(
+        t("library.save_rules"),
+        icon=":material/save:",
+        type="primary",
+        key=f"save_rules_{language}",
+    ):
+        saved = run_safely(
+            t("library.checking"),
+            lambda: scoring_files.save_lexicon_rules(
+                settings=settings, actor=user, language=language, phrases=changed
+            ),
+        )
+        if saved is not None:
+            notice(t("library.scoring_saved" if saved else "library.scoring_unchanged"))
+
+
 st.title(t("library.title"))
 if st.session_state["library_notice"]:
     st.success(st.session_state["library_notice"])
     st.session_state["library_notice"] = None
+# a key keeps the open tab across the rerun a save causes
 scenarios, rubric, lexicons = st.tabs(
-    [t("library.scenarios"), t("library.rubric"), t("library.lexicons")]
+    [t("library.scenarios"), t("library.rubric"), t("library.lexicons")],
+    key="library_tab",
+    on_change="rerun",
 )
 with scenarios:
     scenarios_tab()
