@@ -6,14 +6,20 @@ transcriber labels every segment "agent". :func:`assign_speakers` relabels the s
 1. **Speech pieces.** 32 ms frames (every 20 ms) clearly louder than the call's noise
    floor, inside the transcript's segments, are joined into pieces that end at pauses of
    0.2 s and last 2 s at most (a change of speaker without a pause falls between pieces).
-2. **Two voices.** Every frame is described by its pitch (normalised autocorrelation) and
-   timbre (12 cepstral coefficients of a 100-3,800 Hz log-mel spectrum, so 8 kHz phone
-   audio looks much the same). The pieces are split in two along each of the three main
-   axes of their average features, and by their median pitch; each split is refined:
-   every voice becomes a Gaussian over its frames and every piece moves to the voice its
-   frames fit better, until nothing moves (no randomness anywhere). The split that holds
-   the frames most tightly wins; how much tighter than one Gaussian (nats per frame) is
-   the confidence. Too little gain, or a second voice with almost no speech, is one voice.
+2. **Two voices.** Each piece gets a voice print (trainer/speech/voiceprint.py: Resemblyzer's
+   pretrained speaker encoder). The prints are split in two along each of their two main
+   axes, each split refined by two-means on cosine similarity; the tighter one wins. How far
+   apart the two voices' mean prints are, in units of a piece's spread around its voice's
+   mean, decides: under 1.7 is one voice, 3.0 and over is clear (confidence 1). Where the
+   prints see one voice (or the encoder is not installed), pitch and timbre decide: every
+   frame is described by its pitch (normalised autocorrelation) and timbre (12 cepstral
+   coefficients of a 100-3,800 Hz log-mel spectrum, so 8 kHz phone audio looks much the
+   same). The pieces are split in two along each of the three main axes of their average
+   features, and by their median pitch; each split is refined: every voice becomes a
+   Gaussian over its frames and every piece moves to the voice its frames fit better, until
+   nothing moves (no randomness anywhere). The split that holds the frames most tightly
+   wins; how much tighter than one Gaussian (nats per frame) is the confidence. Too little
+   gain, or a second voice with almost no speech, is one voice.
 3. **Words follow their piece.** Each word takes the voice of the speech it overlaps, so
    a Whisper segment that spans a change of voice is split at that word.
 4. **Which voice is the agent.** Scoring's own analyzers read every turn as if an agent
@@ -21,8 +27,14 @@ transcriber labels every segment "agent". :func:`assign_speakers` relabels the s
    help, asking, solution and follow-up phrases), plus a bonus for speaking first, is
    the agent. With no evidence either way, the first speaker is the agent.
 
-Thresholds (gain after the BIC penalty for the second voice's parameters): one real
-speaker (festvox-ru's recordings of a reader, 100 minutes cut into 10 s to 3 min calls,
+Voice-print thresholds (python -m benchmarks.speakers, 50 s calls at 16 and 8 kHz): one
+voice on both sides (piper, espeak-ng, festival, the festvox-ru reader's own recordings)
+reached at most 1.38; two voices of different engines or genders at least 2.16, two real
+people (that reader and the ALSA test voice) 3.09. Two espeak-ng male variants (one
+synthesiser, one timbre) print alike (1.1): pitch and timbre split them.
+
+Pitch-and-timbre thresholds (gain after the BIC penalty for the second voice's parameters):
+one real speaker (festvox-ru's recordings of a reader, 100 minutes cut into 10 s to 3 min calls,
 also band-limited to 300-3,400 Hz with noise) reached at most 0.22 nats per frame, as did
 one synthesised voice; two voices in 50 s calls reached at least 0.30 (that speaker and
 the ALSA test voice, telephone band), 0.40 (two male espeak-ng variants) and 0.68 (the
