@@ -31,7 +31,7 @@ Voice-print thresholds (python -m benchmarks.speakers, 50 s calls at 16 and 8 kH
 voice on both sides (piper, espeak-ng, festival, the festvox-ru reader's own recordings)
 reached at most 1.38; two voices of different engines or genders at least 2.16, two real
 people (that reader and the ALSA test voice) 3.09. Two espeak-ng male variants (one
-synthesiser, one timbre) print alike (1.1): pitch and timbre split them.
+synthesiser, one timbre) print alike (1.1) and still read as one voice, by either method.
 
 Pitch-and-timbre thresholds (gain after the BIC penalty for the second voice's parameters):
 one real speaker (festvox-ru's recordings of a reader, 100 minutes cut into 10 s to 3 min calls,
@@ -376,7 +376,8 @@ def tell_voices_apart(
     by_print = _voices_by_print(prints, pieces.weight) if prints is not None else None
     if by_print is not None and not by_print.one_voice:
         return by_print
-    # two voices the prints hold alike (variants of one synthesiser) can differ in pitch
+    # prints that look alike may still differ clearly in pitch; its own thresholds keep one
+    # voice one
     return _voices_by_pitch_and_timbre(pieces)
 
 
