@@ -36,7 +36,8 @@ system:
 	@bash scripts/system-packages.sh $(SYSTEM_SET)
 
 # torch first from its CPU wheel, then openai-whisper without its CUDA-only triton
-# requirement, then the app with everything else.
+# requirement, then resemblyzer for its speaker encoder's weights only (its librosa and
+# webrtcvad are never imported; see trainer/speech/voiceprint.py), then the app.
 $(STAMPS)/venv: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "error[E002]: Python 3.11 or newer is needed — install python3 (Debian 12 ships 3.11)"; exit 1; }
@@ -44,6 +45,7 @@ $(STAMPS)/venv: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q --no-deps openai-whisper==20250625
+	$(BIN)/pip install -q --no-deps resemblyzer==0.1.4
 	$(BIN)/pip install -q -e '.[dev]'
 	@mkdir -p $(STAMPS) && touch $@
 

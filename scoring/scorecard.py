@@ -19,6 +19,7 @@ from scoring.transcript import Utterance, detect_language
 from scoring.unscorable import Unscorable, unscorable_reason
 
 EVIDENCE_PER_RULE = 3
+REPLY_OPENING_TOKENS = 3  # a refusal or acceptance opens a reply: "No, ...", "Okay, ..."
 HUNG_UP = "hung_up"  # simulator outcomes that end a practice call without its goal
 OUT_OF_TURNS = "max_turns"
 ESCALATED = "escalated"
@@ -184,17 +185,33 @@ def call_conditions(call: Call, hits: list[Hit]) -> set[str]:
 def offer_refused(call: Call, hits: list[Hit]) -> bool:
     """True when the customer answers a solution offer with a refusal ("no", "нет")."""
     offers = {hit.utterance for hit in hits if hit.rule == "solve.offer"}
-    refusals = call.lexicon.words("refusals")
     for index in offers:
-        reply = _next_customer_turn(call, index)
-        if reply is not None and any(t.lower_ in refusals for t in call.docs[reply][:3]):
+        reply = _reply_to_offer(call, index)
+        if reply is not None and _opens_with_refusal(call, reply):
             return True
     return False
 
 
-def _next_customer_turn(call: Call, index: int) -> int | None:
-    following = call.utterances[index + 1 :]
-    return next((index + 1 + i for i, turn in enumerate(following) if not turn.is_agent), None)
+def _reply_to_offer(call: Call, index: int) -> int | None:
+    """The customer's next turn, unless the agent asks something first: then the customer
+    answers that question ("Anything else?" "No, that's all"), not the offer."""
+    for later in range(index + 1, len(call.utterances)):
+        if not call.utterances[later].is_agent:
+            return later
+        if "?" in call.utterances[later].text:
+            return None
+    return None
+
+
+def _opens_with_refusal(call: Call, reply: int) -> bool:
+    """The first refusal or acceptance among the reply's first words is a refusal: "No, ..."
+    refuses, "Okay, that sounds fine" and "Да, так даже лучше" accept."""
+    for token in call.docs[reply][:REPLY_OPENING_TOKENS]:
+        if call.lexicon.is_a(token.lower_, "acceptances"):
+            return False
+        if token.lower_ in call.lexicon.words("refusals"):
+            return True
+    return False
 
 
 def _applies(criterion: Criterion, call: Call, conditions: set[str]) -> bool:

@@ -436,6 +436,12 @@ def test_only_those_in_reach_correct_speakers(
 # -- the page ------------------------------------------------------------------------------
 
 
+def audio_start_s(app: AppTest) -> int:
+    """Where the page's audio player starts playing, in seconds."""
+    [player] = app.get("audio")
+    return int(player.proto.start_time)
+
+
 def open_calls_page(username: str) -> AppTest:
     app = sign_in(username)
     app.switch_page("trainer/ui/pages/calls.py").run()
@@ -445,7 +451,8 @@ def open_calls_page(username: str) -> AppTest:
 
 @pytest.mark.usefixtures("app_env")
 def test_page_offers_the_lead_their_team() -> None:
-    """A team lead gets a trainee picker with the team, the channel map, language and Upload."""
+    """A lead gets a trainee picker with the team, the channel map, language and a send button
+    whose label is not "Upload" (the file picker's own button says that)."""
     app = open_calls_page("lead")
     assert (
         "Real calls",
@@ -453,12 +460,14 @@ def test_page_offers_the_lead_their_team() -> None:
         ["left = agent", "left = customer"],
         ["Detect", "en", "ru"],
         "No calls uploaded yet.",
+        ["Send for scoring"],
     ) == (
         app.title[0].value,
         app.selectbox(key="calls_trainee").options,
         app.radio(key="calls_left").options,
         app.selectbox(key="calls_language").options,
         app.info[0].value,
+        [button.label for button in app.button if button.label != "Sign out"],
     )
 
 
@@ -475,7 +484,8 @@ def test_page_lists_jobs_retries_and_opens_a_scored_call(
     app_env: Settings,  # noqa: F811 - the imported fixture
     people: dict[str, services.CurrentUser],
 ) -> None:
-    """Failed jobs get Retry; a scored call opens in Calls & reviews, where a turn can be swapped."""
+    """Failed jobs get Retry; a scored call opens in Calls & reviews, where a turn's timestamp
+    plays the audio from there and a turn can be swapped."""
     lead = people["lead"]
     [failing] = calls.upload_calls(
         settings=app_env, actor=lead, trainee_username="boris", files=[("bad.wav", audio_bytes())]
@@ -495,6 +505,9 @@ def test_page_lists_jobs_retries_and_opens_a_scored_call(
     assert [] == list(app.exception)
     assert f"Real call: {escape('anna-call.wav')}" in [header.value for header in app.subheader]
     app.switch_page("trainer/ui/pages/review.py")  # AppTest stays on a page st.switch_page left
+    assert 0 == audio_start_s(app)
+    app.button(key=f"seek_{done.attempt_id}_1").click().run()
+    assert (4, "00:04") == (audio_start_s(app), app.button(key=f"seek_{done.attempt_id}_1").label)
     app.button(key=f"swap_{done.attempt_id}_0").click().run()
     assert [] == list(app.exception)
     view = calls.real_call(settings=app_env, actor=lead, attempt_id=done.attempt_id)

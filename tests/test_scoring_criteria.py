@@ -136,6 +136,51 @@ def test_refused_offer_requires_an_alternative() -> None:
     assert ["alternative"] == card_for(lines).criteria["solution_offer"].missed
 
 
+OFFER_CALLS = {
+    "en": [
+        (AGENT, "Good morning, Northwind, my name is Anna. How can I help you today?"),
+        (CUSTOMER, "My parcel has not arrived."),
+        (AGENT, "I am sorry to hear that. Could I have your order number, please?"),
+        (CUSTOMER, "4471."),
+        (AGENT, "I can send a replacement parcel today. It will arrive by Wednesday."),
+    ],
+    "ru": [
+        (AGENT, "Добрый день, меня зовут Анна, чем могу помочь?"),
+        (CUSTOMER, "Моя посылка не пришла."),
+        (AGENT, "Мне очень жаль. Подскажите номер заказа, пожалуйста."),
+        (CUSTOMER, "4471."),
+        (AGENT, "Я могу отправить замену посылки сегодня. Она придёт в среду."),
+    ],
+}
+CLOSINGS = {
+    "en": [(AGENT, "Is there anything else I can help you with?"), (CUSTOMER, "No, that is all.")],
+    "ru": [(AGENT, "Могу ли я ещё чем-нибудь помочь?"), (CUSTOMER, "Нет, это всё.")],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "replies", "refused"),
+    [
+        ("en", [(CUSTOMER, "Okay, that sounds fine.")], False),
+        ("en", [(CUSTOMER, "Fine, no problem.")], False),
+        ("en", [(CUSTOMER, "No, I want my money back.")], True),
+        ("en", [(AGENT, "Okay, that sounds fine.")], False),  # the customer's turn mislabelled
+        ("ru", [(CUSTOMER, "Хорошо, меня это устраивает.")], False),
+        ("ru", [(CUSTOMER, "Да, так даже лучше.")], False),
+        ("ru", [(CUSTOMER, "Нет, верните мне деньги.")], True),
+        ("ru", [(AGENT, "Хорошо, меня это устраивает.")], False),
+    ],
+)  # fmt: skip
+def test_only_a_refusal_of_the_offer_asks_for_an_alternative(
+    language: str, replies: list[tuple[str, str]], refused: bool
+) -> None:
+    """An acceptance ("Okay, that sounds fine") is no refusal, nor is the "No, that is all"
+    that answers "Anything else?"; "No, I want my money back" refuses the offer."""
+    lines = [*OFFER_CALLS[language], *replies, *CLOSINGS[language]]
+    feedback = card_for(lines, language=language).criteria["solution_offer"]
+    assert refused == ("alternative" in feedback.missed)
+
+
 def test_personalization_is_not_scored_when_no_name_is_known() -> None:
     """Without a known customer name, personalization is left out, not zeroed."""
     lines = with_agent_line(10, "Does that solve the problem?")

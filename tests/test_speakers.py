@@ -28,6 +28,7 @@ from trainer.speech.speakers import (
     assign_speakers,
 )
 from trainer.speech.transcription import transcribe_file
+from trainer.speech.voice import customer_voice
 
 Line = tuple[str, str]  # (speaker, text)
 Span = tuple[float, float, str]  # (start s, end s, speaker)
@@ -107,15 +108,22 @@ def expected_speakers(lines: list[Line]) -> list[str]:
     return [speaker for speaker, text in lines for _ in text.split()]
 
 
-def test_two_voices_get_their_speakers() -> None:
-    """Every word goes to its voice; the voice that greets and asks is the agent."""
+@pytest.mark.parametrize(
+    ("use_prints", "told_by", "least_confidence"),
+    [(True, "voice prints", 0.3), (False, "pitch and timbre", 0.9)],
+)
+def test_two_voices_get_their_speakers(
+    use_prints: bool, told_by: str, least_confidence: float
+) -> None:
+    """Every word goes to its voice, by voice print or by pitch and timbre; the voice that
+    greets and asks is the agent."""
     samples, segments = numpy_call(NUMPY_LINES, NUMPY_VOICES)
 
-    assignment = assign_speakers(samples, segments, language="en")
+    assignment = assign_speakers(samples, segments, language="en", use_prints=use_prints)
 
     assert expected_speakers(NUMPY_LINES) == speakers_of(assignment)
-    assert assignment.confidence >= 0.9
-    assert assignment.method.startswith("mono call: 2 voices told apart by pitch and timbre")
+    assert assignment.confidence >= least_confidence
+    assert assignment.method.startswith(f"mono call: 2 voices told apart by {told_by};")
     assert "greets" in assignment.method
 
 
@@ -173,7 +181,7 @@ def test_the_first_voice_is_the_agent_when_the_words_say_nothing() -> None:
     assignment = assign_speakers(samples, segments, language="en")
 
     assert expected_speakers(lines) == speakers_of(assignment)
-    assert METHOD_TWO.format(why="speaks first") == assignment.method
+    assert METHOD_TWO.format(by="voice prints", why="speaks first") == assignment.method
     assert assignment.confidence <= 0.75
 
 
@@ -327,6 +335,54 @@ CASES = {
     "en-8khz-phone": ("en", SCRIPTS["en"], 8000),
     "en-customer-first": ("en", [("customer", "Hello? Who is this?"), *SCRIPTS["en"]], None),
 }
+
+
+# two men: festival's kal diphone voice and espeak-ng's m3 variant; "@" names a callcoach voice
+MALE_PAIR = {"agent": "@festival-kal", "customer": "en-us+m3"}
+
+
+def scripted_call(
+    voices: dict[str, str], rate: int
+) -> tuple[Samples, list[dict[str, Any]], list[str]]:
+    """The English script in the voices, sent at `rate` and decoded as an upload is; one
+    segment per line (its words spread evenly) and the speaker of every word."""
+    parts, segments, now_s = [silence(0.5)], [], 0.5
+    for index, (speaker, text) in enumerate(SCRIPTS["en"]):
+        voice = voices[speaker]
+        if voice.startswith("@"):
+            made = customer_voice(text, language="en", cache_dir=CACHE_DIR, voice=voice[1:])
+            clip = load_audio(made.path).channels[0]
+        else:
+            clip = speak_as(text, "en", voice)
+        seconds = len(clip) / SAMPLE_RATE
+        segments.append(_segment(text, now_s, now_s + seconds))
+        parts += [0.5 * clip / np.abs(clip).max(), silence(PAUSES_S[index % len(PAUSES_S)])]
+        now_s += seconds + PAUSES_S[index % len(PAUSES_S)]
+    data = encode(np.concatenate(parts), SAMPLE_RATE, "wav", out_rate=rate)
+    return load_audio(data).mono(), segments, expected_speakers(SCRIPTS["en"])
+
+
+@pytest.mark.parametrize("rate", [16_000, 8_000])
+def test_two_men_are_told_apart_by_voice_print(rate: int) -> None:
+    """Two male voices of different engines, even over the phone band, are two voices."""
+    samples, segments, expected = scripted_call(MALE_PAIR, rate)
+
+    assignment = assign_speakers(samples, segments, language="en")
+
+    right = sum(a == b for a, b in zip(expected, speakers_of(assignment), strict=True))
+    assert right / len(expected) >= 0.95
+    assert assignment.method.startswith("mono call: 2 voices told apart by voice prints;")
+    assert assignment.confidence >= 0.3
+
+
+def test_one_voice_on_both_sides_is_one_voice_by_print() -> None:
+    """festival's kal reading both sides is one voice: every turn the agent's."""
+    voices = {"agent": "@festival-kal", "customer": "@festival-kal"}
+    samples, segments, _ = scripted_call(voices, 16_000)
+
+    assignment = assign_speakers(samples, segments, language="en")
+
+    assert (METHOD_ONE, 0.0) == (assignment.method, assignment.confidence)
 
 
 @pytest.fixture(scope="module", params=list(CASES))

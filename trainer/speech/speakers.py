@@ -6,14 +6,20 @@ transcriber labels every segment "agent". :func:`assign_speakers` relabels the s
 1. **Speech pieces.** 32 ms frames (every 20 ms) clearly louder than the call's noise
    floor, inside the transcript's segments, are joined into pieces that end at pauses of
    0.2 s and last 2 s at most (a change of speaker without a pause falls between pieces).
-2. **Two voices.** Every frame is described by its pitch (normalised autocorrelation) and
-   timbre (12 cepstral coefficients of a 100-3,800 Hz log-mel spectrum, so 8 kHz phone
-   audio looks much the same). The pieces are split in two along each of the three main
-   axes of their average features, and by their median pitch; each split is refined:
-   every voice becomes a Gaussian over its frames and every piece moves to the voice its
-   frames fit better, until nothing moves (no randomness anywhere). The split that holds
-   the frames most tightly wins; how much tighter than one Gaussian (nats per frame) is
-   the confidence. Too little gain, or a second voice with almost no speech, is one voice.
+2. **Two voices.** Each piece gets a voice print (trainer/speech/voiceprint.py: Resemblyzer's
+   pretrained speaker encoder). The prints are split in two along each of their two main
+   axes, each split refined by two-means on cosine similarity; the tighter one wins. How far
+   apart the two voices' mean prints are, in units of a piece's spread around its voice's
+   mean, decides: under 1.7 is one voice, 3.0 and over is clear (confidence 1). Where the
+   prints see one voice (or the encoder is not installed), pitch and timbre decide: every
+   frame is described by its pitch (normalised autocorrelation) and timbre (12 cepstral
+   coefficients of a 100-3,800 Hz log-mel spectrum, so 8 kHz phone audio looks much the
+   same). The pieces are split in two along each of the three main axes of their average
+   features, and by their median pitch; each split is refined: every voice becomes a
+   Gaussian over its frames and every piece moves to the voice its frames fit better, until
+   nothing moves (no randomness anywhere). The split that holds the frames most tightly
+   wins; how much tighter than one Gaussian (nats per frame) is the confidence. Too little
+   gain, or a second voice with almost no speech, is one voice.
 3. **Words follow their piece.** Each word takes the voice of the speech it overlaps, so
    a Whisper segment that spans a change of voice is split at that word.
 4. **Which voice is the agent.** Scoring's own analyzers read every turn as if an agent
@@ -21,8 +27,14 @@ transcriber labels every segment "agent". :func:`assign_speakers` relabels the s
    help, asking, solution and follow-up phrases), plus a bonus for speaking first, is
    the agent. With no evidence either way, the first speaker is the agent.
 
-Thresholds (gain after the BIC penalty for the second voice's parameters): one real
-speaker (festvox-ru's recordings of a reader, 100 minutes cut into 10 s to 3 min calls,
+Voice-print thresholds (python -m benchmarks.speakers, 50 s calls at 16 and 8 kHz): one
+voice on both sides (piper, espeak-ng, festival, the festvox-ru reader's own recordings)
+reached at most 1.38; two voices of different engines or genders at least 2.16, two real
+people (that reader and the ALSA test voice) 3.09. Two espeak-ng male variants (one
+synthesiser, one timbre) print alike (1.1) and still read as one voice, by either method.
+
+Pitch-and-timbre thresholds (gain after the BIC penalty for the second voice's parameters):
+one real speaker (festvox-ru's recordings of a reader, 100 minutes cut into 10 s to 3 min calls,
 also band-limited to 300-3,400 Hz with noise) reached at most 0.22 nats per frame, as did
 one synthesised voice; two voices in 50 s calls reached at least 0.30 (that speaker and
 the ALSA test voice, telephone band), 0.40 (two male espeak-ng variants) and 0.68 (the
@@ -45,6 +57,7 @@ from scoring.lexicon import load_lexicon
 from scoring.rubric import load_rubric
 from scoring.scenario import as_scenario
 from scoring.transcript import Utterance
+from trainer.speech import voiceprint
 from trainer.speech.audio import SAMPLE_RATE, Samples
 
 FloatArray = npt.NDArray[np.float64]
@@ -90,6 +103,10 @@ SECOND_VOICE_PARAMETERS = CEPSTRA + CEPSTRA * (CEPSTRA + 1) // 2 + 2
 MIN_VOICE_SHARE = 0.05  # less is a stray noise, not a second person
 ONE_VOICE_GAIN = 0.26  # nats per frame, after the penalty (see the module docstring)
 CLEAR_GAIN = 0.65
+# voice prints: how far apart the voices' mean prints are, in spreads of a piece around its
+# voice's mean (see the module docstring)
+ONE_PRINT_SEPARATION = 1.7
+CLEAR_PRINT_SEPARATION = 3.0
 UNSURE_ROLES = 0.75  # confidence kept when only "who spoke first" chose the agent
 
 # -- roles ----------------------------------------------------------------------------------
@@ -108,9 +125,9 @@ RULE_WEIGHTS: dict[str, float] = {
     **dict.fromkeys(("empathy.acknowledge", "empathy.apologise", "call.handling"), 1.0),
 }
 
-METHOD_TWO = "mono call: 2 voices told apart by pitch and timbre; agent = the voice that {why}"
+METHOD_TWO = "mono call: 2 voices told apart by {by}; agent = the voice that {why}"
 METHOD_ONE = (
-    "mono call: only one voice was found (no clear second voice in pitch or timbre), "
+    "mono call: only one voice was found (no clear second voice), "
     "so every turn is the agent's; check the speakers"
 )
 METHOD_SHORT = (
@@ -130,19 +147,25 @@ class SpeakerAssignment:
 
 
 def assign_speakers(
-    samples: npt.NDArray[np.floating[Any]], segments: list[dict[str, Any]], *, language: str
+    samples: npt.NDArray[np.floating[Any]],
+    segments: list[dict[str, Any]],
+    *,
+    language: str,
+    use_prints: bool = True,
 ) -> SpeakerAssignment:
     """Agent and customer turns of a mono call (`language` 'en' or 'ru', as scoring reads).
 
     samples: 16 kHz mono float32; segments: the "segments" list of the transcribe contract.
     The segments given are not changed; a segment spanning a change of voice is split.
+    use_prints=False tells the voices apart by pitch and timbre alone, as without the encoder.
     """
     if samples.ndim != 1:
         raise ValueError("assign_speakers takes mono samples; a stereo call has its channels")
     if not segments:
         return SpeakerAssignment([], METHOD_EMPTY, 0.0)
-    pieces = find_pieces(samples.astype(np.float32, copy=False), segments)
-    voices = tell_voices_apart(pieces)
+    samples = samples.astype(np.float32, copy=False)
+    pieces = find_pieces(samples, segments)
+    voices = tell_voices_apart(pieces, samples, use_prints=use_prints)
     if voices is None:
         return SpeakerAssignment(_all_agent(segments), METHOD_SHORT, 0.0)
     if voices.one_voice:
@@ -150,7 +173,7 @@ def assign_speakers(
     turns = split_by_voice(segments, pieces, voices.labels)
     roles = choose_agent(turns, language)
     confidence = voices.confidence * (1.0 if roles.evidence else UNSURE_ROLES)
-    method = METHOD_TWO.format(why=roles.why)
+    method = METHOD_TWO.format(by=voices.told_by, why=roles.why)
     return SpeakerAssignment(_named(turns, roles.agent_voice), method, round(confidence, 3))
 
 
@@ -335,30 +358,96 @@ def _dct() -> FloatArray:
 
 @dataclass(frozen=True)
 class Voices:
-    """Each piece's voice (0 or 1), and how clearly the two voices separate."""
+    """Each piece's voice (0 or 1), whether a second voice is really there, and how clearly."""
 
     labels: IntArray
-    gain: float  # nats per frame gained by describing the speech as two voices, not one
-    share: float  # the smaller voice's share of the speech
-
-    @property
-    def one_voice(self) -> bool:
-        """Too little gained by a second voice, or a second voice with almost no speech."""
-        return self.gain < ONE_VOICE_GAIN or self.share < MIN_VOICE_SHARE
-
-    @property
-    def confidence(self) -> float:
-        """0 at the gain one voice split in two reaches, 1 at a clear second voice."""
-        scale = (self.gain - ONE_VOICE_GAIN) / (CLEAR_GAIN - ONE_VOICE_GAIN)
-        return round(float(np.clip(scale, 0.0, 1.0)), 3)
+    one_voice: bool  # too little separates the two, or the second has almost no speech
+    confidence: float  # 0 where one voice split in two lands, 1 at a clear second voice
+    told_by: str  # what told them apart, for the user: "voice prints", "pitch and timbre"
 
 
-def tell_voices_apart(pieces: Pieces) -> Voices | None:
-    """The best of a few starting splits, each refined frame by frame; None: too little speech."""
+def tell_voices_apart(
+    pieces: Pieces, samples: Samples, *, use_prints: bool = True
+) -> Voices | None:
+    """Two voices by voice print (pitch and timbre without the encoder); None: too little speech."""
     if len(pieces.start_s) < MIN_PIECES or len(pieces.frames) < 2 * MIN_VOICE_FRAMES:
         return None
-    candidates = [_voices(pieces, _refine(pieces, labels)) for labels in _starts(pieces)]
-    return max(candidates, key=lambda voices: voices.gain)
+    prints = voiceprint.voice_prints(samples, _sample_spans(pieces)) if use_prints else None
+    by_print = _voices_by_print(prints, pieces.weight) if prints is not None else None
+    if by_print is not None and not by_print.one_voice:
+        return by_print
+    # prints that look alike may still differ clearly in pitch; its own thresholds keep one
+    # voice one
+    return _voices_by_pitch_and_timbre(pieces)
+
+
+def _voices_by_pitch_and_timbre(pieces: Pieces) -> Voices:
+    """The best of a few starting splits, each refined frame by frame; its gain decides."""
+    candidates = [_gain(pieces, _refine(pieces, labels)) for labels in _starts(pieces)]
+    labels, gain, share = max(candidates, key=lambda candidate: candidate[1])
+    scale = (gain - ONE_VOICE_GAIN) / (CLEAR_GAIN - ONE_VOICE_GAIN)
+    one_voice = gain < ONE_VOICE_GAIN or share < MIN_VOICE_SHARE
+    confidence = 0.0 if one_voice else round(float(np.clip(scale, 0.0, 1.0)), 3)
+    return Voices(labels, one_voice, confidence, "pitch and timbre")
+
+
+def _sample_spans(pieces: Pieces) -> list[tuple[int, int]]:
+    starts = (pieces.start_s * SAMPLE_RATE).round().astype(int).tolist()
+    ends = (pieces.end_s * SAMPLE_RATE).round().astype(int).tolist()
+    return list(zip(starts, ends, strict=True))
+
+
+# -- 2a. by voice print --------------------------------------------------------------------
+
+
+def _voices_by_print(prints: FloatArray, weight: FloatArray) -> Voices:
+    """Two-means on the prints (cosine), from their two main axes; how far apart the voices are."""
+    centred = prints - np.average(prints, axis=0, weights=weight)
+    axes = np.linalg.svd(centred * np.sqrt(weight)[:, None], full_matrices=False)[2][:2]
+    splits = [_two_means(prints, weight, (centred @ axis > 0).astype(np.int64)) for axis in axes]
+    labels = min(splits, key=lambda split: _spread(prints, weight, split))
+    counts = np.bincount(labels, weights=weight, minlength=2)
+    share = float(counts.min() / counts.sum())
+    spread = max(_spread(prints, weight, labels), 1e-6)
+    separation = _centroid_distance(prints, weight, labels) / spread
+    scale = (separation - ONE_PRINT_SEPARATION) / (CLEAR_PRINT_SEPARATION - ONE_PRINT_SEPARATION)
+    one_voice = separation < ONE_PRINT_SEPARATION or share < MIN_VOICE_SHARE
+    confidence = 0.0 if one_voice else round(float(np.clip(scale, 0.0, 1.0)), 3)
+    return Voices(labels, one_voice, confidence, "voice prints")
+
+
+def _centroids(prints: FloatArray, weight: FloatArray, labels: IntArray) -> FloatArray:
+    """(2, 256) unit-length weighted mean print of each voice (zero for an empty voice)."""
+    sums = np.stack([(prints * (weight * (labels == v))[:, None]).sum(axis=0) for v in (0, 1)])
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    result: FloatArray = sums / np.where(norms > 0, norms, 1.0)
+    return result
+
+
+def _two_means(prints: FloatArray, weight: FloatArray, labels: IntArray) -> IntArray:
+    """Move each piece to the voice whose mean print it is closer to, until nothing moves."""
+    for _ in range(REFINE_ROUNDS):
+        updated = np.argmax(prints @ _centroids(prints, weight, labels).T, axis=1)
+        if np.array_equal(updated, labels):
+            break
+        labels = updated.astype(np.int64)
+    return labels
+
+
+def _spread(prints: FloatArray, weight: FloatArray, labels: IntArray) -> float:
+    """Weighted mean cosine distance of the pieces from their voice's mean print."""
+    centroids = _centroids(prints, weight, labels)
+    similarity = (prints * centroids[labels]).sum(axis=1)
+    return float(np.average(1.0 - similarity, weights=weight))
+
+
+def _centroid_distance(prints: FloatArray, weight: FloatArray, labels: IntArray) -> float:
+    """Cosine distance between the two voices' mean prints."""
+    first, second = _centroids(prints, weight, labels)
+    return float(1.0 - first @ second)
+
+
+# -- 2b. by pitch and timbre (without the encoder) ------------------------------------------
 
 
 def _starts(pieces: Pieces) -> list[IntArray]:
@@ -437,18 +526,19 @@ def _refine(pieces: Pieces, labels: IntArray) -> IntArray:
     return labels
 
 
-def _voices(pieces: Pieces, labels: IntArray) -> Voices:
-    """The split with its gain: how much tighter two Gaussians hold the frames than one."""
+def _gain(pieces: Pieces, labels: IntArray) -> tuple[IntArray, float, float]:
+    """The split, its gain (how much tighter two Gaussians hold the frames than one, nats per
+    frame) and the smaller voice's share of the speech."""
     of_frame = labels[pieces.owner]
     counts = np.bincount(of_frame, minlength=2)
     share = float(counts.min() / counts.sum())
     if counts.min() < MIN_VOICE_FRAMES:
-        return Voices(labels, 0.0, share)
+        return labels, 0.0, share
     parts = [pieces.frames[of_frame == voice] for voice in (0, 1)]
     tighter = _entropy(pieces.frames) - sum(len(p) * _entropy(p) for p in parts) / counts.sum()
     # BIC: the second voice's parameters must pay for themselves, dearly in a short call
     penalty = SECOND_VOICE_PARAMETERS * np.log(counts.sum()) / (2 * counts.sum())
-    return Voices(labels, float(tighter - penalty), share)
+    return labels, float(tighter - penalty), share
 
 
 def _entropy(frames: FloatArray) -> float:

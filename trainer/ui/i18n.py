@@ -624,7 +624,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "calls.left.customer": {"en": "left = customer", "ru": "слева — клиент"},
     "calls.language": {"en": "Language", "ru": "Язык"},
     "calls.language.auto": {"en": "Detect", "ru": "Определить"},
-    "calls.upload": {"en": "Upload", "ru": "Загрузить"},
+    # not "Upload": Streamlit's file picker has its own "Upload" button just above
+    "calls.upload": {"en": "Send for scoring", "ru": "Отправить на оценку"},
     "calls.uploading": {"en": "Checking and storing the files…", "ru": "Проверяем и сохраняем…"},
     "calls.refused": {
         "en": "Nothing was uploaded: {file} was refused. {error}",
@@ -691,6 +692,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "calls.speakers": {"en": "Who said what", "ru": "Кто что сказал"},
     "calls.swap": {"en": "Swap speaker", "ru": "Сменить говорящего"},
+    "calls.seek": {"en": "Play the call from here", "ru": "Слушать звонок с этого места"},
     "calls.swapped": {
         "en": "Speaker changed; the call was scored again.",
         "ru": "Говорящий изменён; звонок оценён заново.",

@@ -38,7 +38,8 @@ def show_real_call(view: calls.RealCallView, user: CurrentUser) -> dict[str, Any
     st.subheader(t("calls.real_call_title", file=escape(view.file)))
     speaker_notes(view, "calls.check_speakers_here")
     if view.audio_path is not None and view.audio_path.exists():
-        st.audio(str(view.audio_path))
+        seek_s = st.session_state.get(_seek_key(view))  # set by a turn's timestamp
+        st.audio(str(view.audio_path), start_time=seek_s or 0, autoplay=seek_s is not None)
     if not view.scored:
         st.info(t("calls.not_scored", status=t(f"calls.status.{_job_state(view.status)}")))
         return None
@@ -54,9 +55,14 @@ def _job_state(attempt_status: str) -> str:
 
 def turn_row(view: calls.RealCallView, turn: calls.RealTurn, user: CurrentUser) -> None:
     with speaker_message(turn.speaker):
-        text, action = st.columns([5, 2], vertical_alignment="center")
-        when = f"`{_clock(turn.start_s)}` " if turn.start_s is not None else ""
-        text.markdown(f"{when}{escape(turn.text)}")
+        when, text, action = st.columns([1, 5, 2], vertical_alignment="center")
+        if turn.start_s is not None and when.button(
+            _clock(turn.start_s), key=f"seek_{view.attempt_id}_{turn.position}", type="tertiary",
+            help=t("calls.seek"),
+        ):  # fmt: skip
+            st.session_state[_seek_key(view)] = turn.start_s
+            st.rerun()
+        text.markdown(escape(turn.text))
         if turn.speaker_set_by:
             text.caption(t("calls.set_by", who=escape(turn.speaker_set_by)))
         key = f"swap_{view.attempt_id}_{turn.position}"
@@ -64,6 +70,11 @@ def turn_row(view: calls.RealCallView, turn: calls.RealTurn, user: CurrentUser) 
             t("calls.swap"), icon=":material/swap_horiz:", key=key, help=t("calls.swap")
         ):
             swap(view, turn, user)
+
+
+def _seek_key(view: calls.RealCallView) -> str:
+    """Where the audio of this call starts playing: the timestamp last clicked."""
+    return f"seek_audio_{view.attempt_id}"
 
 
 def swap(view: calls.RealCallView, turn: calls.RealTurn, user: CurrentUser) -> None:
