@@ -12,7 +12,7 @@ from trainer.errors import CallcoachError, Err
 from trainer.services import practice
 from trainer.ui.errors import shown_errors
 from trainer.ui.i18n import LANGUAGES, t
-from trainer.ui.state import init_state, note_page, restore_session, sign_out
+from trainer.ui.state import init_state, note_page, restore_call, restore_session, sign_out
 
 PAGES = "trainer/ui/pages"
 
@@ -84,6 +84,7 @@ else:
 with shown_errors():  # every page: coded errors as messages, the rest with a reference
     try:
         page = st.navigation(pages)
+        restore_call(page.url_path)
         note_page(page.url_path)
         page.run()
     except CallcoachError as error:

@@ -9,7 +9,7 @@ from trainer.errors import CallcoachError
 from trainer.services import practice
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
-from trainer.ui.state import require_user
+from trainer.ui.state import require_user, show_call_in_url
 
 settings = get_settings()
 user = require_user()
@@ -196,6 +196,7 @@ def ended(view: practice.CallView) -> None:
 
 
 call_id = st.session_state["call_id"]
+show_call_in_url(call_id)  # a reload finds the call again (see `state.restore_call`)
 if call_id is None:
     picker()
 else:
@@ -203,4 +204,5 @@ else:
         call_screen(practice.get_call(settings=settings, actor=user, attempt_id=call_id))
     except CallcoachError as error:
         st.session_state["call_id"] = None
+        show_call_in_url(None)
         st.error(str(error))
