@@ -6,7 +6,7 @@ import streamlit as st
 
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
-from trainer.services import practice
+from trainer.services import drills, practice
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
 from trainer.ui.state import require_user, show_call_in_url
@@ -107,8 +107,15 @@ def briefing(view: practice.CallView) -> None:
 
 
 def call_screen(view: practice.CallView) -> None:
+    drill = drills.drill_of(settings=settings, actor=user, attempt_id=view.attempt_id)
+    if drill is not None and not view.ended and drill.patience_change_now is not None:
+        # the drilled answer has its reaction (just now, or before a reload): the drill ends
+        with st.spinner(t("practice.thinking")):
+            view = drills.finish_drill(settings=settings, actor=user, attempt_id=view.attempt_id)
     st.title(view.scenario.title)
     briefing(view)
+    if drill is not None and not view.ended:
+        st.info(t("practice.drill_intro", change=signed(drill.patience_change_then)))
     for notice in view.notices:
         st.warning(notice)
     if view.scenario.show_patience and not view.ended:
@@ -117,7 +124,7 @@ def call_screen(view: practice.CallView) -> None:
     for index, turn in enumerate(view.turns):
         show_turn(turn, subtitles=subtitles, newest=index == len(view.turns) - 1)
     if view.ended:
-        ended(view)
+        ended(view, drill)
     elif view.waiting_for_retry:
         retry(view)
     else:
@@ -177,11 +184,20 @@ def retry(view: practice.CallView) -> None:
         )
 
 
-def ended(view: practice.CallView) -> None:
+def signed(change: int | None) -> str:
+    return f"{change:+d}" if change is not None else "—"
+
+
+def ended(view: practice.CallView, drill: drills.Drill | None) -> None:
     outcome = view.outcome or ("abandoned" if view.status == "abandoned" else "")
     st.success(t("practice.ended", outcome=t(f"outcome.{outcome}") if outcome else ""))
+    if drill is not None:
+        then, now = signed(drill.patience_change_then), signed(drill.patience_change_now)
+        st.info(t("practice.drill_result", now=now, then=then))
     if view.scorecard is not None:
         show_scorecard(view.scorecard)
+    if view.trainee_id == user.id:
+        drill_offer(view, drill)
     again, other = st.columns(2)
     if again.button(t("practice.try_again"), type="primary", key="try_again"):
         run_safely(
@@ -193,6 +209,28 @@ def ended(view: practice.CallView) -> None:
     if other.button(t("practice.other"), key="other"):
         st.session_state["call_id"] = None
         st.rerun()
+
+
+def drill_offer(view: practice.CallView, drill: drills.Drill | None) -> None:
+    """A whole call: drill its costliest moment; a drill: the same moment once more."""
+    moment = drills.costliest_moment(view.turns)
+    if drill is None and moment is None:
+        return
+    if drill is None and moment is not None:
+        st.markdown(
+            t(
+                "practice.drill_offer",
+                change=signed(moment.patience_change),
+                line=escape(moment.line),
+            )
+        )
+    source = drill.drill_of if drill is not None else view.attempt_id
+    label = t("practice.drill_again") if drill is not None else t("practice.drill_button")
+    if st.button(label, key="drill", icon=":material/replay:"):
+        run_safely(
+            t("practice.thinking"),
+            lambda: drills.start_drill(settings=settings, actor=user, attempt_id=source),
+        )
 
 
 call_id = st.session_state["call_id"]

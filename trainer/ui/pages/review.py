@@ -41,7 +41,10 @@ def attempt_list(username: str) -> None:
         score = f"{row.overall:.0f}" if row.overall is not None else "—"
         text, action = st.columns([5, 1], vertical_alignment="center")
         when = row.started_at.strftime("%Y-%m-%d %H:%M")
-        title = row.title if row.kind == "practice" else t("calls.real_call")
+        title = {
+            "practice": row.title,
+            "drill": t("review.drill", title=row.title),
+        }.get(row.kind, t("calls.real_call"))
         text.markdown(f"**{escape(title)}** · {when} · {row.status} · {score}")
         if action.button(t("review.open"), key=f"open_{row.id}"):
             st.session_state["review_attempt_id"] = row.id
