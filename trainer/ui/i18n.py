@@ -80,6 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "practice.patience": {"en": "Customer patience", "ru": "Терпение клиента"},
     "practice.you": {"en": "You", "ru": "Вы"},
     "practice.listen": {"en": "(listen to the customer)", "ru": "(послушайте клиента)"},
+    "practice.audio_alt": {"en": "{who}, turn {number}", "ru": "{who}, реплика {number}"},
     "practice.record": {
         "en": "Record your answer (press the microphone, speak, press stop)",
         "ru": "Запишите ответ (нажмите на микрофон, говорите, нажмите стоп)",

@@ -139,7 +139,11 @@ def show_turn(turn: practice.TurnView, *, subtitles: bool, newest: bool) -> None
         else:
             st.caption(t("practice.listen"))
         if turn.audio_path is not None and turn.audio_path.exists():
-            st.audio(str(turn.audio_path), autoplay=newest and not is_agent)
+            # `alt` names the turn: Streamlit knows an autoplaying player by its URL and
+            # options, so a line the customer repeats (the same audio) would not play again
+            who = t("practice.you") if is_agent else t("practice.customer")
+            alt = t("practice.audio_alt", who=who, number=turn.position + 1)
+            st.audio(str(turn.audio_path), autoplay=newest and not is_agent, alt=alt)
 
 
 def answer(view: practice.CallView) -> None:
