@@ -164,6 +164,9 @@ def one_call(page: Page, scenario: Scenario, seconds: float, spoken: int, timing
     if page.locator(".st-key-abandon button").count():
         page.locator(".st-key-abandon button").click()
         wait_until_idle(page)
+    # back to the scenario list: the Practice link on the practice page keeps the call
+    page.locator(".st-key-other button").click(timeout=TIMEOUT_MS)
+    wait_until_idle(page)
 
 
 def first_page(browser: Browser, url: str, timings: Timings, step: str) -> None:
