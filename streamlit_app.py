@@ -12,7 +12,14 @@ from trainer.errors import CallcoachError, Err
 from trainer.services import practice
 from trainer.ui.errors import error_text, shown_errors
 from trainer.ui.i18n import LANGUAGES, t
-from trainer.ui.state import init_state, note_page, queue_count, restore_session, sign_out
+from trainer.ui.state import (
+    init_state,
+    note_page,
+    queue_count,
+    restore_call,
+    restore_session,
+    sign_out,
+)
 
 PAGES = "trainer/ui/pages"
 
@@ -89,6 +96,7 @@ else:
 with shown_errors():  # every page: coded errors as messages, the rest with a reference
     try:
         page = st.navigation(pages)
+        restore_call(page.url_path)
         note_page(page.url_path)
         page.run()
     except CallcoachError as error:

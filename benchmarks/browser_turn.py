@@ -16,7 +16,9 @@ festival) and the page is driven as a trainee would. Timed, per language:
 The fake microphone loops its file, so each recording holds about ten seconds of the
 answer from wherever the loop stands: the words vary, the length does not. Goals on a
 2-core machine: spoken ≤ 2.0 s median, typed ≤ 0.5 s, start ≤ 1.5 s, first page ≤ 3 s.
-Run it on an idle machine; other work slows Whisper most.
+Run it on an idle machine; other work slows Whisper most. The reply is told from earlier
+audio by marking every audio element on the page just before "Stop recording": the call's
+first line starts playing late (once loaded), so counting every `play` was unreliable.
 """
 
 from __future__ import annotations
@@ -47,10 +49,19 @@ LANGUAGES = ("en", "ru")
 # Both sign in from an English page; the Russian trainee's pages then speak Russian.
 TRAINEES = {"en": ("anna", "Anna Smith"), "ru": ("boris", "Борис Петров")}
 WELCOME = {"en": "Welcome, {name}", "ru": "Здравствуйте, {name}"}
-TIMEOUT_MS = 120_000
-# Counts every `play` of an audio element (capturing: the event does not bubble).
+TIMEOUT_MS = 300_000  # a guard against a hang: a busy machine's first answer is slow
+# Counts the `play` events of audio elements not marked as seen (capturing: the event does
+# not bubble). Any play would not do: the call's first line starts late (once its audio has
+# loaded), so a count of every play was often ahead of the reply it was meant to time.
 PLAY_LISTENER = (
-    "window.__plays = 0;document.addEventListener('play', () => { window.__plays += 1; }, true);"
+    "window.__plays = 0;document.addEventListener('play', (event) => {"
+    " if (!event.target.dataset.seen) { window.__plays += 1; } }, true);"
+)
+# Marks every audio element on the page as seen and restarts the count: the next play
+# counted is that of an element the page shows after this moment (the reply's).
+MARK_SEEN = (
+    "() => { document.querySelectorAll('audio').forEach((a) => { a.dataset.seen = '1'; });"
+    " window.__plays = 0; }"
 )
 ANSWERS = {
     "en": "Hello, my name is Anna. I am sorry to hear about this, I understand how "
@@ -102,8 +113,9 @@ def messages(page: Page) -> int:
     return page.locator("[data-testid='stChatMessage']").count()
 
 
-def wait_for_play(page: Page, plays_before: int) -> None:
-    page.wait_for_function(f"window.__plays > {plays_before}", timeout=TIMEOUT_MS)
+def wait_for_new_play(page: Page) -> None:
+    """Until an audio element shown after `MARK_SEEN` starts playing."""
+    page.wait_for_function("window.__plays > 0", timeout=TIMEOUT_MS)
 
 
 def spoken_turn(page: Page, seconds: float, timings: Timings) -> None:
@@ -111,10 +123,10 @@ def spoken_turn(page: Page, seconds: float, timings: Timings) -> None:
     widget = page.locator("[data-testid='stAudioInput']")
     widget.get_by_role("button", name="Record").click()
     page.wait_for_timeout(int(seconds * 1000))
-    plays = int(page.evaluate("window.__plays"))
+    page.evaluate(MARK_SEEN)
     with stopwatch(timings, "spoken turn"):
         widget.get_by_role("button", name="Stop recording").click()
-        wait_for_play(page, plays)
+        wait_for_new_play(page)
     wait_until_idle(page)
 
 
@@ -152,6 +164,9 @@ def one_call(page: Page, scenario: Scenario, seconds: float, spoken: int, timing
     if page.locator(".st-key-abandon button").count():
         page.locator(".st-key-abandon button").click()
         wait_until_idle(page)
+    # back to the scenario list: the Practice link on the practice page keeps the call
+    page.locator(".st-key-other button").click(timeout=TIMEOUT_MS)
+    wait_until_idle(page)
 
 
 def first_page(browser: Browser, url: str, timings: Timings, step: str) -> None:

@@ -370,3 +370,14 @@ def test_own_password_change_needs_the_current_password(app_env: Settings) -> No
     )
     boris = services.authenticate(settings=app_env, username="boris", password="boris-own-password")
     assert "boris" == boris.username
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("app_env")
+def test_a_recommended_scenario_starts_in_one_click() -> None:
+    """Home's recommended scenario button starts its call and shows it on the practice page."""
+    app = sign_in("anna")
+    recommended = [b for b in app.button if str(b.key).startswith("recommended_")]
+    recommended[0].click().run()
+    assert [] == list(app.exception)
+    assert (True, 1) == (app.session_state["call_id"] is not None, len(app.chat_message))

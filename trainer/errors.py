@@ -322,6 +322,12 @@ class Err(Enum):
         "Your recording holds only {speech_s:.1f} s of sound, less than {minimum_s:.1f} s",
         "hold the record button while you speak your whole answer, then record again",
     )
+    DRILL_NO_MOMENT = (
+        "E193",
+        "Practice call {attempt_id} has no moment to drill: it is not finished, or no answer "
+        "in it cost the customer's patience",
+        "finish the call first, or start the whole scenario again from the scenario list",
+    )
     # E2xx: database and storage
     DB_UNREACHABLE = (
         "E201",

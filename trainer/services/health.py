@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from trainer.config import Settings
 from trainer.errors import CallcoachError
 from trainer.speech import models as whisper_models
-from trainer.speech import voice
+from trainer.speech import voice, voiceprint
 from trainer.storage import db, recording_store
 
 
@@ -147,6 +147,15 @@ def _customer_voices(_settings: Settings, _repair: bool) -> list[Check]:
     return checks
 
 
+def _speaker_encoder(_settings: Settings, _repair: bool) -> list[Check]:
+    """Whether mono calls can tell voices apart by voice print (else by pitch and timbre)."""
+    if voiceprint.available():
+        return [Check(name="speaker encoder", ok=True, detail="voice prints for mono calls")]
+    detail = "not installed; mono calls are split by pitch and timbre only"
+    fix = ".venv/bin/pip install --no-deps resemblyzer==0.1.4 (or make setup)"
+    return [Check("speaker encoder", False, detail, fix, required=False)]
+
+
 # Each entry adds lines to `callcoach doctor`; a new check is a new function here.
 DOCTOR_CHECKS: list[Callable[[Settings, bool], list[Check]]] = [
     _python_packages,
@@ -154,6 +163,7 @@ DOCTOR_CHECKS: list[Callable[[Settings, bool], list[Check]]] = [
     _database,
     _whisper_model,
     _customer_voices,
+    _speaker_encoder,
 ]
 
 

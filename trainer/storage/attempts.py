@@ -47,9 +47,13 @@ def add_attempt(
     status: str = AttemptStatus.IN_PROGRESS,
     scenario_version: int | None = None,
     first: Line | None = None,
+    drill_of: tuple[int, int] | None = None,
 ) -> Attempt:
-    """A new call, with its first line when there is one (a practice call's opening)."""
+    """A new call, with its first line when there is one (a practice call's opening);
+    ``drill_of`` is (the call, the customer line) a drill replays from."""
     attempt = Attempt(trainee_id=trainee_id, scenario_id=scenario_version, kind=kind, status=status)
+    if drill_of is not None:
+        attempt.drill_of_id, attempt.drill_from = drill_of
     session.add(attempt)
     session.flush()
     assert attempt.id is not None

@@ -296,6 +296,7 @@ def _scored(
         .where(
             *_trainee_filter(scope, trainee_id),
             col(Attempt.status) == AttemptStatus.COMPLETED.value,
+            col(Attempt.kind) != AttemptKind.DRILL.value,  # drills do not count toward readiness
             col(Score.scorable).is_(True),
             col(Score.overall).is_not(None),
             is_newest_score(),

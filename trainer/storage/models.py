@@ -24,6 +24,7 @@ def utcnow() -> datetime:
 class AttemptKind(StrEnum):
     PRACTICE = "practice"
     REAL_CALL = "real-call"
+    DRILL = "drill"  # a short replay of one moment of a call: history, never readiness
 
 
 class AttemptStatus(StrEnum):
@@ -133,6 +134,9 @@ class Attempt(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=20)  # resolved, hung_up, ...
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
+    # a drill: the call it replays and the position of the customer line it starts at
+    drill_of_id: int | None = Field(default=None, foreign_key="attempt.id")
+    drill_from: int | None = None
 
 
 class Recording(SQLModel, table=True):

@@ -179,6 +179,7 @@ def _scored_rows(real_calls: bool) -> AnySelect:
             is_newest_score(),
             col(Score.scorable),
             col(Score.overall).is_not(None),
+            col(Attempt.kind) != AttemptKind.DRILL,  # a drill is practice, not evidence
         )
     )
     return query if real_calls else query.where(col(Attempt.kind) != AttemptKind.REAL_CALL)

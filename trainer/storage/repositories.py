@@ -17,6 +17,7 @@ from trainer.domain.scenario import Scenario as LibraryScenario
 from trainer.domain.scope import Reach, Scope
 from trainer.storage.models import (
     Attempt,
+    AttemptKind,
     AttemptStatus,
     CriterionScore,
     Recording,
@@ -244,7 +245,11 @@ def attempts_per_scenario(
         select(Scenario.key, func.count(col(Attempt.id)), func.max(Score.overall))
         .join(Attempt, col(Attempt.scenario_id) == col(Scenario.id))
         .outerjoin(Score, col(Score.attempt_id) == col(Attempt.id))
-        .where(Attempt.trainee_id == trainee_id, Attempt.status == AttemptStatus.COMPLETED)
+        .where(
+            Attempt.trainee_id == trainee_id,
+            Attempt.status == AttemptStatus.COMPLETED,
+            Attempt.kind != AttemptKind.DRILL,  # a drill is not a go at the whole scenario
+        )
         .group_by(Scenario.key)
     )
     return {key: (count, best) for key, count, best in session.exec(query).all()}

@@ -42,7 +42,11 @@ def pass_line(pass_mark: float) -> alt.Chart:
 def score_chart(rows: list[AttemptRow], pass_mark: float) -> None:
     """Overall score per call over time (a lead's corrected one where there is one), with the
     pass line drawn in."""
-    scored = [(row.started_at, row.overall) for row in rows if row.overall is not None]
+    scored = [  # a drill scores one moment, not a call: it is history, not progress
+        (row.started_at, row.overall)
+        for row in rows
+        if row.overall is not None and row.kind != "drill"
+    ]
     if not scored:
         return
     frame = pd.DataFrame(scored, columns=["when", "overall"])

@@ -19,6 +19,7 @@ from trainer.services import CurrentUser, review_queue
 from trainer.ui.i18n import LANGUAGES
 
 COOKIE = "callcoach_session"
+CALL_PARAM = "call"  # the URL's query parameter naming the practice call on screen
 PRACTICE_URL = "practice"  # the url path Streamlit gives trainer/ui/pages/practice.py
 
 DEFAULTS: dict[str, object] = {
@@ -99,6 +100,25 @@ def note_page(url_path: str) -> None:
     if st.session_state["page_on_screen"] == PRACTICE_URL and url_path != PRACTICE_URL:
         st.session_state["call_id"] = None
     st.session_state["page_on_screen"] = url_path
+
+
+def restore_call(url_path: str) -> None:
+    """After a reload of the practice page (a new session: no page shown yet), the call the
+    URL names is on screen again; the practice page asks the access policy before showing it."""
+    fresh = st.session_state["page_on_screen"] is None and st.session_state["call_id"] is None
+    if not fresh or url_path != PRACTICE_URL:
+        return
+    named = st.query_params.get(CALL_PARAM, "")
+    if named.isdigit():
+        st.session_state["call_id"] = int(named)
+
+
+def show_call_in_url(call_id: int | None) -> None:
+    """Name the call on screen in the URL (or none), so a reload finds it again."""
+    if call_id is None:
+        st.query_params.pop(CALL_PARAM, None)
+    elif st.query_params.get(CALL_PARAM) != str(call_id):
+        st.query_params[CALL_PARAM] = str(call_id)
 
 
 def current_user() -> CurrentUser | None:

@@ -6,7 +6,8 @@ import streamlit as st
 
 from trainer import services
 from trainer.config import get_settings
-from trainer.services import library, review, system
+from trainer.errors import CallcoachError
+from trainer.services import library, practice, review, system
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import score_chart, show_readiness
 from trainer.ui.scorecard import escape
@@ -66,6 +67,21 @@ def admin_home() -> None:
 
 
 user = require_user()
+
+
+def start_recommended(scenario_id: str, title: str) -> None:
+    """One click: the call starts and the practice page shows it."""
+    label = t("progress.start_recommended", title=escape(title))
+    if st.button(label, key=f"recommended_{scenario_id}", icon=":material/headset_mic:"):
+        try:
+            view = practice.start_practice(settings=settings, actor=user, scenario_id=scenario_id)
+        except CallcoachError as error:
+            st.error(str(error))
+            return
+        st.session_state["call_id"] = view.attempt_id
+        st.switch_page("trainer/ui/pages/practice.py")
+
+
 st.title(t("home.welcome", name=user.display_name))
 st.caption(t(f"role.{user.role.value}"))
 
@@ -76,7 +92,7 @@ if user.role is services.Role.TRAINEE:
     st.markdown(escape(readiness.recommendation.text))
     titles = {s.id: s.title for s in library.practice_library(settings=settings)}
     for scenario_id in readiness.recommendation.scenarios:
-        st.markdown(f"- {escape(titles.get(scenario_id, scenario_id))}")
+        start_recommended(scenario_id, titles.get(scenario_id, scenario_id))
     rows = review.recent_attempts(settings=settings, actor=user, username=user.username)
     score_chart(rows, review.pass_mark(settings=settings))
 elif user.role is services.Role.ADMIN:

@@ -6,11 +6,11 @@ import streamlit as st
 
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
-from trainer.services import practice, review
+from trainer.services import drills, practice, review
 from trainer.ui.errors import show_error
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
-from trainer.ui.state import require_user
+from trainer.ui.state import require_user, show_call_in_url
 
 settings = get_settings()
 user = require_user()
@@ -118,8 +118,15 @@ def briefing(view: practice.CallView) -> None:
 
 
 def call_screen(view: practice.CallView) -> None:
+    drill = drills.drill_of(settings=settings, actor=user, attempt_id=view.attempt_id)
+    if drill is not None and not view.ended and drill.patience_change_now is not None:
+        # the drilled answer has its reaction (just now, or before a reload): the drill ends
+        with st.spinner(t("practice.thinking")):
+            view = drills.finish_drill(settings=settings, actor=user, attempt_id=view.attempt_id)
     st.title(view.scenario.title)
     briefing(view)
+    if drill is not None and not view.ended:
+        st.info(t("practice.drill_intro", change=signed(drill.patience_change_then)))
     for notice in view.notices:
         st.warning(notice)
     if view.scenario.show_patience and not view.ended:
@@ -128,7 +135,7 @@ def call_screen(view: practice.CallView) -> None:
     for index, turn in enumerate(view.turns):
         show_turn(turn, subtitles=subtitles, newest=index == len(view.turns) - 1)
     if view.ended:
-        ended(view)
+        ended(view, drill)
     elif view.waiting_for_retry:
         retry(view)
     else:
@@ -143,7 +150,11 @@ def show_turn(turn: practice.TurnView, *, subtitles: bool, newest: bool) -> None
         else:
             st.caption(t("practice.listen"))
         if turn.audio_path is not None and turn.audio_path.exists():
-            st.audio(str(turn.audio_path), autoplay=newest and not is_agent)
+            # `alt` names the turn: Streamlit knows an autoplaying player by its URL and
+            # options, so a line the customer repeats (the same audio) would not play again
+            who = t("practice.you") if is_agent else t("practice.customer")
+            alt = t("practice.audio_alt", who=who, number=turn.position + 1)
+            st.audio(str(turn.audio_path), autoplay=newest and not is_agent, alt=alt)
 
 
 def answer(view: practice.CallView) -> None:
@@ -188,14 +199,23 @@ def retry(view: practice.CallView) -> None:
         )
 
 
-def ended(view: practice.CallView) -> None:
+def signed(change: int | None) -> str:
+    return f"{change:+d}" if change is not None else "—"
+
+
+def ended(view: practice.CallView, drill: drills.Drill | None) -> None:
     outcome = view.outcome or ("abandoned" if view.status == "abandoned" else "")
     st.success(t("practice.ended", outcome=t(f"outcome.{outcome}") if outcome else ""))
+    if drill is not None:
+        then, now = signed(drill.patience_change_then), signed(drill.patience_change_now)
+        st.info(t("practice.drill_result", now=now, then=then))
     if view.scorecard is not None:
         show_scorecard(
             view.scorecard,
             review.call_score(settings=settings, actor=user, attempt_id=view.attempt_id),
         )
+    if view.trainee_id == user.id:
+        drill_offer(view, drill)
     again, other = st.columns(2)
     if again.button(t("practice.try_again"), type="primary", key="try_again"):
         run_safely(
@@ -209,7 +229,30 @@ def ended(view: practice.CallView) -> None:
         st.rerun()
 
 
+def drill_offer(view: practice.CallView, drill: drills.Drill | None) -> None:
+    """A whole call: drill its costliest moment; a drill: the same moment once more."""
+    moment = drills.costliest_moment(view.turns)
+    if drill is None and moment is None:
+        return
+    if drill is None and moment is not None:
+        st.markdown(
+            t(
+                "practice.drill_offer",
+                change=signed(moment.patience_change),
+                line=escape(moment.line),
+            )
+        )
+    source = drill.drill_of if drill is not None else view.attempt_id
+    label = t("practice.drill_again") if drill is not None else t("practice.drill_button")
+    if st.button(label, key="drill", icon=":material/replay:"):
+        run_safely(
+            t("practice.thinking"),
+            lambda: drills.start_drill(settings=settings, actor=user, attempt_id=source),
+        )
+
+
 call_id = st.session_state["call_id"]
+show_call_in_url(call_id)  # a reload finds the call again (see `state.restore_call`)
 if call_id is None:
     picker()
 else:
@@ -217,4 +260,5 @@ else:
         call_screen(practice.get_call(settings=settings, actor=user, attempt_id=call_id))
     except CallcoachError as error:
         st.session_state["call_id"] = None
+        show_call_in_url(None)
         show_error(error)

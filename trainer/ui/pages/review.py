@@ -42,7 +42,10 @@ def attempt_list(username: str) -> None:
         score = escape(row.verdict.text(user.language))
         text, action = st.columns([5, 1], vertical_alignment="center")
         when = row.started_at.strftime("%Y-%m-%d %H:%M")
-        title = row.title if row.kind == "practice" else t("calls.real_call")
+        title = {
+            "practice": row.title,
+            "drill": t("review.drill", title=row.title),
+        }.get(row.kind, t("calls.real_call"))
         status = t(f"attempt_status.{row.status}")
         text.markdown(f"**{escape(title)}** · {when} · {status} · {score}")
         if action.button(t("review.open"), key=f"open_{row.id}"):
