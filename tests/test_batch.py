@@ -18,7 +18,7 @@ from tests.audio_samples import encode, two_sided_call
 from tests.cli_runner import CALLCOACH, run_cli, settings_env
 from tests.conftest import make_settings
 from trainer import services
-from trainer.batch.files import Recording, find_recordings
+from trainer.batch.files import FoundRecording, find_recordings
 from trainer.batch.ray import ActorPlan, plan_actors
 from trainer.batch.results import DoneIndex, DoneTest, ResultsFile
 from trainer.batch.work import Failure
@@ -108,7 +108,7 @@ def done_test(*, trainee: str | None = None, retry_failed: bool = False) -> Done
     )
 
 
-def result_line(recording: Recording, sha256: str, **extra: object) -> dict[str, object]:
+def result_line(recording: FoundRecording, sha256: str, **extra: object) -> dict[str, object]:
     return {
         "file": recording.file,
         "sha256": sha256,
@@ -122,10 +122,10 @@ def result_line(recording: Recording, sha256: str, **extra: object) -> dict[str,
 
 
 @pytest.fixture
-def audio_file(tmp_path: Path) -> Recording:
+def audio_file(tmp_path: Path) -> FoundRecording:
     path = tmp_path / "call.wav"
     path.write_bytes(b"some audio")
-    return Recording.at(path)
+    return FoundRecording.at(path)
 
 
 @pytest.mark.parametrize(
@@ -140,14 +140,14 @@ def audio_file(tmp_path: Path) -> Recording:
     ],
 )
 def test_which_lines_count_as_done(
-    audio_file: Recording, line: dict[str, object], test: DoneTest, expected: bool
+    audio_file: FoundRecording, line: dict[str, object], test: DoneTest, expected: bool
 ) -> None:
     """A result counts for the same model (and trainee); an error line unless retried."""
     index = DoneIndex.of([result_line(audio_file, "sha", **line)])
     assert expected == (index.find(audio_file, test) is not None)
 
 
-def test_a_moved_file_is_known_by_its_sha256(tmp_path: Path, audio_file: Recording) -> None:
+def test_a_moved_file_is_known_by_its_sha256(tmp_path: Path, audio_file: FoundRecording) -> None:
     """A file found under another path (or touched) is still done when its content is."""
     import hashlib
 
@@ -156,7 +156,7 @@ def test_a_moved_file_is_known_by_its_sha256(tmp_path: Path, audio_file: Recordi
     moved.parent.mkdir()
     shutil.copy(audio_file.file, moved)
     index = DoneIndex.of([result_line(audio_file, sha)])
-    assert index.find(Recording.at(moved), done_test()) is not None
+    assert index.find(FoundRecording.at(moved), done_test()) is not None
 
 
 @pytest.mark.parametrize(

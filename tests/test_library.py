@@ -734,11 +734,11 @@ def test_rubric_tab_validates_and_restores() -> None:
 
 @pytest.mark.usefixtures("app_env")
 def test_lexicon_tab_shows_every_rule_with_its_phrases() -> None:
-    """The lexicon is a table, one row per rule, not one text box."""
+    """The lexicon is a table, one row per rule (by its title, not its id), not one text box."""
     app = _library_page()
     [table] = [frame.value for frame in app.dataframe if "Rule" in frame.value]
     assert [] == list(app.exception)
-    assert ("greet.hello", True) == (
+    assert ("greeting", True) == (
         table["Rule"][0],
         table["Phrases (separated by |)"][0].startswith("hello | hi"),
     )

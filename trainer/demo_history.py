@@ -70,7 +70,7 @@ class SeedCounts:
 
 
 @dataclass(frozen=True)
-class Choice:
+class SeedScenario:
     """A stored scenario version a synthetic trainee can attempt."""
 
     id: int
@@ -123,15 +123,15 @@ def seed_history(
     return SeedCounts(plan.teams, plan.teams, plan.trainees, *totals)
 
 
-def store_library(*, session: Session) -> list[Choice]:
+def store_library(*, session: Session) -> list[SeedScenario]:
     """The library's scenarios as stored versions (added when new)."""
     return [_stored(session, scenario) for scenario in load_library()]
 
 
-def _stored(session: Session, scenario: Scenario) -> Choice:
+def _stored(session: Session, scenario: Scenario) -> SeedScenario:
     row = repositories.library_version(session=session, scenario=scenario)
     assert row.id is not None
-    return Choice(row.id, scenario.language, scenario.difficulty, scenario.customer.type)
+    return SeedScenario(row.id, scenario.language, scenario.difficulty, scenario.customer.type)
 
 
 # Accounts
@@ -196,7 +196,7 @@ def _rng(plan: SeedPlan, index: int, purpose: str) -> random.Random:
 
 
 def _chunks(
-    plan: SeedPlan, trainee_ids: list[int], choices: list[Choice], rubric: Rubric
+    plan: SeedPlan, trainee_ids: list[int], choices: list[SeedScenario], rubric: Rubric
 ) -> Iterator[Chunk]:
     chunk: Chunk = []
     counts = _attempt_counts(plan)
@@ -244,12 +244,12 @@ def _learner(plan: SeedPlan, index: int, user_id: int, attempts: int) -> Learner
 _CRITERIA = tuple(load_rubric().criteria)
 
 
-def _options(choices: list[Choice], language: str) -> list[Choice]:
+def _options(choices: list[SeedScenario], language: str) -> list[SeedScenario]:
     return [choice for choice in choices if choice.language == language] or choices
 
 
 def _add_history(
-    chunk: Chunk, plan: SeedPlan, learner: Learner, options: list[Choice], rubric: Rubric
+    chunk: Chunk, plan: SeedPlan, learner: Learner, options: list[SeedScenario], rubric: Rubric
 ) -> None:
     rng = _rng(plan, learner.index, "history")
     for number, started in enumerate(_timestamps(plan, learner, rng)):
@@ -276,7 +276,7 @@ def _timestamps(plan: SeedPlan, learner: Learner, rng: random.Random) -> list[da
     return sorted(moments)
 
 
-def _pick(options: list[Choice], difficulty: float, rng: random.Random) -> Choice:
+def _pick(options: list[SeedScenario], difficulty: float, rng: random.Random) -> SeedScenario:
     """A scenario near the wanted difficulty, any of the closest ones."""
     distance = {choice: abs(choice.difficulty - difficulty) for choice in options}
     nearest = min(distance.values())
@@ -286,7 +286,7 @@ def _pick(options: list[Choice], difficulty: float, rng: random.Random) -> Choic
 def _add_attempt(
     chunk: Chunk,
     learner: Learner,
-    choice: Choice,
+    choice: SeedScenario,
     started: datetime,
     level: float,
     rng: random.Random,

@@ -30,7 +30,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from trainer.batch.files import Recording
+from trainer.batch.files import FoundRecording
 from trainer.batch.local import LocalRunner, threads_per_worker
 from trainer.batch.ray import RayRunner
 from trainer.batch.results import (
@@ -110,7 +110,7 @@ def batch_progress(console: Console) -> Progress:
 class Batch:
     """One `callcoach batch` run: the plan, the runner, the results file and the store."""
 
-    recordings: list[Recording]
+    recordings: list[FoundRecording]
     runner: Runner
     out: Path
     settings: Settings
@@ -140,7 +140,7 @@ class Batch:
             retry_failed=self.retry_failed,
         )
 
-    def _plan(self, results: ResultsFile, report: BatchReport) -> list[Recording]:
+    def _plan(self, results: ResultsFile, report: BatchReport) -> list[FoundRecording]:
         index, done = DoneIndex.of(results.records), self._done_test()
         todo = []
         for recording in self.recordings:
@@ -159,7 +159,9 @@ class Batch:
             )
         return todo
 
-    def _process(self, todo: list[Recording], results: ResultsFile, report: BatchReport) -> None:
+    def _process(
+        self, todo: list[FoundRecording], results: ResultsFile, report: BatchReport
+    ) -> None:
         if not todo:
             return
         with batch_progress(self.console) as progress:
@@ -172,7 +174,7 @@ class Batch:
 
     def _readable(
         self,
-        todo: list[Recording],
+        todo: list[FoundRecording],
         results: ResultsFile,
         report: BatchReport,
         advance: Callable[[], None],
@@ -204,7 +206,7 @@ class Batch:
 
     def _failed(
         self,
-        recording: Recording,
+        recording: FoundRecording,
         sha256: str | None,
         failure: Failure,
         results: ResultsFile,

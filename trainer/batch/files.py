@@ -12,7 +12,7 @@ from trainer.speech.formats import AUDIO_SUFFIXES
 
 
 @dataclass(frozen=True)
-class Recording:
+class FoundRecording:
     """One audio file of the batch, as found on disk."""
 
     file: str  # the path as found: what the results call it
@@ -20,7 +20,7 @@ class Recording:
     mtime_ns: int
 
     @classmethod
-    def at(cls, path: Path) -> Recording:
+    def at(cls, path: Path) -> FoundRecording:
         """The file with its size and modification time."""
         stat = path.stat()
         return cls(str(path), stat.st_size, stat.st_mtime_ns)
@@ -31,7 +31,7 @@ class Recording:
         return str(Path(self.file).resolve()), self.size_bytes, self.mtime_ns
 
 
-def find_recordings(pattern: str) -> list[Recording]:
+def find_recordings(pattern: str) -> list[FoundRecording]:
     """Audio files in a folder (recursively), matching a glob, or the one file named."""
     path = Path(pattern)
     if path.is_dir():
@@ -45,4 +45,4 @@ def find_recordings(pattern: str) -> list[Recording]:
     if not found:
         suffixes = ", ".join(suffix.lstrip(".").upper() for suffix in AUDIO_SUFFIXES)
         raise CallcoachError(Err.BATCH_NOTHING_FOUND, pattern=pattern, suffixes=suffixes)
-    return [Recording.at(p) for p in found]
+    return [FoundRecording.at(p) for p in found]

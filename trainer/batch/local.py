@@ -13,17 +13,17 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from trainer.batch.work import Outcome, Work, Worker, WorkerOptions, worker_died
+from trainer.batch.work import BatchWorker, Outcome, Work, WorkerOptions, worker_died
 
 CRASHES_PER_FILE = 2  # a file in flight when a worker died this often is given up
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal for this process when its parent dies
 
-_local_worker: list[Worker] = []  # in a local worker process: its one Worker
+_local_worker: list[BatchWorker] = []  # in a local worker process: its one BatchWorker
 
 
 def _start_local_worker(options: WorkerOptions, driver_pid: int) -> None:
     die_with_driver(driver_pid)
-    _local_worker.append(Worker(options))
+    _local_worker.append(BatchWorker(options))
 
 
 def die_with_driver(driver_pid: int) -> None:

@@ -1,7 +1,7 @@
 """`callcoach batch --ray`: the same batch on Ray actors, each holding one loaded model.
 
 The driver stays where it is (reading files, writing the results, storing calls); only
-the analysis moves. Each actor is a :class:`trainer.batch.work.Worker`: it loads the Whisper
+the analysis moves. Each actor is a :class:`trainer.batch.work.BatchWorker`: it loads the Whisper
 model once when it starts and then analyses the recordings sent to it as bytes, so the
 worker nodes need the same code, virtual environment and models, but not the audio. An
 actor that dies is restarted once by Ray and the recording retried; a recording that
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from trainer.batch.work import Outcome, Work, Worker, WorkerOptions, worker_died
+from trainer.batch.work import BatchWorker, Outcome, Work, WorkerOptions, worker_died
 from trainer.errors import CallcoachError, Err
 
 LOCAL = "local"
@@ -139,7 +139,7 @@ class RayRunner:
 
         plan = self._plan()
         self.workers = plan.actors
-        remote_worker = ray.remote(Worker).options(
+        remote_worker = ray.remote(BatchWorker).options(
             num_cpus=plan.cpus, num_gpus=plan.gpus, max_restarts=1, max_task_retries=1
         )
         options = self._actor_options(plan)

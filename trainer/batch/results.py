@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from trainer.batch.files import Recording
+from trainer.batch.files import FoundRecording
 from trainer.batch.work import Failure, Work
 from trainer.speech.analysis import CallAnalysis, processing_key
 from trainer.speech.audio import file_sha256
@@ -82,13 +82,13 @@ def result_record(work: Work, analysis: CallAnalysis, trainee: str | None) -> di
     return record
 
 
-def error_record(recording: Recording, sha256: str | None, failure: Failure) -> dict[str, Any]:
+def error_record(recording: FoundRecording, sha256: str | None, failure: Failure) -> dict[str, Any]:
     """An error line: ``{"file", "error": {"code", "message"}}`` plus what resuming needs."""
     identity = _identity(recording, sha256) if sha256 else {"file": recording.file}
     return {**identity, "error": failure.to_json()}
 
 
-def _identity(recording: Recording, sha256: str) -> dict[str, Any]:
+def _identity(recording: FoundRecording, sha256: str) -> dict[str, Any]:
     return {
         "file": recording.file,
         "sha256": sha256,
@@ -145,7 +145,7 @@ class DoneIndex:
                 index.by_sha[record["sha256"]] = record
         return index
 
-    def find(self, recording: Recording, done: DoneTest) -> dict[str, Any] | None:
+    def find(self, recording: FoundRecording, done: DoneTest) -> dict[str, Any] | None:
         """The line that makes this recording done, if there is one (hashing only if needed)."""
         record = self.by_stamp.get(recording.stamp)
         if record is not None and done(record):

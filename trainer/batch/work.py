@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from scoring.errors import CodedError
-from trainer.batch.files import Recording
+from trainer.batch.files import FoundRecording
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import calls
@@ -37,12 +37,12 @@ class WorkerOptions:
 class Work:
     """One recording handed to a worker, with its bytes (read by the driver)."""
 
-    recording: Recording
+    recording: FoundRecording
     data: bytes
     sha256: str
 
     @classmethod
-    def read(cls, recording: Recording) -> Work:
+    def read(cls, recording: FoundRecording) -> Work:
         """The recording's bytes and their SHA-256."""
         data = Path(recording.file).read_bytes()
         return cls(recording, data, hashlib.sha256(data).hexdigest())
@@ -126,7 +126,7 @@ class Runner(Protocol):
         ...
 
 
-class Worker:
+class BatchWorker:
     """What each worker process or Ray actor holds: the options and the loaded model."""
 
     def __init__(self, options: WorkerOptions) -> None:

@@ -71,7 +71,7 @@ class SavedScenario:
 
 
 @dataclass(frozen=True)
-class CustomerLine:
+class PlayableLine:
     """A customer line of a scenario, ready to play (or why it cannot be)."""
 
     node: str
@@ -275,7 +275,7 @@ def set_enabled(*, settings: Settings, actor: CurrentUser, key: str, enabled: bo
     return enabled
 
 
-def customer_lines(*, settings: Settings, actor: CurrentUser, key: str) -> list[CustomerLine]:
+def customer_lines(*, settings: Settings, actor: CurrentUser, key: str) -> list[PlayableLine]:
     """Every customer line of the newest version, rendered to audio (cached by content)."""
     access.require_permission(settings, actor, AUTHOR)
     with db.session_scope(settings.database_url) as session:
@@ -287,7 +287,7 @@ def customer_lines(*, settings: Settings, actor: CurrentUser, key: str) -> list[
 
 def _line(
     settings: Settings, scenario: Scenario, node: str, text: str, audio: str | None
-) -> CustomerLine:
+) -> PlayableLine:
     try:
         clip = voice.customer_voice(
             text,
@@ -298,8 +298,8 @@ def _line(
             pace=scenario.customer.pace,
         )
     except CodedError as error:
-        return CustomerLine(node, text, None, str(error))
-    return CustomerLine(node, text, clip.path, None)
+        return PlayableLine(node, text, None, str(error))
+    return PlayableLine(node, text, clip.path, None)
 
 
 def practice_library(*, settings: Settings) -> list[Scenario]:

@@ -95,7 +95,7 @@ class TypeRow:
 
 
 @dataclass(frozen=True)
-class AttemptRow:
+class ScoredAttemptRow:
     attempt_id: int
     trainee_id: int
     username: str
@@ -221,7 +221,7 @@ def customer_type_breakdown(
 
 def team_attempts(
     *, session: Session, scope: Scope, trainee_id: int | None = None, limit: int = 50
-) -> list[AttemptRow]:
+) -> list[ScoredAttemptRow]:
     """The newest attempts of any status, newest first, with their newest score if any."""
     query = (
         select(
@@ -244,7 +244,7 @@ def team_attempts(
         .order_by(col(Attempt.started_at).desc(), col(Attempt.id).desc())
         .limit(limit)
     )
-    return [AttemptRow(*row) for row in session.execute(query)]
+    return [ScoredAttemptRow(*row) for row in session.execute(query)]
 
 
 # Building blocks
