@@ -35,8 +35,8 @@ from trainer.storage.models import (
     Attempt,
     AttemptKind,
     AttemptStatus,
-    CriterionScore,
-    Scenario,
+    CriterionRow,
+    ScenarioVersion,
     Score,
     Team,
     User,
@@ -86,7 +86,7 @@ class History:
         return self.add(user).id or 0
 
     def scenario(self, key: str, customer_type: str, difficulty: int) -> int:
-        row = Scenario(
+        row = ScenarioVersion(
             key=key, title=key.title(), language="en", source_yaml="x", sha256=key,
             customer_type=customer_type, difficulty=difficulty,
         )  # fmt: skip
@@ -111,7 +111,7 @@ class History:
         )
         score_id = self.add(row).id or 0
         for name, value in criteria.items():
-            self.add(CriterionScore(score_id=score_id, criterion=name, value=value, max_value=10))
+            self.add(CriterionRow(score_id=score_id, criterion=name, value=value, max_value=10))
 
     def scored(
         self, trainee: int, scenario: int, started: datetime, overall: float,

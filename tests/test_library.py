@@ -24,7 +24,7 @@ from trainer.errors import CallcoachError
 from trainer.services import edits, library, practice, scoring_files
 from trainer.services.scoring_files import ScoringFile
 from trainer.storage import db
-from trainer.storage.models import Scenario, Score
+from trainer.storage.models import ScenarioVersion, Score
 
 SCENARIO = "late-delivery"
 LATE = (SCENARIO_DIR / f"{SCENARIO}.yaml").read_text(encoding="utf-8")
@@ -56,7 +56,7 @@ def _versions(settings: Settings, key: str) -> list[int]:
     """The stored versions of a scenario (built-in files registered first)."""
     with db.session_scope(settings.database_url) as session:
         library.sync_builtin(session=session)
-        rows = session.exec(select(Scenario).where(Scenario.key == key)).all()
+        rows = session.exec(select(ScenarioVersion).where(ScenarioVersion.key == key)).all()
     return sorted(row.version for row in rows)
 
 
@@ -774,5 +774,5 @@ def test_first_visits_at_once_store_each_builtin_version_once(settings: Settings
     for thread in threads:
         thread.join()
     with db.session_scope(settings.database_url) as session:
-        versions = session.exec(select(func.count()).select_from(Scenario)).one()
+        versions = session.exec(select(func.count()).select_from(ScenarioVersion)).one()
     assert ([], len(load_library())) == (failures, versions)

@@ -31,7 +31,7 @@ from trainer.storage import db, progress_queries, repositories
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,
-    CriterionScore,
+    CriterionRow,
     Review,
     Score,
     SignOff,
@@ -452,7 +452,7 @@ def test_correction_counts_instead_of_automatic_value(team: Settings) -> None:
     found = services.readiness_for(settings=team, actor=lead, username="anna")
     values = {r.key: r.value for r in found.requirements}
     with db.session_scope(team.database_url) as session:
-        kept = session.get(CriterionScore, greeting_id)
+        kept = session.get(CriterionRow, greeting_id)
     assert (100.0, 100.0, 2.0) == (values["stage:greeting"], values["average"], kept and kept.value)
 
 
@@ -584,8 +584,8 @@ def _correct_greeting(
     """The lead corrects the greeting of a score to each value in turn; its criterion id."""
     with db.session_scope(settings.database_url) as session:
         greeting = session.exec(
-            select(CriterionScore).where(
-                CriterionScore.score_id == score_id, CriterionScore.criterion == "greeting"
+            select(CriterionRow).where(
+                CriterionRow.score_id == score_id, CriterionRow.criterion == "greeting"
             )
         ).one()
         assert greeting.id is not None
@@ -645,7 +645,7 @@ def _stored_score(settings: Settings, *, greeting: float) -> int:
         session.flush()
         assert attempt.id is not None
         stages = [
-            CriterionScore(score_id=0, criterion=stage, value=10.0, max_value=10.0)
+            CriterionRow(score_id=0, criterion=stage, value=10.0, max_value=10.0)
             for stage in progress.STAGES
         ]
         stages[0].value = greeting

@@ -16,15 +16,15 @@ from trainer.errors import CallcoachError
 from trainer.storage import db
 from trainer.storage.models import (
     Attempt,
-    CriterionScore,
+    CriterionRow,
     Job,
     Recording,
     Review,
-    Scenario,
+    ScenarioVersion,
     Score,
     SignOff,
     Team,
-    Transcript,
+    TranscriptRow,
     Turn,
     User,
 )
@@ -41,7 +41,7 @@ def _user(name: str, role: Role = Role.TRAINEE, team_id: int | None = None) -> U
     return User(username=name, display_name=name, role=role, team_id=team_id, password_hash="x")
 
 
-def _scored_attempt(session: object) -> tuple[Attempt, CriterionScore, User]:
+def _scored_attempt(session: object) -> tuple[Attempt, CriterionRow, User]:
     """A trainee's attempt with one turn, a transcript and a score."""
     from sqlmodel import Session
 
@@ -50,7 +50,7 @@ def _scored_attempt(session: object) -> tuple[Attempt, CriterionScore, User]:
     session.add(team)
     session.flush()
     trainee, lead = _user("anna", team_id=team.id), _user("lena", Role.TEAM_LEAD, team.id)
-    scenario = Scenario(
+    scenario = ScenarioVersion(
         key="late-delivery", title="Late", language="en", source_yaml="x", sha256="0"
     )
     session.add_all([trainee, lead, scenario])
@@ -61,7 +61,7 @@ def _scored_attempt(session: object) -> tuple[Attempt, CriterionScore, User]:
     session.flush()
     session.add(Turn(attempt_id=attempt.id, position=0, speaker="agent", recording_id=recording.id))
     session.add(
-        Transcript(
+        TranscriptRow(
             recording_id=recording.id,
             engine="fw",
             model="base",
@@ -81,7 +81,7 @@ def _scored_attempt(session: object) -> tuple[Attempt, CriterionScore, User]:
     )
     session.add(score)
     session.flush()
-    criterion = CriterionScore(
+    criterion = CriterionRow(
         score_id=score.id,
         criterion="greeting",
         value=8,
@@ -108,10 +108,10 @@ def test_full_chain_round_trips(backend: Settings) -> None:
         session.add(SignOff(trainee_id=attempt.trainee_id, level="Agent", signed_by_id=lead.id))
         session.add(Job(kind="score", key="score:1", payload={"attempt": attempt.id}))
     with db.session_scope(backend.database_url) as session:
-        stored = session.exec(select(CriterionScore)).one()
+        stored = session.exec(select(CriterionRow)).one()
         review = session.exec(select(Review)).one()
         job = session.exec(select(Job)).one()
-        transcript = session.exec(select(Transcript)).one()
+        transcript = session.exec(select(TranscriptRow)).one()
     assert (8, 6) == (stored.value, review.corrected_value)
     assert [{"utterance": 0, "rule": "greet.hello", "text": "Hello"}] == stored.evidence
     assert ("pending", 0, {"attempt": 1}) == (job.status, job.attempts, job.payload)
@@ -128,7 +128,7 @@ def test_scenario_versions_are_unique(backend: Settings) -> None:
     """The same scenario key cannot have the same version twice."""
     row = {"key": "k", "title": "t", "language": "en", "source_yaml": "", "sha256": ""}
     with pytest.raises(IntegrityError), db.session_scope(backend.database_url) as session:
-        session.add_all([Scenario(**row, version=1), Scenario(**row, version=1)])
+        session.add_all([ScenarioVersion(**row, version=1), ScenarioVersion(**row, version=1)])
 
 
 def test_timestamps_come_back_in_utc(backend: Settings) -> None:

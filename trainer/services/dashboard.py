@@ -22,7 +22,7 @@ from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, tra
 from trainer.services.review import pass_mark, recent_attempts
 from trainer.storage import dashboard_queries as queries
 from trainer.storage import db, repositories, reviews
-from trainer.storage.models import CriterionScore, Review, User, utcnow
+from trainer.storage.models import CriterionRow, Review, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def trainee_report(*, settings: Settings, actor: CurrentUser, username: str) -> 
     return trainee_pdf(report)
 
 
-def _correction_line(fix: Review, criterion: CriterionScore, reviewer: User) -> str:
+def _correction_line(fix: Review, criterion: CriterionRow, reviewer: User) -> str:
     """ "2026-11-02 greeting 6 → 9 (Lena Lead: offered help)"."""
     return (
         f"{fix.created_at:%Y-%m-%d} {criterion.criterion.replace('_', ' ')} "

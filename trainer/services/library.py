@@ -39,7 +39,7 @@ from trainer.services.accounts import CurrentUser
 from trainer.services.edits import EditRejectedError, check_size
 from trainer.speech import voice
 from trainer.storage import db, library_queries, repositories
-from trainer.storage.models import Scenario as StoredScenario
+from trainer.storage.models import ScenarioVersion
 
 AUTHOR = "author scenarios"
 EDIT_SOURCE = "edit"  # how validation names text that is not a file yet
@@ -93,7 +93,7 @@ def list_library(*, settings: Settings, actor: CurrentUser) -> list[LibraryEntry
     return sorted(entries, key=lambda e: (e.language, e.difficulty or 0, e.key))
 
 
-def _entry(row: StoredScenario, attempts: int, names: dict[int, str]) -> LibraryEntry:
+def _entry(row: ScenarioVersion, attempts: int, names: dict[int, str]) -> LibraryEntry:
     return LibraryEntry(
         key=row.key,
         version=row.version,
@@ -252,8 +252,8 @@ def save_scenario(*, settings: Settings, actor: CurrentUser, text: str) -> Saved
         return SavedScenario(row.key, row.version, created=True)
 
 
-def _stored(scenario: Scenario, text: str, sha256: str, author_id: int) -> StoredScenario:
-    return StoredScenario(
+def _stored(scenario: Scenario, text: str, sha256: str, author_id: int) -> ScenarioVersion:
+    return ScenarioVersion(
         key=scenario.id,
         title=scenario.title,
         language=scenario.language,
@@ -313,7 +313,7 @@ def practice_library(*, settings: Settings) -> list[Scenario]:
 
 def version_to_practise(
     *, session: Session, actor: CurrentUser, key: str
-) -> tuple[StoredScenario, Scenario]:
+) -> tuple[ScenarioVersion, Scenario]:
     """The newest version of a scenario; a disabled one only for those who author scenarios."""
     sync_builtin(session=session)
     row = repositories.newest_version(session=session, key=key)
@@ -362,7 +362,7 @@ class _Version:
     source: str = field(compare=False)
 
 
-def stored_scenario(row: StoredScenario) -> Scenario:
+def stored_scenario(row: ScenarioVersion) -> Scenario:
     """A stored version's scenario; a version never changes, so each is parsed once."""
     assert row.id is not None, "a stored version has its id"
     return _parse(_Version(row.id, row.sha256, row.source_yaml, f"{row.key} v{row.version}"))
@@ -374,7 +374,7 @@ def _parse(version: _Version) -> Scenario:
     return load_scenario_text(version.text, source=version.source)
 
 
-def _loadable(row: StoredScenario) -> Scenario | None:
+def _loadable(row: ScenarioVersion) -> Scenario | None:
     """None for a stored version this code no longer accepts (Validate shows why)."""
     try:
         return stored_scenario(row)

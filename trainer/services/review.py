@@ -26,7 +26,7 @@ from trainer.services.accounts import CurrentUser
 from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import db, progress_queries, repositories, reviews
 from trainer.storage.models import (
-    CriterionScore,
+    CriterionRow,
     DisputeStatus,
     HandScore,
     Review,
@@ -412,7 +412,7 @@ def cohens_kappa(pairs: Sequence[tuple[int, int]]) -> float | None:
     return round((observed - chance) / (1 - chance), 3)
 
 
-def _decided_value(criterion: CriterionScore, decision: str, value: float | None) -> float | None:
+def _decided_value(criterion: CriterionRow, decision: str, value: float | None) -> float | None:
     if decision == DisputeStatus.REJECTED:
         return None
     if decision == DisputeStatus.ACCEPTED:
@@ -426,7 +426,7 @@ def _decided_value(criterion: CriterionScore, decision: str, value: float | None
 
 
 def _add_correction(
-    session: Session, criterion: CriterionScore, actor: CurrentUser, value: float, comment: str
+    session: Session, criterion: CriterionRow, actor: CurrentUser, value: float, comment: str
 ) -> None:
     assert criterion.id is not None
     reviews.save(
@@ -440,7 +440,7 @@ def _add_correction(
     )
 
 
-def _check_value(criterion: CriterionScore, value: float) -> None:
+def _check_value(criterion: CriterionRow, value: float) -> None:
     if not 0 <= value <= criterion.max_value:
         raise CallcoachError(
             Err.VALUE_OUT_OF_RANGE,
@@ -452,7 +452,7 @@ def _check_value(criterion: CriterionScore, value: float) -> None:
 
 def _criterion(
     session: Session, actor: CurrentUser, action: Action, criterion_score_id: int
-) -> CriterionScore:
+) -> CriterionRow:
     """The criterion score, if the actor may do ``action`` to its call (else E112 or why)."""
     who = access.current(session, actor)
     found = reviews.criterion_with_owner(session=session, criterion_score_id=criterion_score_id)
@@ -472,7 +472,7 @@ def _sign_off_level(level: str) -> str:
     return named
 
 
-def _views(session: Session, rows: list[CriterionScore]) -> list[CriterionView]:
+def _views(session: Session, rows: list[CriterionRow]) -> list[CriterionView]:
     ids = [row.id for row in rows if row.id is not None]
     corrections: dict[int, list[Correction]] = {}
     for review, reviewer in reviews.reviews_of(session=session, criterion_ids=ids):

@@ -17,7 +17,7 @@ from trainer.storage import recording_store, repositories
 from trainer.storage.models import (
     Attempt,
     AttemptStatus,
-    CriterionScore,
+    CriterionRow,
     Recording,
     Score,
     Speaker,
@@ -147,7 +147,7 @@ def add_scorecard(
         card=contract,
     )
     criteria = [
-        CriterionScore(
+        CriterionRow(
             score_id=0,  # add_score sets it once the score row exists
             criterion=name,
             value=criterion["score"],

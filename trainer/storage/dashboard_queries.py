@@ -38,8 +38,8 @@ from trainer.storage.models import (
     Attempt,
     AttemptKind,
     AttemptStatus,
-    CriterionScore,
-    Scenario,
+    CriterionRow,
+    ScenarioVersion,
     Score,
     User,
 )
@@ -158,20 +158,20 @@ def heatmap_of(*, session: Session, scope: Scope, newest: NewestScores) -> list[
     ids = sorted(
         score_id for trainee, scores in newest.items() if trainee in names for score_id in scores
     )
-    percent = col(CriterionScore.value) * 100.0 / col(CriterionScore.max_value)
+    percent = col(CriterionRow.value) * 100.0 / col(CriterionRow.max_value)
     totals: dict[tuple[str, int, str], list[float]] = {}
     for chunk in in_chunks(ids):
         query = (
             select(
                 col(Attempt.trainee_id),
-                col(CriterionScore.criterion),
+                col(CriterionRow.criterion),
                 func.sum(percent),
                 func.count(),
             )
-            .join(Score, col(Score.id) == col(CriterionScore.score_id))
+            .join(Score, col(Score.id) == col(CriterionRow.score_id))
             .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
-            .where(col(CriterionScore.score_id).in_(chunk))
-            .group_by(col(Attempt.trainee_id), col(CriterionScore.criterion))
+            .where(col(CriterionRow.score_id).in_(chunk))
+            .group_by(col(Attempt.trainee_id), col(CriterionRow.criterion))
         )
         for trainee_id, criterion, summed, count in session.execute(query):
             found = totals.setdefault((names[trainee_id], trainee_id, criterion), [0.0, 0])
@@ -208,10 +208,10 @@ def customer_type_breakdown(
 ) -> list[TypeRow]:
     """Scored attempts and mean overall per customer type of the scenario, by type."""
     scored = _scored(scope=scope, trainee_id=trainee_id).subquery()
-    customer_type = col(Scenario.customer_type)
+    customer_type = col(ScenarioVersion.customer_type)
     query = (
         select(customer_type, func.count(), func.avg(scored.c.overall))
-        .join(Scenario, col(Scenario.id) == scored.c.scenario_id)
+        .join(ScenarioVersion, col(ScenarioVersion.id) == scored.c.scenario_id)
         .where(customer_type.is_not(None))
         .group_by(customer_type)
         .order_by(customer_type)
@@ -229,8 +229,8 @@ def team_attempts(
             col(Attempt.trainee_id),
             col(User.username),
             col(User.display_name),
-            col(Scenario.key),
-            col(Scenario.title),
+            col(ScenarioVersion.key),
+            col(ScenarioVersion.title),
             col(Attempt.kind),
             col(Attempt.status),
             col(Attempt.started_at),
@@ -238,7 +238,7 @@ def team_attempts(
             col(Score.passed),
         )
         .join(User, col(User.id) == col(Attempt.trainee_id))
-        .outerjoin(Scenario, col(Scenario.id) == col(Attempt.scenario_id))
+        .outerjoin(ScenarioVersion, col(ScenarioVersion.id) == col(Attempt.scenario_id))
         .outerjoin(Score, and_(col(Score.attempt_id) == col(Attempt.id), is_newest_score()))
         .where(*_trainee_filter(scope, trainee_id))
         .order_by(col(Attempt.started_at).desc(), col(Attempt.id).desc())

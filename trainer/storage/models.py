@@ -100,8 +100,10 @@ class SignInFailures(SQLModel, table=True):
     last_failure_at: datetime = Field(default_factory=utcnow)
 
 
-class Scenario(SQLModel, table=True):
+class ScenarioVersion(SQLModel, table=True):
     """One version of a scenario; editing a scenario adds a row, attempts keep theirs."""
+
+    __tablename__ = "scenario"  # the table keeps its name
 
     __table_args__ = (UniqueConstraint("key", "version"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -170,7 +172,11 @@ class Turn(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Transcript(SQLModel, table=True):
+class TranscriptRow(SQLModel, table=True):
+    """One engine's and model's transcript of a recording."""
+
+    __tablename__ = "transcript"  # the table keeps its name
+
     __table_args__ = (UniqueConstraint("recording_id", "engine", "model"),)
     id: int | None = Field(default=None, primary_key=True)
     recording_id: int = Field(foreign_key="recording.id", index=True)
@@ -205,7 +211,11 @@ class Score(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class CriterionScore(SQLModel, table=True):
+class CriterionRow(SQLModel, table=True):
+    """One criterion's automatic score within a score."""
+
+    __tablename__ = "criterionscore"  # the table keeps its name
+
     __table_args__ = (UniqueConstraint("score_id", "criterion"),)
     id: int | None = Field(default=None, primary_key=True)
     score_id: int = Field(foreign_key="score.id", index=True)

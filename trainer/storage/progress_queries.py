@@ -22,9 +22,9 @@ from trainer.storage.models import (
     Attempt,
     AttemptKind,
     AttemptStatus,
-    CriterionScore,
+    CriterionRow,
     Review,
-    Scenario,
+    ScenarioVersion,
     Score,
     SignOff,
 )
@@ -170,10 +170,10 @@ def _scored_rows(real_calls: bool) -> AnySelect:
             col(Attempt.id).label("attempt_id"),
             col(Score.id).label("score_id"),
             col(Attempt.started_at).label("started"),
-            func.coalesce(col(Scenario.difficulty), 0).label("difficulty"),
+            func.coalesce(col(ScenarioVersion.difficulty), 0).label("difficulty"),
         )
         .join(Score, col(Score.attempt_id) == col(Attempt.id))
-        .join(Scenario, col(Scenario.id) == col(Attempt.scenario_id))
+        .join(ScenarioVersion, col(ScenarioVersion.id) == col(Attempt.scenario_id))
         .where(
             col(Attempt.status) == AttemptStatus.COMPLETED,
             is_newest_score(),
@@ -205,13 +205,13 @@ def criteria(
     for chunk in in_chunks(ordered):
         query = (
             select(
-                col(CriterionScore.score_id),
-                cast(col(CriterionScore.criterion), Text),  # plain text: no per-row conversion
-                col(CriterionScore.value),
-                col(CriterionScore.max_value),
+                col(CriterionRow.score_id),
+                cast(col(CriterionRow.criterion), Text),  # plain text: no per-row conversion
+                col(CriterionRow.value),
+                col(CriterionRow.max_value),
             )
-            .where(col(CriterionScore.score_id).in_(chunk))
-            .where(true() if names is None else col(CriterionScore.criterion).in_(names))
+            .where(col(CriterionRow.score_id).in_(chunk))
+            .where(true() if names is None else col(CriterionRow.criterion).in_(names))
         )
         for score_id, criterion, value, maximum in _plain_rows(session, query):
             found.setdefault(score_id, {})[criterion] = (float(value), float(maximum))
@@ -226,11 +226,11 @@ def corrections(*, session: Session) -> Corrections:
     """(score id, criterion) → a team lead's newest corrected value (few: read them all)."""
     query = (
         select(
-            col(CriterionScore.score_id),
-            col(CriterionScore.criterion),
+            col(CriterionRow.score_id),
+            col(CriterionRow.criterion),
             col(Review.corrected_value),
         )
-        .join(CriterionScore, col(CriterionScore.id) == col(Review.criterion_score_id))
+        .join(CriterionRow, col(CriterionRow.id) == col(Review.criterion_score_id))
         .order_by(col(Review.created_at), col(Review.id))  # newer corrections come later
     )
     return {(score_id, name): float(value) for score_id, name, value in _plain_rows(session, query)}
@@ -276,11 +276,13 @@ class _Version:
 
 def _versions(session: Session, scenario_ids: set[int]) -> dict[int, _Version]:
     """Scenario version id → its facts (a handful of rows: versions, not calls)."""
-    rows = session.scalars(select(Scenario).where(col(Scenario.id).in_(scenario_ids))).all()
+    rows = session.scalars(
+        select(ScenarioVersion).where(col(ScenarioVersion.id).in_(scenario_ids))
+    ).all()
     return {row.id or 0: _version(row) for row in rows}
 
 
-def _version(row: Scenario) -> _Version:
+def _version(row: ScenarioVersion) -> _Version:
     """Columns a migration left empty come from the version's YAML."""
     weights, difficulty, customer_type = _yaml_facts(row.source_yaml)
     difficulty = row.difficulty if row.difficulty is not None else difficulty

@@ -12,20 +12,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from trainer.domain.scenario import SCENARIO_DIR
-from trainer.domain.scenario import Scenario as LibraryScenario
+from trainer.domain.scenario import SCENARIO_DIR, Scenario
 from trainer.domain.scope import Reach, Scope
 from trainer.storage.models import (
     Attempt,
     AttemptKind,
     AttemptStatus,
-    CriterionScore,
+    CriterionRow,
     Recording,
-    Scenario,
+    ScenarioVersion,
     Score,
     SignInFailures,
     Team,
-    Transcript,
+    TranscriptRow,
     Turn,
     User,
     fold_username,
@@ -154,17 +153,19 @@ def scenario_version(
     source_yaml: str,
     customer_type: str,
     difficulty: int,
-) -> Scenario:
+) -> ScenarioVersion:
     """The stored version of this exact scenario text, added as the next version if new.
 
     A new version stays enabled or disabled like the one before it.
     """
-    same = select(Scenario).where(Scenario.key == key, Scenario.sha256 == sha256)
+    same = select(ScenarioVersion).where(
+        ScenarioVersion.key == key, ScenarioVersion.sha256 == sha256
+    )
     found = session.exec(same).first()
     if found is not None:
         return found
     latest = newest_version(session=session, key=key)
-    row = Scenario(
+    row = ScenarioVersion(
         key=key,
         version=latest.version + 1 if latest else 1,
         enabled=latest.enabled if latest else True,
@@ -180,13 +181,17 @@ def scenario_version(
     return row
 
 
-def newest_version(*, session: Session, key: str) -> Scenario | None:
+def newest_version(*, session: Session, key: str) -> ScenarioVersion | None:
     """The highest stored version of a scenario, or None for an unknown key."""
-    query = select(Scenario).where(Scenario.key == key).order_by(col(Scenario.version).desc())
+    query = (
+        select(ScenarioVersion)
+        .where(ScenarioVersion.key == key)
+        .order_by(col(ScenarioVersion.version).desc())
+    )
     return session.exec(query).first()
 
 
-def library_version(*, session: Session, scenario: LibraryScenario) -> Scenario:
+def library_version(*, session: Session, scenario: Scenario) -> ScenarioVersion:
     """The stored version of a library scenario's current file (added if it changed)."""
     source = (SCENARIO_DIR / f"{scenario.id}.yaml").read_text(encoding="utf-8")
     return scenario_version(
@@ -226,7 +231,7 @@ def latest_score(*, session: Session, attempt_id: int) -> Score | None:
     return session.exec(query).first()
 
 
-def add_score(*, session: Session, score: Score, criteria: list[CriterionScore]) -> Score:
+def add_score(*, session: Session, score: Score, criteria: list[CriterionRow]) -> Score:
     session.add(score)
     session.flush()
     assert score.id is not None
@@ -242,15 +247,15 @@ def attempts_per_scenario(
 ) -> dict[str, tuple[int, float | None]]:
     """Scenario key → (finished attempts, best overall score) for one trainee."""
     query = (
-        select(Scenario.key, func.count(col(Attempt.id)), func.max(Score.overall))
-        .join(Attempt, col(Attempt.scenario_id) == col(Scenario.id))
+        select(ScenarioVersion.key, func.count(col(Attempt.id)), func.max(Score.overall))
+        .join(Attempt, col(Attempt.scenario_id) == col(ScenarioVersion.id))
         .outerjoin(Score, col(Score.attempt_id) == col(Attempt.id))
         .where(
             Attempt.trainee_id == trainee_id,
             Attempt.status == AttemptStatus.COMPLETED,
             Attempt.kind != AttemptKind.DRILL,  # a drill is not a go at the whole scenario
         )
-        .group_by(Scenario.key)
+        .group_by(ScenarioVersion.key)
     )
     return {key: (count, best) for key, count, best in session.exec(query).all()}
 
@@ -263,20 +268,20 @@ def get_user_by_id(*, session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def get_scenario_row(*, session: Session, scenario_id: int) -> Scenario:
-    row = session.get(Scenario, scenario_id)
+def get_scenario_row(*, session: Session, scenario_id: int) -> ScenarioVersion:
+    row = session.get(ScenarioVersion, scenario_id)
     assert row is not None, "attempts reference scenario versions by foreign key"
     return row
 
 
 def transcript_of(
     *, session: Session, recording_id: int, engine: str, model: str
-) -> Transcript | None:
+) -> TranscriptRow | None:
     """The stored transcript of a recording by one engine and model."""
-    query = select(Transcript).where(
-        Transcript.recording_id == recording_id,
-        Transcript.engine == engine,
-        Transcript.model == model,
+    query = select(TranscriptRow).where(
+        TranscriptRow.recording_id == recording_id,
+        TranscriptRow.engine == engine,
+        TranscriptRow.model == model,
     )
     return session.exec(query).first()
 
@@ -294,10 +299,10 @@ def save_transcript(
     language: str,
     text: str,
     segments: list[dict[str, Any]],
-) -> Transcript:
+) -> TranscriptRow:
     """The recording's transcript by one engine and model, added or replaced."""
     found = transcript_of(session=session, recording_id=recording_id, engine=engine, model=model)
-    row = found or Transcript(recording_id=recording_id, engine=engine, model=model, language="")
+    row = found or TranscriptRow(recording_id=recording_id, engine=engine, model=model, language="")
     row.language, row.text, row.segments = language, text, segments
     session.add(row)
     return row

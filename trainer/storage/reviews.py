@@ -14,32 +14,30 @@ from sqlmodel import Session, col, select
 from trainer.domain.scope import Scope
 from trainer.storage.models import (
     Attempt,
-    CriterionScore,
+    CriterionRow,
     Dispute,
     DisputeStatus,
     HandScore,
     Job,
     Review,
+    ScenarioVersion,
     Score,
     SignOff,
     User,
-)
-from trainer.storage.models import (
-    Scenario as ScenarioRow,
 )
 from trainer.storage.repositories import in_scope
 
 
 def criterion_with_owner(
     *, session: Session, criterion_score_id: int
-) -> tuple[CriterionScore, Attempt, User] | None:
+) -> tuple[CriterionRow, Attempt, User] | None:
     """A criterion score with the attempt and trainee it belongs to."""
     query = (
-        select(CriterionScore, Attempt, User)
-        .join(Score, col(Score.id) == col(CriterionScore.score_id))
+        select(CriterionRow, Attempt, User)
+        .join(Score, col(Score.id) == col(CriterionRow.score_id))
         .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
         .join(User, col(User.id) == col(Attempt.trainee_id))
-        .where(CriterionScore.id == criterion_score_id)
+        .where(CriterionRow.id == criterion_score_id)
     )
     row = session.exec(query).first()
     return (row[0], row[1], row[2]) if row else None
@@ -64,9 +62,9 @@ def get_dispute(*, session: Session, dispute_id: int) -> Dispute | None:
     return session.get(Dispute, dispute_id)
 
 
-def criteria_of_score(*, session: Session, score_id: int) -> Sequence[CriterionScore]:
-    query = select(CriterionScore).where(CriterionScore.score_id == score_id)
-    return session.exec(query.order_by(col(CriterionScore.id))).all()
+def criteria_of_score(*, session: Session, score_id: int) -> Sequence[CriterionRow]:
+    query = select(CriterionRow).where(CriterionRow.score_id == score_id)
+    return session.exec(query.order_by(col(CriterionRow.id))).all()
 
 
 def reviews_of(*, session: Session, criterion_ids: list[int]) -> Sequence[tuple[Review, User]]:
@@ -92,14 +90,14 @@ def sign_offs_of(*, session: Session, trainee_id: int) -> Sequence[SignOff]:
 
 def hand_scores_with_automatic(
     *, session: Session, scope: Scope
-) -> Sequence[tuple[HandScore, CriterionScore]]:
+) -> Sequence[tuple[HandScore, CriterionRow]]:
     """Hand-scores of calls of the trainees in ``scope``, each beside the automatic score."""
     query = (
-        select(HandScore, CriterionScore)
+        select(HandScore, CriterionRow)
         .join(
-            CriterionScore,
-            (col(CriterionScore.score_id) == col(HandScore.score_id))
-            & (col(CriterionScore.criterion) == col(HandScore.criterion)),
+            CriterionRow,
+            (col(CriterionRow.score_id) == col(HandScore.score_id))
+            & (col(CriterionRow.criterion) == col(HandScore.criterion)),
         )
         .join(Score, col(Score.id) == col(HandScore.score_id))
         .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
@@ -128,9 +126,13 @@ def recent_attempts(*, session: Session, trainee_id: int, limit: int = 20) -> li
     )
     query = (  # SQLAlchemy's select: five columns, no wide card JSON
         sa_select(
-            Attempt, col(ScenarioRow.title), col(Score.id), col(Score.overall), col(Score.auto_fail)
+            Attempt,
+            col(ScenarioVersion.title),
+            col(Score.id),
+            col(Score.overall),
+            col(Score.auto_fail),
         )
-        .join(ScenarioRow, col(ScenarioRow.id) == col(Attempt.scenario_id), isouter=True)
+        .join(ScenarioVersion, col(ScenarioVersion.id) == col(Attempt.scenario_id), isouter=True)
         .join(Score, col(Score.id) == newest_score, isouter=True)
         .where(col(Attempt.trainee_id) == trainee_id)
         .order_by(col(Attempt.started_at).desc())
@@ -144,12 +146,12 @@ def recent_attempts(*, session: Session, trainee_id: int, limit: int = 20) -> li
 
 def open_disputes(
     *, session: Session, scope: Scope
-) -> list[tuple[Dispute, CriterionScore, Attempt, User]]:
+) -> list[tuple[Dispute, CriterionRow, Attempt, User]]:
     """Open disputes about calls of the trainees in ``scope``, oldest first."""
     query = (
-        select(Dispute, CriterionScore, Attempt, User)
-        .join(CriterionScore, col(CriterionScore.id) == col(Dispute.criterion_score_id))
-        .join(Score, col(Score.id) == col(CriterionScore.score_id))
+        select(Dispute, CriterionRow, Attempt, User)
+        .join(CriterionRow, col(CriterionRow.id) == col(Dispute.criterion_score_id))
+        .join(Score, col(Score.id) == col(CriterionRow.score_id))
         .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
         .join(User, col(User.id) == col(Attempt.trainee_id))
         .where(col(Dispute.status) == DisputeStatus.OPEN, *in_scope(scope))
@@ -175,16 +177,16 @@ def uncorrected_calls(*, session: Session, scope: Scope, limit: int) -> list[Unc
     other = aliased(Score)
     newest = select(func.max(other.id)).where(other.attempt_id == Attempt.id)
     corrected = (
-        select(CriterionScore.id)
-        .join(Review, col(Review.criterion_score_id) == col(CriterionScore.id))
-        .where(col(CriterionScore.score_id) == col(Score.id))
+        select(CriterionRow.id)
+        .join(Review, col(Review.criterion_score_id) == col(CriterionRow.id))
+        .where(col(CriterionRow.score_id) == col(Score.id))
         .exists()
     )
     query = (
-        sa_select(Attempt, User, col(ScenarioRow.title), col(Score.auto_fail))
+        sa_select(Attempt, User, col(ScenarioVersion.title), col(Score.auto_fail))
         .join(User, col(User.id) == col(Attempt.trainee_id))
         .join(Score, col(Score.id) == newest.scalar_subquery())
-        .join(ScenarioRow, col(ScenarioRow.id) == col(Attempt.scenario_id), isouter=True)
+        .join(ScenarioVersion, col(ScenarioVersion.id) == col(Attempt.scenario_id), isouter=True)
         .where(col(Score.scorable), ~corrected, *in_scope(scope))
         .order_by(col(Attempt.started_at).desc())
         .limit(limit)
@@ -209,12 +211,12 @@ def _job_results(session: Session, attempt_ids: list[int]) -> dict[int, dict[str
 
 def corrections_of_trainee(
     *, session: Session, trainee_id: int, limit: int = 10
-) -> list[tuple[Review, CriterionScore, User]]:
+) -> list[tuple[Review, CriterionRow, User]]:
     """A trainee's newest corrections, each with its criterion score and its reviewer."""
     query = (
-        select(Review, CriterionScore, User)
-        .join(CriterionScore, col(CriterionScore.id) == col(Review.criterion_score_id))
-        .join(Score, col(Score.id) == col(CriterionScore.score_id))
+        select(Review, CriterionRow, User)
+        .join(CriterionRow, col(CriterionRow.id) == col(Review.criterion_score_id))
+        .join(Score, col(Score.id) == col(CriterionRow.score_id))
         .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
         .join(User, col(User.id) == col(Review.reviewer_id))
         .where(col(Attempt.trainee_id) == trainee_id)

@@ -18,7 +18,7 @@ from trainer.storage.models import (
     Attempt,
     AttemptKind,
     AttemptStatus,
-    CriterionScore,
+    CriterionRow,
     Score,
     Team,
     User,
@@ -116,7 +116,7 @@ def add_attempts(*, session: Session, attempts: list[NewAttempt]) -> tuple[int, 
         for name, value, maximum in score.criteria
     ]
     if criterion_rows:
-        session.execute(insert(CriterionScore), criterion_rows)
+        session.execute(insert(CriterionRow), criterion_rows)
     return len(attempt_ids), len(score_ids), len(criterion_rows)
 
 
