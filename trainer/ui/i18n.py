@@ -667,9 +667,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Звонков в очереди или в работе: {count}; список обновляется сам.",
     },
     "calls.worker_hint": {
-        "en": "Calls are scored by `callcoach worker` (`make run` starts one beside the app).",
-        "ru": "Звонки оценивает `callcoach worker` (`make run` запускает его вместе с "
-        "приложением).",
+        "en": "Calls are scored in the background, a few at a time; you can leave this page.",
+        "ru": "Звонки оцениваются в фоне, по несколько за раз; эту страницу можно закрыть.",
     },
     "calls.status.pending": {"en": "waiting", "ru": "в очереди"},
     "calls.status.running": {"en": "being scored", "ru": "оценивается"},
