@@ -55,7 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "home.accounts": {"en": "Accounts", "ru": "Учётные записи"},
     "home.accounts_count": {
-        "en": "{active} active of {total}; {leads} team leads, {trainees} trainees",
+        "en": "{active} active of {total}; team leads: {leads}, trainees: {trainees}",
         "ru": "Активных: {active} из {total}; руководителей: {leads}, стажёров: {trainees}",
     },
     "home.teams": {"en": "Teams", "ru": "Команды"},
