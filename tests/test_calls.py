@@ -458,7 +458,7 @@ def test_page_offers_the_lead_their_team() -> None:
         "Real calls",
         ["Anna Smith", "Борис Петров"],
         ["left = agent", "left = customer"],
-        ["Detect", "en", "ru"],
+        ["Detect", "English", "Русский"],
         "No calls uploaded yet.",
         ["Send for scoring"],
     ) == (
