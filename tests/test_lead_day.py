@@ -332,7 +332,7 @@ def test_the_admin_home_shows_accounts_teams_health_and_jobs() -> None:
     assert [] == list(app.exception)
     assert (False, True, True, True, "No jobs yet.") == (
         any("will appear here" in c.value for c in app.caption),
-        "5 active of 5; 1 team leads, 2 trainees" in text,
+        "5 active of 5; team leads: 1, trainees: 2" in text,
         any(m.startswith("**") and "Lena Lead" in m for m in text),
         "#### System health" in text,
         next(m for m in text if m.startswith("No jobs") or "waiting" in m),

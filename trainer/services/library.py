@@ -333,7 +333,7 @@ def sync_builtin(*, session: Session) -> None:
     """
     files = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(SCENARIO_DIR.glob("*.yaml")))
     builtin = _builtin(files)
-    for last_try in (False, True):
+    for last_try in (False, False, True):
         try:
             with Session(session.get_bind()) as own, own.begin():
                 edited = library_queries.edited_keys(session=own)

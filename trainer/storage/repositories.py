@@ -156,15 +156,20 @@ def scenario_version(
 ) -> ScenarioVersion:
     """The stored version of this exact scenario text, added as the next version if new.
 
-    A new version stays enabled or disabled like the one before it.
+    A new version stays enabled or disabled like the one before it. The newest version is
+    read first: two first visits at once may each read "no such text yet", and the one that
+    read second must not then count past the other's fresh row (it finds it on the second
+    look, or its insert clashes on (key, version) and its caller tries again).
     """
+    latest = newest_version(session=session, key=key)
+    if latest is not None and latest.sha256 == sha256:
+        return latest
     same = select(ScenarioVersion).where(
         ScenarioVersion.key == key, ScenarioVersion.sha256 == sha256
     )
     found = session.exec(same).first()
     if found is not None:
         return found
-    latest = newest_version(session=session, key=key)
     row = ScenarioVersion(
         key=key,
         version=latest.version + 1 if latest else 1,
