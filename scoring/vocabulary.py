@@ -13,6 +13,7 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 Speaker = Literal["agent", "customer"]
 SPEAKERS: tuple[Speaker, ...] = get_args(Speaker)
+AGENT, CUSTOMER = SPEAKERS  # named, for code that compares a stored turn's speaker
 
 # STAGES.md: the four stages of a service call, in the order a call moves through them.
 Stage = Literal["greeting", "needs_discovery", "solution_offer", "follow_up"]

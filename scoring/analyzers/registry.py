@@ -5,24 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scoring.call import Call, Hit
+from scoring.registry import Registry
 
 Analyzer = Callable[[Call, list[Hit]], list[Hit]]
-ANALYZERS: dict[str, Analyzer] = {}
-
-
-def register(name: str) -> Callable[[Analyzer], Analyzer]:
-    """Decorator: add an analyzer to the registry under name."""
-
-    def add(analyzer: Analyzer) -> Analyzer:
-        ANALYZERS[name] = analyzer
-        return analyzer
-
-    return add
+ANALYZERS: Registry[Analyzer] = Registry("analyzer")
+register = ANALYZERS.register
 
 
 def run_all(call: Call) -> list[Hit]:
     """Every analyzer's hits, in registration order."""
     hits: list[Hit] = []
-    for analyzer in ANALYZERS.values():
+    for analyzer in ANALYZERS.entries():
         hits.extend(analyzer(call, hits))
     return hits

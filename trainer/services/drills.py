@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from scoring.vocabulary import AGENT, CUSTOMER
 from trainer.config import Settings
 from trainer.domain import simulator
 from trainer.errors import CallcoachError, Err
@@ -22,7 +23,7 @@ from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.storage import attempts, db, repositories
 from trainer.storage.attempts import Line
-from trainer.storage.models import Attempt, AttemptKind, AttemptStatus, Speaker, Turn
+from trainer.storage.models import Attempt, AttemptKind, AttemptStatus, Turn
 
 DRILLED_KINDS = (AttemptKind.PRACTICE, AttemptKind.DRILL)
 
@@ -54,7 +55,7 @@ def costliest_moment(turns: Sequence[practice.TurnView]) -> Moment | None:
     costs = [
         (int(turn.details["patience_change"]), turn.position - 2)
         for turn in turns
-        if turn.speaker == Speaker.CUSTOMER and turn.details.get("patience_change", 0) < 0
+        if turn.speaker == CUSTOMER and turn.details.get("patience_change", 0) < 0
     ]
     if not costs:
         return None
@@ -104,15 +105,13 @@ def _drillable(session: Session, attempt_id: int) -> Attempt:
 def _rebuilt_lines(view: practice.CallView, earlier: Sequence[Turn]) -> list[Line]:
     """The call up to the moment, the customer's lines worked out again by the simulator
     from the earlier answers (their text, audio and times kept as they were)."""
-    answers = [t for t in earlier if t.speaker == Speaker.AGENT]
+    answers = [t for t in earlier if t.speaker == AGENT]
     state, line = simulator.start_call(view.scenario)
     lines = [practice._customer_line(0, line, {"patience": state.patience})]
     _, reactions = simulator.replay(view.scenario, [a.text for a in answers])
     for answer, reaction in zip(answers, reactions, strict=True):
         position = len(lines)
-        lines.append(
-            Line(position, Speaker.AGENT, answer.text, dict(answer.details), answer.recording_id)
-        )
+        lines.append(Line(position, AGENT, answer.text, dict(answer.details), answer.recording_id))
         lines.append(practice._customer_line(position + 1, reaction.line, practice._why(reaction)))
     return lines
 
@@ -162,7 +161,7 @@ def finish_drill(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> 
 
 def _score_drill(settings: Settings, actor: CurrentUser, attempt_id: int) -> None:
     call = practice._open_call(settings, actor, attempt_id)
-    answers = [t.text for t in call.turns if t.speaker == Speaker.AGENT]
+    answers = [t.text for t in call.turns if t.speaker == AGENT]
     state, _ = simulator.replay(call.scenario, answers)
     card = practice._score_call(settings, call, call.turns, state.outcome, actor)
     with db.session_scope(settings.database_url) as session:

@@ -139,7 +139,9 @@ def _customer_voices(_settings: Settings, _repair: bool) -> list[Check]:
                 detail = f"{matching[0].name} (installed: {listed})"
                 checks.append(Check(name=name, ok=True, detail=detail))
                 continue
-            wanted = next(v for v in voice.VOICES if v.language == language and v.gender == gender)
+            voices = voice.VOICES.entries()
+            same = (v for v in voices if (v.language, v.gender) == (language, gender))
+            wanted = next(same)
             fix = voice.install_hint(wanted)
             # another gender's voice still speaks: only a language with no voice is an error
             detail = f"none installed; the other voice speaks (installed: {listed})"

@@ -29,6 +29,7 @@ from sqlmodel import Session
 from scoring.errors import CodedError
 from scoring.scorecard import Scorecard, score_transcript
 from scoring.transcript import Utterance, Word
+from scoring.vocabulary import AGENT, CUSTOMER
 from trainer.config import Settings
 from trainer.domain import simulator
 from trainer.domain.scenario import Scenario
@@ -45,7 +46,6 @@ from trainer.storage.models import (
     AttemptStatus,
     Recording,
     Score,
-    Speaker,
     Turn,
     TurnStatus,
 )
@@ -161,8 +161,8 @@ def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread
 
 # a line per language, so scoring loads its pipelines, lexicon, rubric and stage model
 WARM_UP_CALLS = {
-    "en": [Utterance(Speaker.AGENT, "Hello, this is Anna. How can I help you today?")],
-    "ru": [Utterance(Speaker.AGENT, "Здравствуйте, меня зовут Анна. Чем могу помочь?")],
+    "en": [Utterance(AGENT, "Hello, this is Anna. How can I help you today?")],
+    "ru": [Utterance(AGENT, "Здравствуйте, меня зовут Анна. Чем могу помочь?")],
 }
 
 
@@ -252,7 +252,7 @@ def answer_with_text(
     call = _open_call(settings, actor, attempt_id)
     turn = _free_position(call.turns, position)
     if turn is not None:
-        call = _react_once(settings, actor, call, Line(turn, Speaker.AGENT, text.strip()))
+        call = _react_once(settings, actor, call, Line(turn, AGENT, text.strip()))
     return _view(settings, call)
 
 
@@ -389,7 +389,7 @@ def _resume(settings: Settings, actor: CurrentUser, call: _Call) -> _Call:
     if _receive_noted_answers(settings, call.attempt_id):
         call = _open_call(settings, actor, call.attempt_id)
     last = call.turns[-1] if call.turns else None
-    if last is not None and last.speaker == Speaker.AGENT and last.status == TurnStatus.DONE:
+    if last is not None and last.speaker == AGENT and last.status == TurnStatus.DONE:
         return _react_once(settings, actor, call, _line_of(last))
     return call
 
@@ -418,7 +418,7 @@ def _transcribe_and_continue(settings: Settings, actor: CurrentUser, call: _Call
             path,
             settings=settings,
             language=call.scenario.language,
-            speaker=Speaker.AGENT,
+            speaker=AGENT,
             vocabulary=call.scenario.vocabulary_terms(_last_customer_line(turns)),
         )
     except CodedError as error:
@@ -430,7 +430,7 @@ def _transcribe_and_continue(settings: Settings, actor: CurrentUser, call: _Call
 
 def _last_customer_line(turns: Sequence[Turn]) -> str:
     """What the customer said last: the answer being transcribed replies to it."""
-    return next((t.text for t in reversed(turns) if t.speaker == Speaker.CUSTOMER), "")
+    return next((t.text for t in reversed(turns) if t.speaker == CUSTOMER), "")
 
 
 def _transcribed(turn: Turn, result: dict[str, Any]) -> Line:
@@ -444,7 +444,7 @@ def _transcribed(turn: Turn, result: dict[str, Any]) -> Line:
         "warnings": result.get("warnings", []),
     }
     text = result["text"].strip()
-    return Line(turn.position, Speaker.AGENT, text, details, turn.recording_id, turn.id)
+    return Line(turn.position, AGENT, text, details, turn.recording_id, turn.id)
 
 
 def _line_of(turn: Turn) -> Line:
@@ -493,8 +493,8 @@ def _react_once(settings: Settings, actor: CurrentUser, call: _Call, answer: Lin
 def _state_after(turns: Sequence[Turn]) -> simulator.CallState:
     """Where the call stands after these turns: the customer's last line records the node
     and patience it left the call at (a call that ended is no longer answered)."""
-    last = next(t for t in reversed(turns) if t.speaker == Speaker.CUSTOMER)
-    answered = sum(1 for t in turns if t.speaker == Speaker.AGENT)
+    last = next(t for t in reversed(turns) if t.speaker == CUSTOMER)
+    answered = sum(1 for t in turns if t.speaker == AGENT)
     patience = int(last.details["patience"])
     return simulator.CallState(last.details["node"], patience, answered, outcome=None)
 
@@ -543,7 +543,7 @@ def _utterances(turns: Sequence[Turn | Line]) -> list[Utterance]:
     for turn in turns:
         if not turn.text:
             continue
-        if turn.speaker == Speaker.AGENT and turn.recording_id is None:
+        if turn.speaker == AGENT and turn.recording_id is None:
             utterances.append(Utterance(turn.speaker, turn.text))
             continue
         duration = turn.details.get("duration_s") or len(turn.text.split()) / WORDS_PER_SECOND
@@ -563,7 +563,7 @@ def _engine_of(turns: Sequence[Turn | Line]) -> tuple[str | None, str | None]:
 
 def _customer_line(position: int, line: simulator.CustomerLine, details: dict[str, Any]) -> Line:
     recorded = {"audio": str(line.audio)} if line.audio else {}
-    return Line(position, Speaker.CUSTOMER, line.text, {"node": line.node, **recorded, **details})
+    return Line(position, CUSTOMER, line.text, {"node": line.node, **recorded, **details})
 
 
 def _scenario_of(session: Session, attempt: Attempt) -> Scenario:
@@ -587,7 +587,7 @@ def _turn_view(
     recordings: dict[int, Recording],
     notices: list[str],
 ) -> TurnView:
-    if turn.speaker == Speaker.AGENT:
+    if turn.speaker == AGENT:
         recording = recordings.get(turn.recording_id) if turn.recording_id else None
         path = settings.recordings_dir / recording.path if recording else None
     else:

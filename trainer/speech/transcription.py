@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from scoring.registry import Registry
 from scoring.vocabulary import LANGUAGES, SPEAKERS
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
@@ -117,17 +118,8 @@ class ModelRequest:
 
 
 EngineLoader = Callable[[ModelRequest], Engine]
-ENGINES: dict[str, EngineLoader] = {}
-
-
-def register_engine(name: str) -> Callable[[EngineLoader], EngineLoader]:
-    """Add an engine loader to the registry under `name`."""
-
-    def add(loader: EngineLoader) -> EngineLoader:
-        ENGINES[name] = loader
-        return loader
-
-    return add
+ENGINES: Registry[EngineLoader] = Registry("recognition engine")
+register_engine = ENGINES.register
 
 
 # -- faster-whisper (CTranslate2) ----------------------------------------------------------

@@ -35,6 +35,7 @@ from typing import BinaryIO, Literal
 
 import numpy as np
 
+from scoring.registry import Registry
 from trainer.errors import CallcoachError, Err
 from trainer.speech.audio import SAMPLE_RATE, Samples, load_audio
 from trainer.speech.spoken_russian import spoken_russian
@@ -76,7 +77,7 @@ class Voice:
 
 # Per language, most natural first. A persona gets the first installed voice of its gender;
 # without a gender (or with none of its gender installed) the first installed one speaks.
-VOICES: tuple[Voice, ...] = (
+_VOICES = (
     Voice(
         "festival-slt-hts",
         "en",
@@ -100,6 +101,9 @@ VOICES: tuple[Voice, ...] = (
     ),
     Voice("espeak-ng-ru", "ru", "espeak-ng", "ru", "espeak-ng", "male"),
 )
+VOICES: Registry[Voice] = Registry("voice")
+for _voice in _VOICES:
+    VOICES.add(_voice.name, _voice)
 
 
 # -- engines: how to run each text-to-speech program ---------------------------------------
@@ -173,11 +177,10 @@ def _ask(command: list[str]) -> str:
     return done.stdout.decode("utf-8", errors="replace")
 
 
-ENGINES: dict[str, TtsEngine] = {
-    "festival": TtsEngine(("text2wave", "festival"), _festival_command, _festival_voices),
-    "espeak-ng": TtsEngine(("espeak-ng",), _espeak_command, _espeak_voices),
-    "piper": TtsEngine(("piper",), _piper_command, _piper_voices),
-}
+ENGINES: Registry[TtsEngine] = Registry("text-to-speech engine")
+ENGINES.add("festival", TtsEngine(("text2wave", "festival"), _festival_command, _festival_voices))
+ENGINES.add("espeak-ng", TtsEngine(("espeak-ng",), _espeak_command, _espeak_voices))
+ENGINES.add("piper", TtsEngine(("piper",), _piper_command, _piper_voices))
 
 
 # -- choosing a voice ----------------------------------------------------------------------
@@ -194,18 +197,18 @@ def is_installed(voice: Voice) -> bool:
 
 def available_voices() -> dict[str, list[Voice]]:
     """Language → the installed voices, most natural first (for `callcoach doctor`)."""
-    languages = dict.fromkeys(voice.language for voice in VOICES)
+    languages = dict.fromkeys(voice.language for voice in VOICES.entries())
     return {
-        language: [v for v in VOICES if v.language == language and is_installed(v)]
+        language: [v for v in VOICES.entries() if v.language == language and is_installed(v)]
         for language in languages
     }
 
 
 def choose_voice(language: str, name: str | None = None, gender: Gender | None = None) -> Voice:
     """The named voice if installed, else the most natural installed one of the gender."""
-    candidates = [voice for voice in VOICES if voice.language == language]
+    candidates = [voice for voice in VOICES.entries() if voice.language == language]
     if not candidates:
-        choices = ", ".join(dict.fromkeys(voice.language for voice in VOICES))
+        choices = ", ".join(dict.fromkeys(voice.language for voice in VOICES.entries()))
         raise CallcoachError(Err.VOICE_LANGUAGE, language=language, choices=choices)
     if name is not None and name not in {voice.name for voice in candidates}:
         choices = ", ".join(voice.name for voice in candidates)

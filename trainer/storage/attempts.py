@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from scoring.scorecard import Scorecard
+from scoring.vocabulary import AGENT
 from trainer.storage import recording_store, repositories
 from trainer.storage.models import (
     Attempt,
@@ -20,7 +21,6 @@ from trainer.storage.models import (
     CriterionRow,
     Recording,
     Score,
-    Speaker,
     Turn,
     TurnStatus,
     utcnow,
@@ -95,7 +95,7 @@ def add_recorded_answer(
     turn = Turn(
         attempt_id=attempt_id,
         position=position,
-        speaker=Speaker.AGENT,
+        speaker=AGENT,
         recording_id=recording.id,
         status=TurnStatus.RECORDED,
     )

@@ -35,11 +35,6 @@ class AttemptStatus(StrEnum):
     FAILED = "failed"
 
 
-class Speaker(StrEnum):
-    AGENT = "agent"
-    CUSTOMER = "customer"
-
-
 class TurnStatus(StrEnum):
     """Where an answer is on its way from recording to text."""
 
