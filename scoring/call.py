@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from scoring import nlp
 from scoring.lexicon import Lexicon
 from scoring.rubric import Rubric
 from scoring.scenario import ScoringScenario
 from scoring.transcript import Utterance
+
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Doc, Span
 
 OPENING_SHARE = 0.15
 CLOSING_SHARE = 0.2

@@ -21,14 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from scoring import nlp, rules
 from scoring.call import Call, Hit
 from scoring.lexicon import Lexicon, compile_phrases
 from scoring.matching import PhraseIndex
 from scoring.rubric import Rubric
+
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Doc
 
 NOT_LISTENED, HANG_UP = rules.CUSTOMER_REACTIONS
 Reactions = dict[int, set[str]]

@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from functools import cache
 from itertools import pairwise
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from scoring.lexicon import Lexicon, compile_phrases
 from scoring.matching import PhraseIndex
 from scoring.transcript import Utterance
+
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Doc
 
 INTERRUPTION_OVERLAP_S = 0.3
 

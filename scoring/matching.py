@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Doc
+
 
 Keys = Callable[[str], frozenset[str]]
 MAX_GAP = 3  # words one "..." may skip

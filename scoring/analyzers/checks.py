@@ -7,12 +7,15 @@ closing turns any yes/no question does ("Lovely, did the code arrive?").
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from typing import TYPE_CHECKING
 
 from scoring import rules
 from scoring.analyzers.registry import register
 from scoring.call import Call, Hit, is_question
 from scoring.lexicon import Lexicon
+
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Span
 
 SOLUTION = "solution_offer"
 WH_REACH = 2  # "So what do you see now?" asks, it does not check

@@ -7,14 +7,16 @@ The name comes from the scenario, else from the customer ("my name is Tom Baker"
 from __future__ import annotations
 
 from functools import cache
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from scoring import nlp
 from scoring.analyzers.registry import register
 from scoring.call import Call, Hit
 from scoring.lexicon import Lexicon, compile_phrases
 from scoring.matching import PhraseIndex
+
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Doc
 
 NAME_WORDS = 2
 

@@ -12,14 +12,16 @@ after a solution was offered.
 from __future__ import annotations
 
 from functools import cache
-
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from scoring import rules
 from scoring.analyzers.registry import register
 from scoring.call import Call, Hit, is_question
 from scoring.lexicon import Lexicon, compile_phrases
 from scoring.matching import PhraseIndex
+
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Doc, Span
 
 NEGATION_WINDOW = 3
 ESCALATE = "solve.escalate"

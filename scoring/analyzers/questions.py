@@ -6,12 +6,15 @@ It also judges the order of questions: the first discovery question should be op
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from typing import TYPE_CHECKING
 
 from scoring import rules
 from scoring.analyzers.registry import register
 from scoring.call import Call, Hit, is_question
 from scoring.lexicon import Lexicon
+
+if TYPE_CHECKING:  # spaCy loads in ~3 s; only scoring needs it, not every import
+    from spacy.tokens import Span
 
 OPEN_WORD_REACH = 4  # "So, could you describe ..." still opens with an open question
 

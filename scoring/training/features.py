@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cache
 from itertools import pairwise
-
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from scoring import nlp, rules
 from scoring.call import Call, Hit, is_question
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 NEED_WORDS = 4  # a customer turn this long states a need ("I need a table for two")
 LENGTH_BUCKETS = (3, 8, 16, 30)
@@ -99,6 +101,8 @@ def lemma(language: str, word: str) -> str:
 
 
 def _form(call: Call, doc: Doc | Span) -> list[str]:
+    from spacy.tokens import Span  # loaded already: a call is analysed before its features
+
     sentences = [doc] if isinstance(doc, Span) else list(doc.sents)
     asks = [is_question(sentence, call.lexicon) for sentence in sentences]
     found = ["q:any"] if any(asks) else []

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import spacy
 from numpy.typing import NDArray
 
 from scoring.errors import ScoreErr, ScoringError
@@ -79,6 +78,8 @@ def _is_word(feature: str, stop: frozenset[str]) -> bool:
 
 @cache
 def _stop_words(language: str) -> frozenset[str]:
+    import spacy  # ~3 s to import: with the first model that needs its stop words
+
     return frozenset(spacy.util.get_lang_class(language).Defaults.stop_words)
 
 
