@@ -15,22 +15,18 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from scoring import rules
 from scoring.errors import ScoreErr
 from scoring.scenario import CONDITIONS
-from scoring.validation import Found, fail_on, read_yaml, validate
+from scoring.validation import Found, StrictModel, fail_on, read_yaml, validate
 from scoring.vocabulary import LANGUAGES
 
 DEFAULT_RUBRIC = Path(__file__).parent / "rubrics" / "default.yaml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Item(_Strict):
+class Item(StrictModel):
     """One thing a person checks for, worth some points."""
 
     points: int = Field(gt=0)
@@ -39,14 +35,14 @@ class Item(_Strict):
     only_if: str | None = None
 
 
-class CriterionText(_Strict):
+class CriterionText(StrictModel):
     """A criterion's title and anchors in another language than English."""
 
     title: str
     anchors: dict[int, str] = Field(min_length=2)
 
 
-class Criterion(_Strict):
+class Criterion(StrictModel):
     """A scored criterion: weight in the overall score, items, anchors per score level."""
 
     title: str
@@ -56,7 +52,7 @@ class Criterion(_Strict):
     requires: Literal["timings"] | None = None
     items: dict[str, Item] = Field(min_length=1)
     anchors: dict[int, str] = Field(min_length=2)
-    translations: dict[str, CriterionText] = {}
+    translations: dict[str, CriterionText] = Field(default_factory=dict)
 
     def title_in(self, language: str) -> str:
         """The title in the language, English where the rubric has no translation."""
@@ -74,7 +70,7 @@ class Criterion(_Strict):
         return anchors[max((level for level in anchors if level <= score), default=min(anchors))]
 
 
-class DeliveryTargets(_Strict):
+class DeliveryTargets(StrictModel):
     """Ranges a good delivery stays within."""
 
     words_per_minute: tuple[float, float] = (110.0, 170.0)
@@ -84,7 +80,7 @@ class DeliveryTargets(_Strict):
     interruptions_max: int = 1
 
 
-class Rubric(_Strict):
+class Rubric(StrictModel):
     """A whole rubric file."""
 
     version: str

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scoring.errors import ScoreErr, ScoringError
 
@@ -100,6 +100,14 @@ def read_text_file(path: Path) -> str:
 def _check_size(size: int) -> None:
     if size > MAX_YAML_BYTES:
         raise YamlLimitError(problem=f"over the {MAX_YAML_BYTES // 1024} KB limit")
+
+
+class StrictModel(BaseModel):
+    """The base of every YAML file's model: an unknown key is refused, not silently ignored
+    (a misspelt key would otherwise change nothing and say nothing), and loaded values are
+    frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated, Protocol
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from scoring.validation import (
     Found,
+    StrictModel,
     listed,
     parse_yaml,
     read_text_file,
@@ -29,32 +30,28 @@ DEFAULT_LADDER = Path(__file__).parents[1] / "ladders" / "default.yaml"
 Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Impartiality(_Strict):
+class Impartiality(StrictModel):
     max_gap: float = Field(ge=0, le=100)
     min_attempts_per_type: int = Field(ge=1)
     over_last: int = Field(ge=1)
 
 
-class Tier(_Strict):
+class Tier(StrictModel):
     difficulty: int = Field(ge=1, le=5)
     min_score: Percent
     at_least: int = Field(ge=1)
     of_last: int = Field(ge=1)
 
 
-class Level(_Strict):
+class Level(StrictModel):
     """One rung of the ladder; a requirement left out is not required."""
 
     name: str = Field(min_length=1, max_length=60)
-    titles: dict[Language, str] = {}
+    titles: dict[Language, str] = Field(default_factory=dict)
     min_attempts: int | None = Field(default=None, ge=1)
     window: int = Field(default=10, ge=1)
     min_average: Percent | None = None
-    stage_minimums: dict[Stage, Percent] = {}
+    stage_minimums: dict[Stage, Percent] = Field(default_factory=dict)
     max_spread: float | None = Field(default=None, ge=0)
     impartiality: Impartiality | None = None
     tier: Tier | None = None
@@ -81,7 +78,7 @@ class Judged(Protocol):
     def next_level(self) -> Level | None: ...
 
 
-class Ladder(_Strict):
+class Ladder(StrictModel):
     version: str
     half_life_attempts: float = Field(gt=0)
     count_real_calls: bool = False

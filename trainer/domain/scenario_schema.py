@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from scoring.behaviours import TAGS
-from scoring.validation import KeyPath
+from scoring.validation import KeyPath, StrictModel
 from scoring.vocabulary import Language, Stage
 
 SCENARIO_DIR = Path(__file__).parents[1] / "scenarios"
@@ -64,11 +64,7 @@ Skill = Literal[
 FieldPath = KeyPath
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Persona(_Strict):
+class Persona(StrictModel):
     """The simulated customer."""
 
     name: str = Field(min_length=1)
@@ -89,7 +85,7 @@ class Persona(_Strict):
         return PACE["fast"] if any(word in temper for word in _FAST_TEMPERS) else 1.0
 
 
-class MoodRule(_Strict):
+class MoodRule(StrictModel):
     """A patience change on every turn whose answer shows all the ``when`` tags."""
 
     when: list[str] = Field(min_length=1)
@@ -101,10 +97,10 @@ class MoodRule(_Strict):
         return set(self.when) <= detected
 
 
-class Transition(_Strict):
+class Transition(StrictModel):
     """One reaction of a node: tags to match (or the fallback), patience change, next node."""
 
-    when: list[str] = []
+    when: list[str] = Field(default_factory=list)
     otherwise: bool = False
     patience: int = Field(default=0, ge=-100, le=100)
     next: str
@@ -121,16 +117,16 @@ class Transition(_Strict):
         return self.otherwise or set(self.when) <= detected
 
 
-class Node(_Strict):
+class Node(StrictModel):
     """One customer line and how the customer reacts to the trainee's answer to it."""
 
     say: str = Field(min_length=1)
     audio: str | None = None  # recorded line, relative to the scenario file
     end: End | None = None
-    reactions: list[Transition] = []
+    reactions: list[Transition] = Field(default_factory=list)
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     """A practice call: persona, briefing, customer graph and what scoring should require."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -146,23 +142,27 @@ class Scenario(_Strict):
     reference: str | None = Field(default=None, min_length=1)
     briefing: str = Field(min_length=1)
     goal: str = Field(min_length=1)
-    required_stages: list[Stage] = []
+    required_stages: list[Stage] = Field(default_factory=list)
     escalation_expected: bool = False
     limits_expected: bool = False
     alternative_expected: bool = False
-    forbidden_promises: list[str] = []
-    weights: dict[str, float] = {}
+    forbidden_promises: list[str] = Field(default_factory=list)
+    weights: dict[str, float] = Field(default_factory=dict)
     max_turns: int = Field(ge=1, le=50)
     hangup_line: str = Field(min_length=1)
     hangup_audio: str | None = None
     # phone calls at this difficulty or above hide the customer's text; chat never does
     hide_subtitles_from_difficulty: int | None = Field(default=4, ge=1, le=5)
     show_patience: bool = True  # the patience meter; default: shown for difficulty 1-2
-    mood: list[MoodRule] = []
+    mood: list[MoodRule] = Field(default_factory=list)
     start: str
     nodes: dict[str, Node] = Field(min_length=1)
-    example_good_answers: list[str] = []  # a model call; validation plays it to the goal
-    vocabulary: list[str] = []  # product and place names recognition should expect
+    example_good_answers: list[str] = Field(
+        default_factory=list
+    )  # a model call; validation plays it to the goal
+    vocabulary: list[str] = Field(
+        default_factory=list
+    )  # product and place names recognition should expect
     _folder: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
