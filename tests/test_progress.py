@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from scoring.rubric import DEFAULT_RUBRIC
+from tests import builders
 from tests.builders import good_call, sign_in, stored_history
 from tests.cli_runner import run_cli
 from tests.conftest import make_settings
@@ -414,10 +415,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = make_settings(tmp_path_factory.mktemp("team"))
     db.upgrade(settings.database_url)
     services.seed_demo(settings=settings)
-    for username, role in (("olga", "trainee"), ("oleg", "team-lead")):
-        services.create_user(
-            settings=settings, username=username, role=role, password="callcoach-demo", team="South"
-        )
+    builders.team(settings, "South", lead="oleg", trainees=["olga"])
     return settings
 
 
