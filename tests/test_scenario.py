@@ -231,11 +231,26 @@ def test_missing_file_is_a_problem(tmp_path: Path) -> None:
 
 
 def test_load_scenario_raises_one_coded_error_with_every_problem(tmp_path: Path) -> None:
-    """load_scenario lists all problems in one E501 error."""
+    """load_scenario lists all problems in one E501 error: the schema's and the graph's in one
+    round (a wrong difficulty does not hide a reaction that leads nowhere, nor the dead end
+    and the unreachable node that follow from it)."""
     text = VALID.replace("difficulty: 2", "difficulty: 9").replace("next: done", "next: nowhere")
     with pytest.raises(CallcoachError) as raised:
         load_scenario(write(tmp_path, text))
-    assert ("E501", 1) == (raised.value.code, raised.value.details["count"])
+    assert ("E501", 4) == (raised.value.code, raised.value.details["count"])
+
+
+def test_a_value_the_schema_refuses_does_not_hide_the_graphs_problems(tmp_path: Path) -> None:
+    """A refused value is left out and the rest is checked; nothing is said twice about the
+    part left out (an unknown gender and an unreachable node come back together)."""
+    text = VALID.replace("  patience: 50\n", "  patience: 50\n  gender: woman\n").replace(
+        "start: opening", "start: done"
+    )
+    assert [
+        (13, "customer.gender", "Input should be 'female' or 'male'"),
+        (19, "start", "start node 'done' ends the call before it begins"),
+        (21, "nodes.opening", "unreachable from the start node 'done'"),
+    ] == problems_in(write(tmp_path, text))
 
 
 def test_recorded_audio_resolves_next_to_the_file(tmp_path: Path) -> None:

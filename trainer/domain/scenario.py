@@ -8,14 +8,17 @@ Validation reports every problem as a :class:`scoring.validation.Problem`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from scoring.validation import (
     Found,
+    KeyPath,
     Problem,
     listed,
     parse_yaml,
@@ -23,6 +26,7 @@ from scoring.validation import (
     schema_problems,
     syntax_problem,
 )
+from scoring.vocabulary import LANGUAGES
 from trainer.domain.scenario_checks import scenario_problems
 from trainer.domain.scenario_schema import (
     BEHAVIOURS,
@@ -142,7 +146,47 @@ def _check(
         scenario: Scenario | None = Scenario.model_validate(parsed.data)
     except ValidationError as error:
         scenario, found = None, schema_problems(error)
+        found += _problems_of_the_rest(parsed.data, found, file)
     if scenario is not None:
         scenario._folder = file.parent if file else None
         found += scenario_problems(scenario, file, play=play and not parsed.problems)
     return scenario, [*parsed.problems, *parsed.all_at(found)]
+
+
+GRAPH_KEYS = frozenset({"nodes", "start"})
+TEMPLATE_DIR = SCENARIO_DIR / "templates"  # a new scenario's starting text, per language
+
+
+def _problems_of_the_rest(data: Any, wrong: list[Found], file: Path | None) -> list[Found]:
+    """The graph's problems when the schema refused only values outside it (a difficulty, a
+    persona's gender), so an author sees every problem in one round, not the graph's only
+    after the schema's. The refused top-level values are stood in for by the new-scenario
+    template's; nothing is said about them twice, and the example call is not played.
+    Empty when the schema refused part of the graph itself: checking a graph with a part
+    missing would report the gap's consequences as problems of their own."""
+    refused = {str(key[0]) for key, _ in wrong if key}
+    if not isinstance(data, dict) or not refused or refused & GRAPH_KEYS or () in dict(wrong):
+        return []
+    stand_in = _template_data(str(data.get("language")))
+    kept = {key: value for key, value in data.items() if key not in refused}
+    try:
+        scenario = Scenario.model_validate(
+            kept | {k: stand_in[k] for k in refused & stand_in.keys()}
+        )
+    except ValidationError:
+        return []
+    scenario._folder = file.parent if file else None
+    found = scenario_problems(scenario, file, play=False)
+    return [(key, message) for key, message in found if not (key and str(key[0]) in refused)]
+
+
+@functools.cache
+def _template_data(language: str) -> dict[str, Any]:
+    path = TEMPLATE_DIR / f"{language if language in LANGUAGES else 'en'}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _under_any(key: KeyPath, prefixes: list[KeyPath]) -> bool:
+    return any(key[: len(prefix)] == prefix for prefix in prefixes)

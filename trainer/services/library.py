@@ -28,6 +28,7 @@ from trainer.config import Settings
 from trainer.domain import roles, simulator
 from trainer.domain.scenario import (
     SCENARIO_DIR,
+    TEMPLATE_DIR,
     Scenario,
     load_library,
     load_scenario_text,
@@ -43,7 +44,6 @@ from trainer.storage.models import ScenarioVersion
 
 AUTHOR = "author scenarios"
 EDIT_SOURCE = "edit"  # how validation names text that is not a file yet
-TEMPLATE_DIR = SCENARIO_DIR / "templates"  # a new scenario's starting text, per language
 MAX_TRIED_ANSWERS = 40  # more than any scenario's max_turns
 
 
