@@ -6,10 +6,11 @@ auto-failed one, disputes and a hand score."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.browser import chromium, running_app
 from tests.test_plain_words import USERS, Seeded, seeded  # noqa: F401 (the fixture)
@@ -75,12 +76,24 @@ def open_calls(page: Page, data: Seeded, role: str, prefix: str) -> None:
         wait_until_idle(page)
 
 
+@pytest.fixture(scope="module")
+def served(seeded: Seeded) -> Iterator[tuple[str, Browser]]:  # noqa: F811
+    """One app and one browser per language; each role signs in in a context of its own."""
+    with running_app(seeded.settings) as url, chromium() as browser:
+        yield url, browser
+
+
 @pytest.mark.parametrize("role", list(USERS))
-def test_screenshot_every_page(seeded: Seeded, role: str) -> None:  # noqa: F811
+def test_screenshot_every_page(
+    seeded: Seeded,  # noqa: F811
+    served: tuple[str, Browser],
+    role: str,
+) -> None:
     """Each page renders in the browser for this role and language and is kept as a picture."""
     prefix = f"{seeded.language}-{role}"
-    with running_app(seeded.settings) as url, chromium() as browser:
-        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    url, browser = served
+    with browser.new_context(viewport={"width": 1280, "height": 900}) as context:
+        page = context.new_page()
         page.goto(url)
         page.locator(".st-key-login_username input").wait_for(timeout=TIMEOUT_MS)
         pick_language(page, seeded.language)
