@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -142,6 +143,39 @@ def _example_problems(data: LexiconFile) -> list[Found]:
         for name in sorted(fields & set(EXAMPLE_FIELDS) - set(data.examples)):
             problems.append((("examples", name), f"missing, feedback.{key} uses it"))
     return problems
+
+
+def phrase_cost_problems(
+    language: str, phrase: str, key: KeyPath, lists: Iterable[str]
+) -> list[Found]:
+    """A phrase over the bounds that keep matching linear, at its key (scoring refuses it
+    with E440; an editor says so at the phrase's line). ``lists``: the list names it may use."""
+    parts = phrase.split()
+    words = " ".join(parts[1:] if parts[:1] == [_ANCHOR] else parts)
+    known = dict.fromkeys(lists, frozenset[str]())  # the cost needs no list's words
+    refs = [m[1] for part in parts if (m := _LIST_REF.match(part))]
+    if not words or any(ref not in known for ref in refs):
+        return []  # a problem of its own (lexicon_problems says which)
+    cost = pattern_problem(phrase_elements(language, words, known))
+    return [(key, f"phrase '{phrase}' {cost}")] if cost else []
+
+
+def lexicon_cost_problems(data: LexiconFile) -> list[Found]:
+    """Every phrase of a lexicon over the matching bounds, at its key."""
+    phrases = [
+        (phrase, (section, name, index))
+        for section, groups in (
+            ("rules", data.rules),
+            ("customer_reactions", data.customer_reactions),
+        )
+        for name, found in groups.items()
+        for index, phrase in enumerate(found)
+    ]
+    return [
+        problem
+        for phrase, key in phrases
+        for problem in phrase_cost_problems(data.language, phrase, key, data.lists)
+    ]
 
 
 def _phrase_problems(phrase: str, key: KeyPath, lists: dict[str, list[str]]) -> list[Found]:

@@ -15,7 +15,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from scoring.errors import CodedError
-from scoring.lexicon import load_lexicon
+from scoring.lexicon import LEXICON_DIR, load_lexicon
 from scoring.rubric import load_rubric
 from tests.audio_samples import encode, silence
 from trainer import services
@@ -98,6 +98,32 @@ def test_editors_list_hostile_yaml_as_a_problem(settings: Settings, kind: str, e
     else:
         problems = check_scoring_file(settings=settings, file=ScoringFile(editor), text=text)
     assert [("yaml", True)] == [(p.key, PROBLEMS[kind] in p.message) for p in problems]
+
+
+COSTLY = " ... ".join(["we", *["can"] * 6])  # six gaps, over the bound of three
+
+
+def test_a_costly_scenario_phrase_is_named_at_its_line() -> None:
+    """A forbidden promise over the matching bounds is a problem at its own line in the
+    editor, not an E440 when the first call is scored."""
+    source = (SCENARIO_DIR / "late-delivery.yaml").read_text(encoding="utf-8")
+    edited = source.replace('"arrive by saturday"]', f'"arrive by saturday", "{COSTLY}"]')
+    line = next(n for n, text in enumerate(edited.splitlines(), 1) if COSTLY in text)
+    assert [(line, "forbidden_promises[3]", True)] == [
+        (p.line, p.key, "at most 3 are allowed" in p.message)
+        for p in library.check_scenario(edited)
+    ]
+
+
+def test_a_costly_lexicon_phrase_is_named_at_its_line(settings: Settings) -> None:
+    """The lexicon editor names a phrase over the bounds at its line and key, not line 1."""
+    source = (LEXICON_DIR / "en.yaml").read_text(encoding="utf-8")
+    edited = source.replace("  greet.hello: [hello,", f'  greet.hello: ["{COSTLY}", hello,', 1)
+    line = next(n for n, text in enumerate(edited.splitlines(), 1) if COSTLY in text)
+    problems = check_scoring_file(settings=settings, file=ScoringFile("en lexicon"), text=edited)
+    assert [(line, "rules.greet.hello[0]", True)] == [
+        (p.line, p.key, "at most 3 are allowed" in p.message) for p in problems
+    ]
 
 
 def test_editors_refuse_oversize_text() -> None:

@@ -8,7 +8,8 @@ from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
-from scoring.validation import Found
+from scoring.lexicon import load_lexicon, phrase_cost_problems
+from scoring.validation import Found, KeyPath
 from trainer.domain import simulator
 from trainer.domain.scenario_schema import (
     BEHAVIOURS,
@@ -21,12 +22,29 @@ from trainer.errors import CallcoachError
 
 
 def scenario_problems(scenario: Scenario, file: Path | None, *, play: bool) -> list[Found]:
-    """Every problem past the schema; with ``play``, the example call too once all else holds
-    (it needs the language pipelines)."""
+    """Every problem past the schema; with ``play``, the cost of the scenario's phrases and
+    the example call too once all else holds (both need the language pipelines)."""
     found = _graph_problems(scenario, file)
+    if play:
+        found += _phrase_cost_problems(scenario)
     if play and not found:
         found += _example_problems(scenario)
     return found
+
+
+def _phrase_cost_problems(scenario: Scenario) -> list[Found]:
+    """The forbidden promises and the company name are matched like lexicon phrases, under
+    the same bounds: one over them is named at its line here rather than refused (E440)
+    when the first call is scored."""
+    lists = load_lexicon(scenario.language).data.lists
+    promises = enumerate(scenario.forbidden_promises)
+    phrases: list[tuple[str, KeyPath]] = [(p, ("forbidden_promises", i)) for i, p in promises]
+    phrases.append((scenario.company, ("company",)))
+    return [
+        problem
+        for phrase, key in phrases
+        for problem in phrase_cost_problems(scenario.language, phrase, key, lists)
+    ]
 
 
 def _graph_problems(scenario: Scenario, file: Path | None) -> list[Found]:

@@ -24,7 +24,14 @@ import yaml
 from pydantic import ValidationError
 
 from scoring.errors import ScoringError
-from scoring.lexicon import LEXICON_DIR, Lexicon, LexiconFile, lexicon_problems, load_lexicon
+from scoring.lexicon import (
+    LEXICON_DIR,
+    Lexicon,
+    LexiconFile,
+    lexicon_cost_problems,
+    lexicon_problems,
+    load_lexicon,
+)
 from scoring.rubric import DEFAULT_RUBRIC, Rubric, load_rubric, rubric_problems
 from scoring.validation import Found, KeyPath, Problem, parse_yaml, schema_problems
 from trainer.config import Settings
@@ -146,7 +153,7 @@ def _lexicon_problems(settings: Settings, file: ScoringFile, data: object) -> li
         lexicon = LexiconFile.model_validate(data)
     except ValidationError as error:
         return schema_problems(error)
-    found = lexicon_problems(lexicon)
+    found = lexicon_problems(lexicon) + lexicon_cost_problems(lexicon)
     if lexicon.language != file.language:
         found.append((("language",), f"must be '{file.language}' in the {file}"))
     found += [
