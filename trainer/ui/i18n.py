@@ -444,7 +444,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "team.trainee": {"en": "Trainee", "ru": "Стажёр"},
     "team.col_name": {"en": "Name", "ru": "Имя"},
-    "team.col_user": {"en": "User name", "ru": "Пользователь"},
     "team.col_calls": {"en": "Calls", "ru": "Звонков"},
     "team.col_average": {"en": "Average", "ru": "Средний балл"},
     "team.col_last5": {"en": "Last 5", "ru": "Последние 5"},
@@ -462,8 +461,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Подтвердить повышение до уровня {level}",
     },
     "team.signed": {"en": "Signed off.", "ru": "Подтверждено."},
-    "team.calls_practice": {"en": "practice calls", "ru": "тренировки"},
-    "team.calls_real": {"en": "real calls", "ru": "реальные звонки"},
+    "team.calls_practice": {"en": "Practice calls", "ru": "Тренировки"},
+    "team.calls_real": {"en": "Real calls", "ru": "Реальные звонки"},
     "team.empty": {"en": "No trainees with calls yet.", "ru": "Пока нет стажёров со звонками."},
     "team.calibration": {
         "en": "Calibration: hand scores vs automatic",

@@ -42,7 +42,6 @@ def team_table() -> None:
         [
             {
                 t("team.col_name"): row.display_name,
-                t("team.col_user"): row.username,
                 t("team.calls_practice"): row.attempts - row.real_calls,
                 t("team.calls_real"): row.real_calls,
                 t("team.col_average"): _number(row.average),
@@ -61,8 +60,12 @@ def team_table() -> None:
     st.dataframe(
         frame,
         hide_index=True,
+        use_container_width=True,  # the readiness column is the widest; it must not be cut
         column_config={
-            t("team.col_trend"): st.column_config.LineChartColumn(y_min=0, y_max=100),
+            t("team.col_trend"): st.column_config.LineChartColumn(
+                y_min=0, y_max=100, width="small"
+            ),
+            t("team.col_readiness"): st.column_config.TextColumn(width="medium"),
         },
     )
     st.download_button(
@@ -97,7 +100,12 @@ def heatmap() -> None:
         alt.Chart(frame)
         .mark_rect()
         .encode(
-            x=alt.X("criterion:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+            # every criterion named, none skipped for overlap (eight fit when slanted)
+            x=alt.X(
+                "criterion:N",
+                title=None,
+                axis=alt.Axis(labelAngle=-40, labelLimit=220, labelOverlap=False),
+            ),
             y=alt.Y("trainee:N", title=None),
             color=alt.Color(
                 "percent:Q",
@@ -117,14 +125,25 @@ def heatmap() -> None:
 
 def customer_types() -> None:
     st.markdown(f"#### {t('team.types')}")
-    kind, mean = t("practice.customer_type"), t("team.col_average")
     frame = pd.DataFrame(
         {
-            kind: [t(f"customer_type.{row.customer_type}") for row in view.customer_types],
-            mean: [row.mean_overall for row in view.customer_types],
+            "type": [t(f"customer_type.{row.customer_type}") for row in view.customer_types],
+            "average": [row.mean_overall for row in view.customer_types],
         }
     )
-    st.bar_chart(frame, x=kind, y=mean, horizontal=True, x_label="", y_label="")
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("average:Q", title=None, scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("type:N", title=None, axis=alt.Axis(labelLimit=240)),  # names in full
+            tooltip=[
+                alt.Tooltip("type:N", title=t("practice.customer_type")),
+                alt.Tooltip("average:Q", format=".1f", title=t("team.col_average")),
+            ],
+        )
+    )
+    st.altair_chart(chart, use_container_width=True)
 
 
 def trainee_detail() -> None:
