@@ -10,12 +10,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring.scorecard import CriterionScore, contributions, overall, weighted_overall
+from tests.builders import good_call
 from tests.test_access import PASSWORD, make_town, set_account
 from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
 from tests.test_calls import AGENT_LINES, audio_bytes, text_analysis
 from trainer import services
 from trainer.config import Settings
+from trainer.domain import ladder as career_ladder
 from trainer.domain import progress
+from trainer.domain.ladder import Ladder
 from trainer.domain.scenario import get_scenario
 from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError
@@ -232,6 +235,31 @@ def test_the_review_queue_holds_what_the_actor_may_review(
         [(d.trainee, d.criterion) for d in queue.disputes],
         {f.trainee for f in queue.flagged},
     )
+
+
+ONE_CALL_AND_A_SIGN_OFF = Ladder.model_validate(
+    {
+        "version": "test",
+        "half_life_attempts": 1,
+        "levels": [{"name": "Trainee"}, {"name": "Agent", "min_attempts": 1, "sign_off": True}],
+    }
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [("lena", [("Anna", "Agent")]), ("sam", []), ("lone", []), ("alex", [("Anna", "Agent")])],
+)
+def test_a_trainee_who_waits_only_for_a_sign_off_is_in_her_leads_queue(
+    day: Day, monkeypatch: pytest.MonkeyPatch, actor: str, expected: list[tuple[str, str]]
+) -> None:
+    """On a ladder whose next level asks one practice call and a sign-off, a trainee with one
+    played call is queued for whoever may sign her off: her lead and an admin, nobody else."""
+    monkeypatch.setattr(career_ladder, "load_ladder", lambda: ONE_CALL_AND_A_SIGN_OFF)
+    good_call(day.settings, day.people["anna"])
+    queue = review_queue.review_queue(settings=day.settings, actor=day.people[actor])
+    assert expected == [(ready.name, ready.level) for ready in queue.ready]
 
 
 @pytest.mark.slow
