@@ -24,7 +24,7 @@ from trainer import services
 from trainer.config import Settings
 from trainer.domain.roles import Role
 from trainer.errors import CallcoachError, Err
-from trainer.services import access, calls, dashboard, review
+from trainer.services import access, calls, dashboard, disputes, hand_scores, review
 from trainer.services.access import Action
 from trainer.storage import db, repositories
 from trainer.storage.models import Job, Score
@@ -230,7 +230,7 @@ def make_town(settings: Settings) -> Town:
             analysis=text_analysis(f"{owner}.wav", data),
         ).attempt_id
     set_account(settings, "lena", role="team-lead")
-    review.hand_score(
+    hand_scores.hand_score(
         settings=settings, actor=people["alex"], attempt_id=owned["anna"], values={"greeting": 5}
     )
     teams = {name: id_ for id_, name in dashboard.teams(settings=settings, actor=people["alex"])}
@@ -282,7 +282,7 @@ SERVICE_OF: dict[Action, ServiceCall] = {
     Action.SIGN_OFF: lambda t, who: review.sign_off(
         settings=t.settings, actor=who, username="anna", level="Agent"
     ),
-    Action.DISPUTE: lambda t, who: review.dispute_criterion(
+    Action.DISPUTE: lambda t, who: disputes.dispute_criterion(
         settings=t.settings, actor=who, criterion_score_id=t.greeting("anna"), reason="I did"
     ),
     Action.UPLOAD_FOR: lambda t, who: calls.upload_calls(
@@ -301,7 +301,7 @@ REFUSALS = {"E105", "E112", "E121", "E123", "E125"}
 
 def calibrated(town: Town, actor: services.CurrentUser) -> None:
     """The actor's calibration table holds alex's hand score of anna's call, or E105."""
-    if not review.calibration(settings=town.settings, actor=actor):
+    if not hand_scores.calibration(settings=town.settings, actor=actor):
         raise CallcoachError(Err.NOT_ALLOWED, role="?", action="see anna's hand scores")
 
 
@@ -334,7 +334,7 @@ def test_a_lead_without_a_team_sees_no_team(town: Town) -> None:
         view.heatmap,
         services.list_users(settings=settings, actor=lone),
         dashboard.teams(settings=settings, actor=lone),
-        review.calibration(settings=settings, actor=lone),
+        hand_scores.calibration(settings=settings, actor=lone),
         [
             line.split(",")[0]
             for line in dashboard.view_csv(dashboard.team_dashboard(settings=settings, actor=lone))
@@ -385,7 +385,7 @@ def test_a_trainee_cannot_relabel_or_rescore_their_own_call(town: Town) -> None:
         lambda t, who: review.correct_criterion(
             settings=t.settings, actor=who, criterion_score_id=t.greeting("lena"), value=9, comment="x"
         ),
-        lambda t, who: review.hand_score(
+        lambda t, who: hand_scores.hand_score(
             settings=t.settings, actor=who, attempt_id=t.calls["lena"], values={"greeting": 9}
         ),
         lambda t, who: calls.set_turn_speaker(
@@ -455,14 +455,16 @@ def test_the_same_file_for_another_trainee_is_another_call(town: Town) -> None:
 def test_calibration_keeps_to_the_team(town: Town) -> None:
     """A lead's agreement table pools their team's hand scores; trainers and admins all."""
     settings = town.settings
-    review.hand_score(
+    hand_scores.hand_score(
         settings=settings,
         actor=town.people["sam"],
         attempt_id=town.calls["carl"],
         values={"greeting": 5},
     )
     pairs = {
-        name: [row.pairs for row in review.calibration(settings=settings, actor=town.people[name])]
+        name: [
+            row.pairs for row in hand_scores.calibration(settings=settings, actor=town.people[name])
+        ]
         for name in ("lena", "sam", "tina", "alex")
     }
     assert {"lena": [1], "sam": [1], "tina": [2], "alex": [2]} == pairs

@@ -16,7 +16,7 @@ from tests.cli_runner import settings_env
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings, get_settings
-from trainer.services import practice, review
+from trainer.services import hand_scores, practice
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
@@ -268,7 +268,7 @@ def test_hand_score_form_starts_blank_and_saves_what_was_scored(app_env: Setting
     greeting.set_value(3.0)
     next(button for button in app.button if button.label == "Save hand scores").click().run()
     admin = services.authenticate(settings=app_env, username="admin", password="callcoach-demo")
-    table = review.calibration(settings=app_env, actor=admin)
+    table = hand_scores.calibration(settings=app_env, actor=admin)
     assert [("greeting", 1)] == [(row.criterion, row.pairs) for row in table]
     app.selectbox(key="language").select("ru").run()
     labels = [box.label for box in app.number_input if box.key.startswith("hand_")]

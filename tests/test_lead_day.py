@@ -22,7 +22,7 @@ from trainer.domain.ladder import Ladder
 from trainer.domain.scenario import get_scenario
 from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError
-from trainer.services import calls, practice, review, review_queue, system
+from trainer.services import calls, disputes, practice, review, review_queue, system
 
 RUDE = [AGENT_LINES[0], "Shut up, you idiot.", *AGENT_LINES[2:]]
 
@@ -176,16 +176,16 @@ def test_a_resolved_dispute_cannot_be_reopened(day: Day) -> None:
     """Once the lead answered a dispute, disputing that criterion again is refused (E170)."""
     anna, lena, settings = day.people["anna"], day.people["lena"], day.settings
     criterion = day.criterion("anna")
-    review.dispute_criterion(
+    disputes.dispute_criterion(
         settings=settings, actor=anna, criterion_score_id=criterion.id, reason="I did greet"
     )
     opened = day.criterion("anna").open_dispute
     assert opened is not None
-    review.resolve_dispute(
+    disputes.resolve_dispute(
         settings=settings, actor=lena, dispute_id=opened.id, decision="rejected", comment="no"
     )
     with pytest.raises(CallcoachError) as raised:
-        review.dispute_criterion(
+        disputes.dispute_criterion(
             settings=settings, actor=anna, criterion_score_id=criterion.id, reason="again"
         )
     assert "E170" == raised.value.code
@@ -227,7 +227,7 @@ def test_the_review_queue_holds_what_the_actor_may_review(
 ) -> None:
     """Open disputes and flagged calls of the calls the actor may correct, nobody else's."""
     anna, settings = day.people["anna"], day.settings
-    review.dispute_criterion(
+    disputes.dispute_criterion(
         settings=settings, actor=anna, criterion_score_id=day.criterion("anna").id, reason="!"
     )
     queue = review_queue.review_queue(settings=settings, actor=day.people[actor])
@@ -327,7 +327,7 @@ def test_the_queue_page_lists_a_dispute_and_opens_its_call(
     attempt_id = typed_call(app_env, "anna")
     anna = services.authenticate(settings=app_env, username="anna", password=PASSWORD)
     views = review.criteria_of_attempt(settings=app_env, actor=anna, attempt_id=attempt_id)
-    review.dispute_criterion(
+    disputes.dispute_criterion(
         settings=app_env, actor=anna, criterion_score_id=views[0].id, reason="I did it"
     )
     app = sign_in("lead")

@@ -23,7 +23,7 @@ from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings, get_settings
 from trainer.domain.scenario import Scenario, get_scenario, load_library
-from trainer.services import practice, review
+from trainer.services import disputes, hand_scores, practice, review
 from trainer.storage import db
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -82,16 +82,16 @@ def _disputes(settings: Settings, trainee: str, attempt_id: int) -> None:
     actor, lead = _user(settings, trainee), _user(settings, "lead")
     views = review.criteria_of_attempt(settings=settings, actor=actor, attempt_id=attempt_id)
     for view, reason in zip(views[:2], ["I said my name", "I offered help"], strict=True):
-        review.dispute_criterion(
+        disputes.dispute_criterion(
             settings=settings, actor=actor, criterion_score_id=view.id, reason=reason
         )
     answered = review.criteria_of_attempt(settings=settings, actor=lead, attempt_id=attempt_id)[0]
     assert answered.open_dispute is not None
-    review.resolve_dispute(
+    disputes.resolve_dispute(
         settings=settings, actor=lead, dispute_id=answered.open_dispute.id, decision="rejected",
         value=None, comment="Checked",
     )  # fmt: skip
-    review.hand_score(
+    hand_scores.hand_score(
         settings=settings, actor=lead, attempt_id=attempt_id, values={answered.criterion: 8.0}
     )
 

@@ -19,6 +19,7 @@ from trainer.domain import simulator
 from trainer.domain.scenario import get_scenario
 from trainer.errors import CallcoachError
 from trainer.services import practice
+from trainer.services.practice import step
 from trainer.storage import db, recording_store
 from trainer.storage.models import Attempt, Recording, Score, Turn
 
@@ -76,7 +77,7 @@ def test_only_spoken_answers_are_timed_for_scoring() -> None:
             details={"duration_s": 1.5},
         ),
     ]
-    timed = [(u.speaker, u.start, u.end) for u in practice._utterances(turns)]
+    timed = [(u.speaker, u.start, u.end) for u in step._utterances(turns)]
     assert [("customer", 0.0, 2.0), ("agent", None, None), ("agent", 2.0, 3.5)] == timed
 
 

@@ -9,7 +9,7 @@ from tests.threads import all_at_once
 from trainer import services
 from trainer.config import Settings
 from trainer.errors import CallcoachError
-from trainer.services import review
+from trainer.services import disputes, hand_scores, review
 
 SCENARIO = "late-delivery"
 
@@ -92,12 +92,12 @@ def test_dispute_outcomes(
     """The trainee disputes, the team lead decides, the trainee sees the outcome."""
     anna, lead = sign_in(settings, "anna"), sign_in(settings, "lead")
     criterion = _greeting(settings, anna, scored)
-    review.dispute_criterion(
+    disputes.dispute_criterion(
         settings=settings, actor=anna, criterion_score_id=criterion.id, reason="I offered help"
     )
     dispute = _greeting(settings, anna, scored).open_dispute
     assert dispute is not None
-    review.resolve_dispute(
+    disputes.resolve_dispute(
         settings=settings, actor=lead, dispute_id=dispute.id, decision=decision, value=value,
         comment="Checked the recording",
     )  # fmt: skip
@@ -115,11 +115,11 @@ def test_one_open_dispute_per_criterion(settings: Settings, scored: int) -> None
     """A second dispute about the same criterion waits for the first one's answer."""
     anna = sign_in(settings, "anna")
     criterion = _greeting(settings, anna, scored)
-    review.dispute_criterion(
+    disputes.dispute_criterion(
         settings=settings, actor=anna, criterion_score_id=criterion.id, reason="first"
     )
     with pytest.raises(CallcoachError) as raised:
-        review.dispute_criterion(
+        disputes.dispute_criterion(
             settings=settings, actor=anna, criterion_score_id=criterion.id, reason="again"
         )
     assert "E118" == raised.value.code
@@ -132,7 +132,7 @@ def test_disputes_sent_at_once_open_one(settings: Settings, scored: int) -> None
     anna, lead = sign_in(settings, "anna"), sign_in(settings, "lead")
     criterion = _greeting(settings, anna, scored)
     opened, refused = all_at_once(
-        lambda i: review.dispute_criterion(
+        lambda i: disputes.dispute_criterion(
             settings=settings, actor=anna, criterion_score_id=criterion.id, reason=f"take {i}"
         ),
         8,
@@ -141,11 +141,11 @@ def test_disputes_sent_at_once_open_one(settings: Settings, scored: int) -> None
     assert (1, ["E118"] * 7) == (len(opened), codes)
     dispute = _greeting(settings, anna, scored).open_dispute
     assert dispute is not None
-    review.resolve_dispute(
+    disputes.resolve_dispute(
         settings=settings, actor=lead, dispute_id=dispute.id, decision="rejected", comment="No"
     )
     with pytest.raises(CallcoachError) as raised:
-        review.dispute_criterion(
+        disputes.dispute_criterion(
             settings=settings, actor=anna, criterion_score_id=criterion.id, reason="a new point"
         )
     assert "E170" == raised.value.code
@@ -174,13 +174,13 @@ def test_calibration_compares_hand_and_automatic(settings: Settings, scored: int
     """A hand score becomes one pair per criterion in the agreement table."""
     lead = sign_in(settings, "lead")
     greeting = _greeting(settings, lead, scored)
-    review.hand_score(
+    hand_scores.hand_score(
         settings=settings,
         actor=lead,
         attempt_id=scored,
         values={"greeting": greeting.automatic - 1},
     )
-    table = review.calibration(settings=settings, actor=lead)
+    table = hand_scores.calibration(settings=settings, actor=lead)
     assert [("greeting", 1, 1.0)] == [(a.criterion, a.pairs, a.mean_abs_difference) for a in table]
 
 
@@ -195,4 +195,4 @@ def test_calibration_compares_hand_and_automatic(settings: Settings, scored: int
 )
 def test_cohens_kappa(pairs: list[tuple[int, int]], kappa: float | None) -> None:
     """Cohen's kappa on a table of hand-checked cases."""
-    assert kappa == review.cohens_kappa(pairs)
+    assert kappa == hand_scores.cohens_kappa(pairs)

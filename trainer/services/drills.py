@@ -21,6 +21,8 @@ from trainer.errors import CallcoachError, Err
 from trainer.services import access, practice
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
+from trainer.services.practice import step
+from trainer.services.practice.call import open_call, own_open_attempt
 from trainer.storage import attempts, db, repositories
 from trainer.storage.attempts import Line
 from trainer.storage.models import Attempt, AttemptKind, AttemptStatus, Turn
@@ -107,12 +109,12 @@ def _rebuilt_lines(view: practice.CallView, earlier: Sequence[Turn]) -> list[Lin
     from the earlier answers (their text, audio and times kept as they were)."""
     answers = [t for t in earlier if t.speaker == AGENT]
     state, line = simulator.start_call(view.scenario)
-    lines = [practice._customer_line(0, line, {"patience": state.patience})]
+    lines = [step.customer_line(0, line, {"patience": state.patience})]
     _, reactions = simulator.replay(view.scenario, [a.text for a in answers])
     for answer, reaction in zip(answers, reactions, strict=True):
         position = len(lines)
         lines.append(Line(position, AGENT, answer.text, dict(answer.details), answer.recording_id))
-        lines.append(practice._customer_line(position + 1, reaction.line, practice._why(reaction)))
+        lines.append(step.customer_line(position + 1, reaction.line, step.why(reaction)))
     return lines
 
 
@@ -160,15 +162,15 @@ def finish_drill(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> 
 
 
 def _score_drill(settings: Settings, actor: CurrentUser, attempt_id: int) -> None:
-    call = practice._open_call(settings, actor, attempt_id)
+    call = open_call(settings, actor, attempt_id)
     answers = [t.text for t in call.turns if t.speaker == AGENT]
     state, _ = simulator.replay(call.scenario, answers)
-    card = practice._score_call(settings, call, call.turns, state.outcome, actor)
+    card = step.score_call(settings, call, call.turns, state.outcome, actor)
     with db.session_scope(settings.database_url) as session:
-        attempt = practice._own_open_attempt(session, actor, attempt_id)
+        attempt = own_open_attempt(session, actor, attempt_id)
         attempt = attempts.end_attempt(
             session=session, attempt=attempt, status=AttemptStatus.COMPLETED, outcome=state.outcome
         )
         attempts.add_scorecard(
-            session=session, attempt=attempt, card=card, engine=practice._engine_of(call.turns)
+            session=session, attempt=attempt, card=card, engine=step.engine_of(call.turns)
         )

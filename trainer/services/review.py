@@ -1,17 +1,17 @@
-"""A team lead's review: corrections, disputes, sign-offs, calibration, and reports.
+"""A team lead's review of a scored call: its verdict, its criteria, corrections, sign-offs.
 
 A correction is stored beside the automatic score, never over it: each criterion keeps its
-automatic value and a history of corrections (who, when, why); the newest one counts.
+automatic value and a history of corrections (who, when, why); the newest one counts. The
+criterion views and checks here serve trainee disputes too (services/disputes.py); hand
+scores and their agreement with the automatic score are services/hand_scores.py's.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from scoring.rubric import Criterion, Rubric
@@ -25,14 +25,7 @@ from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import db, progress_queries, repositories, reviews
-from trainer.storage.models import (
-    CriterionRow,
-    DisputeStatus,
-    HandScore,
-    Review,
-    SignOff,
-    utcnow,
-)
+from trainer.storage.models import CriterionRow, DisputeStatus, Review, SignOff
 
 
 @dataclass(frozen=True)
@@ -112,16 +105,6 @@ class CallScore:
     verdict: Verdict
     pass_mark: float
     shares: dict[str, CriterionShare]
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """How close people and the automatic score are on one criterion."""
-
-    criterion: str
-    pairs: int
-    mean_abs_difference: float
-    kappa: float | None  # Cohen's kappa on whole points; None when undefined
 
 
 def recent_attempts(
@@ -229,7 +212,7 @@ def criteria_of_attempt(
         if score is None or score.id is None:
             return []
         rows = reviews.criteria_of_score(session=session, score_id=score.id)
-        return _views(session, list(rows))
+        return criterion_views(session, list(rows))
 
 
 def may_correct(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> bool:
@@ -255,68 +238,12 @@ def correct_criterion(
 ) -> CriterionView:
     """A team lead's corrected value with a required comment; the automatic value stays."""
     with db.session_scope(settings.database_url) as session:
-        criterion = _criterion(session, actor, Action.CORRECT, criterion_score_id)
-        _check_value(criterion, value)
+        criterion = criterion_for(session, actor, Action.CORRECT, criterion_score_id)
+        check_value(criterion, value)
         if not comment.strip():
             raise CallcoachError(Err.COMMENT_REQUIRED)
-        _add_correction(session, criterion, actor, value, comment.strip())
-        return _views(session, [criterion])[0]
-
-
-def dispute_criterion(
-    *, settings: Settings, actor: CurrentUser, criterion_score_id: int, reason: str
-) -> CriterionView:
-    """The trainee objects to one criterion of their own call, with a reason."""
-    with db.session_scope(settings.database_url) as session:
-        criterion = _criterion(session, actor, Action.DISPUTE, criterion_score_id)
-        if not reason.strip():
-            raise CallcoachError(Err.REASON_REQUIRED)
-        current = _views(session, [criterion])[0]
-        if current.open_dispute is not None:
-            raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=criterion.criterion)
-        if current.resolved is not None:  # the lead's answer is final: no second round
-            raise CallcoachError(
-                Err.DISPUTE_RESOLVED, criterion=criterion.criterion, status=current.resolved.status
-            )
-        assert criterion.id is not None
-        name = criterion.criterion  # the row cannot be read after a failed flush
-        try:
-            reviews.add_dispute(
-                session=session,
-                criterion_score_id=criterion.id,
-                trainee_id=actor.id,
-                reason=reason.strip(),
-            )
-        except IntegrityError:  # another dispute of it came in at the same moment
-            raise CallcoachError(Err.DISPUTE_ALREADY_OPEN, criterion=name) from None
-        return _views(session, [criterion])[0]
-
-
-def resolve_dispute(
-    *,
-    settings: Settings,
-    actor: CurrentUser,
-    dispute_id: int,
-    decision: str,
-    comment: str,
-    value: float | None = None,
-) -> CriterionView:
-    """Accept (full marks unless a value is given), partially accept (a value), or reject."""
-    with db.session_scope(settings.database_url) as session:
-        dispute = reviews.get_dispute(session=session, dispute_id=dispute_id)
-        if dispute is None or dispute.status != DisputeStatus.OPEN:
-            raise CallcoachError(Err.DISPUTE_NOT_OPEN, dispute_id=dispute_id)
-        criterion = _criterion(session, actor, Action.CORRECT, dispute.criterion_score_id)
-        new_value = _decided_value(criterion, decision, value)
-        if not comment.strip():
-            raise CallcoachError(Err.COMMENT_REQUIRED)
-        if new_value is not None:
-            _add_correction(session, criterion, actor, new_value, comment.strip())
-        dispute.status, dispute.resolved_by_id = decision, actor.id
-        dispute.resolved_value, dispute.resolution_comment = new_value, comment.strip()
-        dispute.resolved_at = utcnow()
-        reviews.save(session=session, row=dispute)
-        return _views(session, [criterion])[0]
+        add_correction(session, criterion, actor, value, comment.strip())
+        return criterion_views(session, [criterion])[0]
 
 
 def sign_off(
@@ -353,81 +280,10 @@ def rubric_criteria(*, settings: Settings) -> Mapping[str, Criterion]:
     return rubric_in_use(settings).criteria
 
 
-def hand_score(
-    *, settings: Settings, actor: CurrentUser, attempt_id: int, values: dict[str, float]
-) -> None:
-    """Calibration: score an attempt by hand; kept apart from corrections."""
-    with db.session_scope(settings.database_url) as session:
-        access.attempt(session, access.current(session, actor), Action.CORRECT, attempt_id)
-        score = repositories.latest_score(session=session, attempt_id=attempt_id)
-        assert score is not None and score.id is not None
-        for criterion in reviews.criteria_of_score(session=session, score_id=score.id):
-            if criterion.criterion in values:
-                _check_value(criterion, values[criterion.criterion])
-                reviews.save(
-                    session=session,
-                    row=HandScore(
-                        score_id=score.id,
-                        criterion=criterion.criterion,
-                        value=values[criterion.criterion],
-                        max_value=criterion.max_value,
-                        scorer_id=actor.id,
-                    ),
-                )
-
-
-def calibration(*, settings: Settings, actor: CurrentUser) -> list[Agreement]:
-    """Agreement between hand scores and automatic scores, per criterion, over the calls the
-    actor calibrates: a team lead their team's, trainers and admins everyone's."""
-    with db.session_scope(settings.database_url) as session:
-        who = access.current(session, actor)
-        access.require_grant(who, Action.CALIBRATION)
-        scope = access.scope(who, Action.CALIBRATION)
-        pairs = reviews.hand_scores_with_automatic(session=session, scope=scope)
-    by_criterion: dict[str, list[tuple[float, float]]] = {}
-    for hand, automatic in pairs:
-        by_criterion.setdefault(hand.criterion, []).append((hand.value, automatic.value))
-    return [agreement(name, values) for name, values in sorted(by_criterion.items())]
-
-
-def agreement(criterion: str, pairs: Sequence[tuple[float, float]]) -> Agreement:
-    """Mean absolute difference and Cohen's kappa (categories: whole points)."""
-    differences = [abs(hand - auto) for hand, auto in pairs]
-    return Agreement(
-        criterion=criterion,
-        pairs=len(pairs),
-        mean_abs_difference=round(sum(differences) / len(pairs), 3),
-        kappa=cohens_kappa([(round(h), round(a)) for h, a in pairs]),
-    )
-
-
-def cohens_kappa(pairs: Sequence[tuple[int, int]]) -> float | None:
-    """(observed − chance agreement) / (1 − chance agreement); None when chance is certain."""
-    total = len(pairs)
-    observed = sum(1 for first, second in pairs if first == second) / total
-    firsts, seconds = Counter(f for f, _ in pairs), Counter(s for _, s in pairs)
-    chance = sum(firsts[c] * seconds[c] for c in firsts) / (total * total)
-    if chance == 1:
-        return None
-    return round((observed - chance) / (1 - chance), 3)
-
-
-def _decided_value(criterion: CriterionRow, decision: str, value: float | None) -> float | None:
-    if decision == DisputeStatus.REJECTED:
-        return None
-    if decision == DisputeStatus.ACCEPTED:
-        chosen = criterion.max_value if value is None else value
-    elif decision == DisputeStatus.PARTIALLY_ACCEPTED and value is not None:
-        chosen = value
-    else:
-        raise CallcoachError(Err.UNKNOWN_DECISION, decision=decision)
-    _check_value(criterion, chosen)
-    return chosen
-
-
-def _add_correction(
+def add_correction(
     session: Session, criterion: CriterionRow, actor: CurrentUser, value: float, comment: str
 ) -> None:
+    """Store a corrected value beside the automatic one (a correction or a dispute's answer)."""
     assert criterion.id is not None
     reviews.save(
         session=session,
@@ -440,7 +296,8 @@ def _add_correction(
     )
 
 
-def _check_value(criterion: CriterionRow, value: float) -> None:
+def check_value(criterion: CriterionRow, value: float) -> None:
+    """Refuse (E116) a value outside the criterion's 0..max."""
     if not 0 <= value <= criterion.max_value:
         raise CallcoachError(
             Err.VALUE_OUT_OF_RANGE,
@@ -450,7 +307,7 @@ def _check_value(criterion: CriterionRow, value: float) -> None:
         )
 
 
-def _criterion(
+def criterion_for(
     session: Session, actor: CurrentUser, action: Action, criterion_score_id: int
 ) -> CriterionRow:
     """The criterion score, if the actor may do ``action`` to its call (else E112 or why)."""
@@ -472,7 +329,8 @@ def _sign_off_level(level: str) -> str:
     return named
 
 
-def _views(session: Session, rows: list[CriterionRow]) -> list[CriterionView]:
+def criterion_views(session: Session, rows: list[CriterionRow]) -> list[CriterionView]:
+    """The criteria with their corrections and disputes, as the review page shows them."""
     ids = [row.id for row in rows if row.id is not None]
     corrections: dict[int, list[Correction]] = {}
     for review, reviewer in reviews.reviews_of(session=session, criterion_ids=ids):

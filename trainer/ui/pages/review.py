@@ -9,7 +9,7 @@ import streamlit as st
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
-from trainer.services import calls, practice, review
+from trainer.services import calls, disputes, hand_scores, practice, review
 from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.real_call import show_real_call
@@ -168,7 +168,7 @@ def decision_form(view: review.CriterionView) -> None:
         comment = st.text_input(t("review.comment"), key=f"dispute_comment_{dispute.id}")
         if st.form_submit_button(t("review.decide")):
             run(
-                lambda: review.resolve_dispute(
+                lambda: disputes.resolve_dispute(
                     settings=settings, actor=user, dispute_id=dispute.id, decision=str(decision),
                     value=value, comment=comment,
                 )
@@ -180,7 +180,7 @@ def dispute_form(view: review.CriterionView) -> None:
         reason = st.text_input(t("review.reason"), key=f"reason_{view.id}")
         if st.form_submit_button(t("review.send_dispute")):
             run(
-                lambda: review.dispute_criterion(
+                lambda: disputes.dispute_criterion(
                     settings=settings, actor=user, criterion_score_id=view.id, reason=reason
                 )
             )
@@ -205,7 +205,7 @@ def hand_input(view: review.CriterionView) -> float | None:
 
 
 def hand_score_form(attempt_id: int, views: list[review.CriterionView]) -> None:
-    with st.form("hand_score"), st.expander(t("review.hand_score")):
+    with st.form("hand_score"), st.expander(t("hand_scores.hand_score")):
         st.caption(t("review.hand_how"))
         typed = {view.criterion: hand_input(view) for view in views}
         values = {name: value for name, value in typed.items() if value is not None}
@@ -214,7 +214,7 @@ def hand_score_form(attempt_id: int, views: list[review.CriterionView]) -> None:
                 st.warning(t("review.hand_none"))
                 return
             run(
-                lambda: review.hand_score(
+                lambda: hand_scores.hand_score(
                     settings=settings, actor=user, attempt_id=attempt_id, values=values
                 )
             )

@@ -9,7 +9,7 @@ import streamlit as st
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
-from trainer.services import dashboard, review
+from trainer.services import dashboard, hand_scores, review
 from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import pass_line, show_readiness
@@ -194,7 +194,7 @@ def trainee_detail() -> None:
 
 def calibration() -> None:
     st.markdown(f"#### {t('team.calibration')}")
-    rows = review.calibration(settings=settings, actor=user)
+    rows = hand_scores.calibration(settings=settings, actor=user)
     if not rows:
         st.caption(t("team.no_calibration"))
         return
