@@ -293,8 +293,6 @@ NOT_SPLIT_YET = {
     "trainer/services/practice.py": "not split yet (issue 15 follow-up: start, answer, view)",
     "trainer/services/review.py": "not split yet (issue 15 follow-up: corrections, disputes)",
     "trainer/cli.py": "not split yet (issue 15 follow-up: one module per command group)",
-    "trainer/ui/pages/library.py": "not split yet (issue 15 follow-up: one module per tab)",
-    "trainer/services/accounts.py": "not split yet (issue 15 follow-up)",
     "trainer/speech/speakers.py": "not split yet (issue 15 follow-up)",
     "trainer/speech/transcription.py": "not split yet (issue 15 follow-up)",
     "trainer/speech/models.py": "not split yet (issue 15 follow-up)",
