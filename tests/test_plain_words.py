@@ -97,9 +97,9 @@ def _disputes(settings: Settings, trainee: str, attempt_id: int) -> None:
 
 
 def _content(answers: list[str]) -> list[str]:
-    names = [name for _, name, _, _ in services.accounts.DEMO_ACCOUNTS]
-    names += [username for username, _, _, _ in services.accounts.DEMO_ACCOUNTS]
-    names.append(services.accounts.DEMO_TEAM)
+    names = [name for _, name, _, _ in services.demo.DEMO_ACCOUNTS]
+    names += [username for username, _, _, _ in services.demo.DEMO_ACCOUNTS]
+    names.append(services.demo.DEMO_TEAM)
     for scenario in load_library():
         names += [scenario.id, scenario.title, scenario.company, scenario.customer.name]
         names += [

@@ -7,33 +7,36 @@ and the names re-exported below.
 from trainer.domain.roles import Role, parse_role
 from trainer.services.accounts import (
     COMMAND_LINE,
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    DEMO_TEAM,
     Account,
     CurrentUser,
     account_list,
-    authenticate,
-    authenticate_sso,
-    change_own_password,
     change_role_and_team,
     clean_username,
     create_user,
     delete_user,
-    demo_passwords_left,
-    end_sessions,
-    ensure_ready,
-    issue_session,
     list_users,
     reset_password,
-    resume_session,
-    seed_demo,
     set_active,
     team_names,
 )
-from trainer.services.demo import seed_history
-from trainer.services.health import DOCTOR_CHECKS, Check, doctor, upgrade_database
+from trainer.services.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TEAM,
+    demo_passwords_left,
+    seed_demo,
+    seed_history,
+)
+from trainer.services.health import DOCTOR_CHECKS, Check, doctor, ensure_ready, upgrade_database
 from trainer.services.progress import readiness_for, team_readiness
+from trainer.services.sessions import (
+    authenticate,
+    authenticate_sso,
+    change_own_password,
+    end_sessions,
+    issue_session,
+    resume_session,
+)
 from trainer.storage.models import JobStatus
 
 __all__ = [

@@ -1,9 +1,11 @@
-"""Accounts: sign-in, users and teams, demo accounts. Roles are enforced here."""
+"""Accounts: who a user is (``CurrentUser``, the command line's ``COMMAND_LINE``) and how
+admins manage them: add, list, change role and team, reset a password, deactivate, delete;
+the teams they belong to. Roles are enforced here. Signing in and sessions are in
+``sessions``, the demo accounts in ``demo``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -54,7 +56,8 @@ COMMAND_LINE = CurrentUser(
 MAX_USERNAME = 80
 
 
-def _current(user: User) -> CurrentUser:
+def current_user_of(user: User) -> CurrentUser:
+    """The signed-in form of an account row."""
     assert user.id is not None
     return CurrentUser(
         id=user.id,
@@ -65,11 +68,6 @@ def _current(user: User) -> CurrentUser:
         language=user.language,
         session_version=user.session_version,
     )
-
-
-def ensure_ready(settings: Settings) -> None:
-    """Refuse to run on a database that is unreachable or not migrated."""
-    db.require_migrated(settings.database_url)
 
 
 def clean_username(username: str) -> str:
@@ -127,130 +125,14 @@ def create_user(
         added = repositories.add_user(session=session, user=user)
         if added is None:
             raise CallcoachError(Err.USER_EXISTS, username=name)
-        return _current(added)
-
-
-def authenticate(
-    *,
-    settings: Settings,
-    username: str,
-    password: str,
-    client: str | None = None,
-    now: datetime | None = None,
-) -> CurrentUser:
-    """The signed-in user, or a coded error that does not say which half was wrong.
-
-    Throttled per account and per client address (``client``, when known): after a few
-    failures each one doubles the wait before the next try (E108), checked before the
-    password is hashed, so a flood costs no argon2 work.
-    """
-    moment = now or utcnow()
-    keys = _throttle_keys(username, client)
-    _refuse_if_throttled(settings, keys, moment)
-    with db.session_scope(settings.database_url) as session:
-        user = repositories.get_user_casefolded(session=session, username=username)
-        if user is None or not user.is_active:
-            auth.verify_password(_DUMMY_HASH, password)  # same time whether or not user exists
-            ok = False
-        else:
-            ok = auth.verify_password(user.password_hash, password)
-    with db.session_scope(settings.database_url) as session:
-        if not ok:
-            forget_before = moment - auth.FORGET_AFTER
-            for key in keys.values():
-                repositories.add_sign_in_failure(
-                    session=session, key=key, now=moment, forget_before=forget_before
-                )
-        else:
-            repositories.clear_sign_in_failures(session=session, key=keys["account"])
-    if not ok or user is None:
-        raise CallcoachError(Err.LOGIN_FAILED)
-    return _current(user)
-
-
-_DUMMY_HASH = auth.hash_password("not-a-real-password")
-
-
-def _throttle_keys(username: str, client: str | None) -> dict[str, str]:
-    keys = {"account": f"account:{fold_username(username)}"[:200]}
-    if client:
-        keys["client"] = f"client:{client}"[:200]
-    return keys
-
-
-def _refuse_if_throttled(settings: Settings, keys: dict[str, str], now: datetime) -> None:
-    with db.session_scope(settings.database_url) as session:
-        rows = repositories.sign_in_failures(session=session, keys=list(keys.values()))
-    for row in rows:
-        kind = row.key.partition(":")[0]
-        free = auth.ACCOUNT_FREE_FAILURES if kind == "account" else auth.CLIENT_FREE_FAILURES
-        wait = auth.throttle_wait_s(row.failures, row.last_failure_at, free, now)
-        if wait:
-            whom = "for this account" if kind == "account" else "from this address"
-            raise CallcoachError(Err.SIGN_IN_THROTTLED, whom=whom, seconds=wait)
-
-
-def authenticate_sso(
-    *, settings: Settings, identity: str, email_verified: bool = False
-) -> CurrentUser:
-    """The account an identity provider vouched for: its claim names the username.
-
-    The provider proves who someone is; callcoach still decides what they may do, so the
-    account (and its role and team) must exist. Usernames compare without case: e-mail
-    addresses are written both ways. An e-mail claim counts only when the provider says it
-    verified the address: anyone can type an unverified one into their profile.
-    """
-    wanted = identity.strip()
-    if settings.sso_claim == "email" and wanted and not email_verified:
-        raise CallcoachError(Err.SSO_EMAIL_UNVERIFIED, identity=wanted)
-    with db.session_scope(settings.database_url) as session:
-        user = repositories.get_user_casefolded(session=session, username=wanted)
-        if not wanted or user is None or not user.is_active:
-            raise CallcoachError(Err.SSO_NO_ACCOUNT, identity=wanted or "?")
-        return _current(user)
-
-
-# Session tokens
-
-
-def issue_session(*, settings: Settings, user: CurrentUser, now: datetime | None = None) -> str:
-    """A signed token for ``user``'s browser, valid CALLCOACH_SESSION_HOURS."""
-    expires = (now or utcnow()) + timedelta(hours=settings.session_hours)
-    claim = auth.SessionClaim(user.id, user.session_version)
-    return auth.issue_token(settings.secret(), claim, expires)
-
-
-def resume_session(
-    *, settings: Settings, token: str, now: datetime | None = None
-) -> CurrentUser | None:
-    """The user a token stands for, as the database has them now (role, team), or None when
-    the token is forged, expired or revoked, or the account is deactivated or deleted."""
-    claim = auth.read_token(settings.secret(), token, now or utcnow())
-    if claim is None:
-        return None
-    with db.session_scope(settings.database_url) as session:
-        user = repositories.get_user_by_id(session=session, user_id=claim.user_id)
-        if user is None or not user.is_active or user.session_version != claim.session_version:
-            return None
-        return _current(user)
-
-
-def end_sessions(*, settings: Settings, actor: CurrentUser) -> None:
-    """Sign out: every token of ``actor`` stops working, in every browser."""
-    with db.session_scope(settings.database_url) as session:
-        user = repositories.get_user_by_id(session=session, user_id=actor.id)
-        if user is not None and user.session_version == actor.session_version:
-            user.session_version += 1
-
-
-# Account management
+        return current_user_of(added)
 
 
 def list_users(*, settings: Settings, actor: CurrentUser) -> list[CurrentUser]:
     """Every account (admins) or the actor's team (team leads; none without a team)."""
     with db.session_scope(settings.database_url) as session:
         scope = access.team_scope(access.current(session, actor), None)
-        return [_current(u) for u in repositories.list_users(session=session, scope=scope)]
+        return [current_user_of(u) for u in repositories.list_users(session=session, scope=scope)]
 
 
 def account_list(*, settings: Settings, actor: CurrentUser) -> list[Account]:
@@ -277,50 +159,20 @@ def team_names(*, settings: Settings, actor: CurrentUser) -> list[str]:
         return [team.name for team in repositories.list_teams(session=session)]
 
 
-def change_own_password(
-    *, settings: Settings, actor: CurrentUser, old_password: str, new_password: str
-) -> CurrentUser:
-    """Any user's own new password, after their current one (E109, throttled like sign-in).
-
-    Other sessions of the user end; the returned user carries the new session version.
-    """
-    keys = _throttle_keys(actor.username, None)
-    moment = utcnow()
-    _refuse_if_throttled(settings, keys, moment)
-    password_hash = auth.hash_password(new_password)
-    with db.session_scope(settings.database_url) as session:
-        user = repositories.get_user_by_id(session=session, user_id=actor.id)
-        if user is None or not user.is_active:
-            raise CallcoachError(Err.SESSION_ENDED)
-        if not auth.verify_password(user.password_hash, old_password):
-            repositories.add_sign_in_failure(
-                session=session,
-                key=keys["account"],
-                now=moment,
-                forget_before=moment - auth.FORGET_AFTER,
-            )
-            wrong = True
-        else:
-            _set_password(user, password_hash)
-            wrong = False
-    if wrong:
-        raise CallcoachError(Err.WRONG_OLD_PASSWORD)
-    return _current(user)
-
-
 def reset_password(*, settings: Settings, actor: CurrentUser, username: str, password: str) -> None:
     """An admin sets someone's password; their sessions end and their throttle is lifted."""
     roles.require(actor.role, "manage users")
     password_hash = auth.hash_password(password)
     with db.session_scope(settings.database_url) as session:
         user = _account(session, username)
-        _set_password(user, password_hash)
+        set_password(user, password_hash)
         repositories.clear_sign_in_failures(
-            session=session, key=_throttle_keys(user.username, None)["account"]
+            session=session, key=auth.throttle_keys(user.username, None)["account"]
         )
 
 
-def _set_password(user: User, password_hash: str) -> None:
+def set_password(user: User, password_hash: str) -> None:
+    """A new password hash; the published demo password is gone and the user's sessions end."""
     user.password_hash = password_hash
     user.demo_password = False
     user.session_version += 1
@@ -363,7 +215,7 @@ def change_role_and_team(
             user.team_id = repositories.get_or_create_team(session=session, name=team_name).id
         elif no_team:
             user.team_id = None
-        return _current(user)
+        return current_user_of(user)
 
 
 def delete_user(*, settings: Settings, actor: CurrentUser, username: str) -> None:
@@ -403,55 +255,3 @@ def _keep_an_admin(session: Session, user: User) -> None:
     is_admin = user.role == Role.ADMIN and user.is_active
     if is_admin and repositories.count_active_admins(session=session) <= 1:
         raise CallcoachError(Err.LAST_ADMIN)
-
-
-# Demo accounts
-
-DEMO_PASSWORD = "callcoach-demo"
-DEMO_TEAM = "Team North"
-DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
-    # username, display name, role, UI language
-    ("admin", "Alex Admin", Role.ADMIN, "en"),
-    ("trainer", "Tina Trainer", Role.TRAINER, "en"),
-    ("lead", "Lena Lead", Role.TEAM_LEAD, "en"),
-    ("anna", "Anna Smith", Role.TRAINEE, "en"),
-    ("boris", "Борис Петров", Role.TRAINEE, "ru"),
-)
-
-
-def seed_demo(*, settings: Settings, first_run: bool = False) -> list[tuple[str, str]]:
-    """Create the demo accounts that are missing; returns (username, role) of those added.
-
-    ``first_run``: only into a database with no accounts at all, so a demo account that was
-    removed or changed is never brought back by `make run`.
-    """
-    with db.session_scope(settings.database_url) as session:
-        existing = {
-            u.username_folded
-            for u in repositories.list_users(session=session, scope=Scope.everyone())
-        }
-    if first_run and existing:
-        return []
-    added = []
-    for username, display_name, role, language in DEMO_ACCOUNTS:
-        if fold_username(username) not in existing:
-            create_user(
-                settings=settings,
-                username=username,
-                role=role,
-                password=DEMO_PASSWORD,
-                team=None if role in (Role.ADMIN, Role.TRAINER) else DEMO_TEAM,
-                display_name=display_name,
-                language=language,
-                demo_password=True,
-            )
-            added.append((username, role))
-    return added
-
-
-def demo_passwords_left(*, settings: Settings, actor: CurrentUser) -> list[str]:
-    """Active accounts that still have the published demo password (admins; others: [])."""
-    if actor.role is not Role.ADMIN:
-        return []
-    with db.session_scope(settings.database_url) as session:
-        return list(repositories.demo_password_users(session=session))

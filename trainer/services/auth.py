@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from trainer.errors import CallcoachError, Err
+from trainer.storage.models import fold_username
 
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
@@ -69,6 +70,15 @@ ACCOUNT_FREE_FAILURES = 5
 CLIENT_FREE_FAILURES = 20  # one office behind one address mistypes more than one person
 MAX_WAIT_S = 15 * 60
 FORGET_AFTER = timedelta(hours=1)
+
+
+def throttle_keys(username: str, client: str | None) -> dict[str, str]:
+    """The failure counters a sign-in counts against: its account, and its client address
+    when known."""
+    keys = {"account": f"account:{fold_username(username)}"[:200]}
+    if client:
+        keys["client"] = f"client:{client}"[:200]
+    return keys
 
 
 def throttle_wait_s(failures: int, last_failure_at: datetime, free: int, now: datetime) -> int:

@@ -1,4 +1,6 @@
-"""Synthetic training history for demos and benchmarks (admins only)."""
+"""Demo data: the demo accounts (one per role, all with DEMO_PASSWORD; `callcoach demo seed`
+and the first `make run` add them) and synthetic training history for demos and
+benchmarks (admins only)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,65 @@ from datetime import UTC, datetime
 from trainer import demo_history
 from trainer.config import Settings
 from trainer.demo_history import SeedCounts, SeedPlan
+from trainer.domain.roles import Role
+from trainer.domain.scope import Scope
 from trainer.errors import CallcoachError, Err
 from trainer.services import access, auth
-from trainer.services.accounts import DEMO_PASSWORD, CurrentUser
-from trainer.storage import db
+from trainer.services.accounts import CurrentUser, create_user
+from trainer.storage import db, repositories
+from trainer.storage.models import fold_username
+
+DEMO_PASSWORD = "callcoach-demo"
+DEMO_TEAM = "Team North"
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
+    # username, display name, role, UI language
+    ("admin", "Alex Admin", Role.ADMIN, "en"),
+    ("trainer", "Tina Trainer", Role.TRAINER, "en"),
+    ("lead", "Lena Lead", Role.TEAM_LEAD, "en"),
+    ("anna", "Anna Smith", Role.TRAINEE, "en"),
+    ("boris", "Борис Петров", Role.TRAINEE, "ru"),
+)
+
+
+def seed_demo(*, settings: Settings, first_run: bool = False) -> list[tuple[str, str]]:
+    """Create the demo accounts that are missing; returns (username, role) of those added.
+
+    ``first_run``: only into a database with no accounts at all, so a demo account that was
+    removed or changed is never brought back by `make run`.
+    """
+    with db.session_scope(settings.database_url) as session:
+        existing = {
+            u.username_folded
+            for u in repositories.list_users(session=session, scope=Scope.everyone())
+        }
+    if first_run and existing:
+        return []
+    added = []
+    for username, display_name, role, language in DEMO_ACCOUNTS:
+        if fold_username(username) not in existing:
+            create_user(
+                settings=settings,
+                username=username,
+                role=role,
+                password=DEMO_PASSWORD,
+                team=None if role in (Role.ADMIN, Role.TRAINER) else DEMO_TEAM,
+                display_name=display_name,
+                language=language,
+                demo_password=True,
+            )
+            added.append((username, role))
+    return added
+
+
+def demo_passwords_left(*, settings: Settings, actor: CurrentUser) -> list[str]:
+    """Active accounts that still have the published demo password (admins; others: [])."""
+    if actor.role is not Role.ADMIN:
+        return []
+    with db.session_scope(settings.database_url) as session:
+        return list(repositories.demo_password_users(session=session))
+
+
+# Synthetic history
 
 TRAINEES_PER_TEAM = 12
 

@@ -22,6 +22,11 @@ def upgrade_database(settings: Settings) -> str:
     return f"Database {db.safe_url(url)}: {state}."
 
 
+def ensure_ready(settings: Settings) -> None:
+    """Refuse to run on a database that is unreachable or not migrated."""
+    db.require_migrated(settings.database_url)
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of `callcoach doctor`: what was checked, whether it is fine, the fix."""
