@@ -31,7 +31,7 @@ from tests.audio_samples import normalise, word_error_rate
 from trainer.config import Settings
 from trainer.domain import simulator
 from trainer.domain.scenario import Scenario, load_library
-from trainer.speech import transcription, voice
+from trainer.speech import engines, transcription, voice
 from trainer.speech.voice import GENDERS
 
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
@@ -171,7 +171,7 @@ def print_table(rows: list[dict[str, Any]], title: str) -> None:
 def main() -> None:
     """Run the comparison and print the table (optionally save it as JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--engine", default="faster-whisper", choices=transcription.ENGINES)
+    parser.add_argument("--engine", default="faster-whisper", choices=engines.ENGINES)
     parser.add_argument("--model", default="base")
     parser.add_argument("--save", type=Path)
     args = parser.parse_args()

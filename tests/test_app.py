@@ -199,12 +199,12 @@ WARM_UP_CHECK = f"""
 import threading
 from streamlit.testing.v1 import AppTest
 from scoring import nlp
-from trainer.speech import transcription
+from trainer.speech import engines
 AppTest.from_file({APP!r}, default_timeout=60).run()
 for thread in threading.enumerate():
     if thread.name == "callcoach-warm-up":
         thread.join()
-print(transcription.get_engine.cache_info().currsize, nlp.pipeline.cache_info().currsize)
+print(engines.get_engine.cache_info().currsize, nlp.pipeline.cache_info().currsize)
 """
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from scoring.analyzers.registry import ANALYZERS
 from scoring.registry import Registry
-from trainer.speech import transcription, voice
+from trainer.speech import engines, voice
 
 
 def test_entries_keep_their_order_and_a_name_is_taken_once() -> None:
@@ -27,6 +27,6 @@ def test_entries_keep_their_order_and_a_name_is_taken_once() -> None:
 
 def test_analyzers_engines_and_voices_share_the_registry_type() -> None:
     """Every pick-by-name place in the app is the same type, filled at import."""
-    registries = [ANALYZERS, transcription.ENGINES, voice.ENGINES, voice.VOICES]
+    registries = [ANALYZERS, engines.ENGINES, voice.ENGINES, voice.VOICES]
     assert [True] * 4 == [isinstance(r, Registry) and len(r) > 0 for r in registries]
-    assert {"faster-whisper", "openai-whisper"} <= set(transcription.ENGINES)
+    assert {"faster-whisper", "openai-whisper"} <= set(engines.ENGINES)

@@ -25,8 +25,8 @@ from tests.cli_runner import run_cli
 from tests.conftest import MODELS_DIR
 from trainer.config import Settings
 from trainer.errors import CallcoachError
+from trainer.speech import ct2_weights, engines, transcription
 from trainer.speech import models as whisper_models
-from trainer.speech import transcription
 
 ENGINES = ("faster-whisper", "openai-whisper")
 SENTENCES = {
@@ -253,9 +253,9 @@ def test_english_only_model_transcribes_english(asr: Settings) -> None:
 @pytest.mark.slow
 def test_model_is_loaded_once_per_process() -> None:
     """Asking for the same engine and model twice gives the very same loaded model."""
-    request = transcription.ModelRequest("base", MODELS_DIR, "cpu", allow_download=False)
-    first = transcription.get_engine("faster-whisper", request)
-    assert first is transcription.get_engine("faster-whisper", request)
+    request = engines.ModelRequest("base", MODELS_DIR, "cpu", allow_download=False)
+    first = engines.get_engine("faster-whisper", request)
+    assert first is engines.get_engine("faster-whisper", request)
 
 
 def test_bad_audio_fails_before_any_model_loads(tmp_path: Path) -> None:
@@ -326,7 +326,7 @@ def test_unknown_speaker_is_refused() -> None:
 
 def test_decoding_stops_at_the_time_limit() -> None:
     """Once the deadline has passed, no further segment is decoded."""
-    assert [1] == list(transcription._until(iter([1, 2, 3]), deadline=time.monotonic() - 1))
+    assert [1] == list(engines._until(iter([1, 2, 3]), deadline=time.monotonic() - 1))
 
 
 # -- models ------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_decoding_stops_at_the_time_limit() -> None:
 @pytest.mark.slow
 def test_openai_checkpoint_holds_the_same_weights() -> None:
     """The converted checkpoint's tensors are CT2's, unfused (key bias: CT2 stores zeros)."""
-    ct2 = whisper_models.read_ct2(MODELS_DIR / "base" / "faster-whisper" / "model.bin")
+    ct2 = ct2_weights.read_ct2(MODELS_DIR / "base" / "faster-whisper" / "model.bin")
     checkpoint = torch.load(whisper_models.openai_checkpoint(MODELS_DIR, "base"), weights_only=True)
     state = checkpoint["model_state_dict"]
     fused_kv = ct2["decoder/layer_2/attention/linear_1/weight"]
@@ -368,7 +368,7 @@ def test_incomplete_model_bin_is_detected(
 ) -> None:
     """Every tensor must lie inside the file; a short file names the first missing one."""
     write_ct2(tmp_path / "model.bin", declared, actual)
-    assert expected == whisper_models.ct2_problem(tmp_path / "model.bin").split(",")[0]
+    assert expected == ct2_weights.ct2_problem(tmp_path / "model.bin").split(",")[0]
 
 
 @pytest.mark.slow

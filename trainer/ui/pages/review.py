@@ -205,7 +205,7 @@ def hand_input(view: review.CriterionView) -> float | None:
 
 
 def hand_score_form(attempt_id: int, views: list[review.CriterionView]) -> None:
-    with st.form("hand_score"), st.expander(t("hand_scores.hand_score")):
+    with st.form("hand_score"), st.expander(t("review.hand_score")):
         st.caption(t("review.hand_how"))
         typed = {view.criterion: hand_input(view) for view in views}
         values = {name: value for name, value in typed.items() if value is not None}
