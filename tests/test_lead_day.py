@@ -22,7 +22,8 @@ from trainer.domain.ladder import Ladder
 from trainer.domain.scenario import get_scenario
 from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError
-from trainer.services import calls, disputes, practice, review, review_queue, system
+from trainer.services import calls, dashboard, disputes, practice, review, review_queue, system
+from trainer.storage import dashboard_queries
 
 RUDE = [AGENT_LINES[0], "Shut up, you idiot.", *AGENT_LINES[2:]]
 
@@ -157,6 +158,31 @@ def test_a_correction_gives_a_corrected_overall_beside_the_automatic(day: Day) -
         share.corrected_points,
         round(sum(s.corrected_points or 0 for s in score.shares.values()), 1),
     )
+
+
+@pytest.mark.slow
+def test_the_team_table_counts_the_corrected_overall(day: Day) -> None:
+    """The team table's average, last five and trend use a corrected call's corrected overall
+    (the call list and readiness do), not the automatic one."""
+    lena, settings = day.people["lena"], day.settings
+    before = _anna_in_the_table(day)
+    review.correct_criterion(
+        settings=settings,
+        actor=lena,
+        criterion_score_id=day.criterion("anna").id,
+        value=0,
+        comment="none",
+    )
+    [listed] = review.recent_attempts(settings=settings, actor=lena, username="anna")
+    after = _anna_in_the_table(day)
+    corrected = listed.verdict.corrected
+    assert corrected is not None and corrected < (before.average or 0)
+    assert (corrected, corrected, (corrected,)) == (after.average, after.last5_average, after.trend)
+
+
+def _anna_in_the_table(day: Day) -> dashboard_queries.TraineeRow:
+    view = dashboard.team_dashboard(settings=day.settings, actor=day.people["lena"])
+    return next(row for row in view.trainees if row.username == "anna")
 
 
 @pytest.mark.slow

@@ -10,6 +10,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from scoring.vocabulary import STAGES
 from trainer.config import Settings
 from trainer.domain.progress import NAMES, Readiness
@@ -19,9 +21,10 @@ from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
 from trainer.services.progress import readiness_for, readiness_in
 from trainer.services.reports import ReportLine, TraineeReport, rows_to_csv, trainee_pdf
-from trainer.services.review import pass_mark, recent_attempts
+from trainer.services.review import corrected_overalls, pass_mark, recent_attempts
+from trainer.services.scoring_files import rubric_in_use
 from trainer.storage import dashboard_queries as queries
-from trainer.storage import db, repositories, reviews
+from trainer.storage import db, progress_queries, repositories, reviews
 from trainer.storage.models import CriterionRow, Review, User, utcnow
 
 
@@ -68,9 +71,20 @@ def team_dashboard(
         readiness = pool.submit(readiness_in, settings=settings, actor=actor, scope=scope)
         types = pool.submit(_customer_types, settings, scope)
         with db.session_scope(settings.database_url) as session:
-            trainees, newest = queries.team_rows(session=session, scope=scope)
+            corrected = _corrected(settings, session)
+            trainees, newest = queries.team_rows(session=session, scope=scope, corrected=corrected)
             heatmap = queries.heatmap_of(session=session, scope=scope, newest=newest)
         return TeamDashboard(trainees, readiness.result(), heatmap, types.result())
+
+
+def _corrected(settings: Settings, session: Session) -> dict[int, float]:
+    """Score id → its corrected overall, for every score a team lead corrected (few), by the
+    one formula readiness and the call lists use."""
+    fixed = {score_id for score_id, _ in progress_queries.corrections(session=session)}
+    if not fixed:
+        return {}
+    scenarios = progress_queries.scenarios_of_scores(session=session, score_ids=fixed)
+    return corrected_overalls(session, scenarios, rubric_in_use(settings))
 
 
 def _customer_types(settings: Settings, scope: Scope) -> list[queries.TypeRow]:

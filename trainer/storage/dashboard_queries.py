@@ -2,16 +2,21 @@
 
 Only trainees (role ``trainee``) are counted, of the ``Scope`` the caller names. A *scored
 attempt* is a completed attempt whose newest score is scorable; its overall score is the
-automatic one (a team lead's corrections stay in ``review``). Means are rounded to one
+automatic one unless the caller gives a corrected one (a team lead's corrections are read
+and turned into overalls by the services, by the scoring formula). Means are rounded to one
 decimal. Timestamps come back timezone-aware (UTC); day and week buckets are UTC dates,
 weeks starting on Monday. Indexes behind these: ``ix_attempt_trainee_started``,
 ``ix_attempt_started``, ``ix_score_attempt_id`` and the (score_id, criterion) key of
 ``criterionscore``.
+
+Long because: the team table, heatmap, trend, customer types and newest attempts are one
+family of read-only queries over the same building blocks (the scored-attempt filter, its
+ranking, the scope filter); split, each part would import the others' private pieces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -117,16 +122,31 @@ def team_overview(
 
 
 def team_rows(
-    *, session: Session, scope: Scope, since: datetime | None = None
+    *,
+    session: Session,
+    scope: Scope,
+    since: datetime | None = None,
+    corrected: Mapping[int, float] | None = None,
 ) -> tuple[list[TraineeRow], NewestScores]:
-    """The team table, and each trainee's newest scores behind the heatmap (one ranking)."""
+    """The team table, and each trainee's newest scores behind the heatmap (one ranking).
+
+    ``corrected``: score id → the overall a team lead's corrections give it; the averages
+    and the trend count that one instead of the automatic overall, as readiness does.
+    """
+    corrected = corrected or {}
     ranked = _ranked(_scored(scope=scope, since=since)).subquery()
     recent = select(ranked).where(ranked.c.recent <= max(TREND_LENGTH, HEATMAP_ATTEMPTS))
     by_trainee: dict[int, list[Any]] = {}
     for row in session.execute(recent.order_by(ranked.c.trainee_id, ranked.c.recent.desc())):
         by_trainee.setdefault(row.trainee_id, []).append(row)
+    shifts = _correction_shifts(session, scope, since, corrected)
     rows = [
-        _trainee_row(trainee, by_trainee.get(trainee.id, [])[-TREND_LENGTH:])
+        _trainee_row(
+            trainee,
+            by_trainee.get(trainee.id, [])[-TREND_LENGTH:],
+            corrected,
+            shifts.get(trainee.id, 0.0),
+        )
         for trainee in session.execute(_trainees_with_activity(scope))
     ]
     newest = {
@@ -341,10 +361,32 @@ def _trainees_with_activity(scope: Scope) -> AnySelect:
     )
 
 
-def _trainee_row(trainee: Any, recent: list[Any]) -> TraineeRow:
-    """`recent` holds the trainee's newest scored attempts, oldest first."""
-    trend = tuple(float(row.overall) for row in recent)
+def _correction_shifts(
+    session: Session, scope: Scope, since: datetime | None, corrected: Mapping[int, float]
+) -> dict[int, float]:
+    """Trainee id → how much the corrections change the sum of their counted overalls."""
+    if not corrected:
+        return {}
+    counted = _scored(scope=scope, since=since).subquery()
+    shifts: dict[int, float] = {}
+    for chunk in in_chunks(sorted(corrected)):
+        query = select(counted.c.trainee_id, counted.c.score_id, counted.c.overall).where(
+            counted.c.score_id.in_(chunk)
+        )
+        for trainee_id, score_id, overall in session.execute(query):
+            shift = corrected[score_id] - float(overall)
+            shifts[trainee_id] = shifts.get(trainee_id, 0.0) + shift
+    return shifts
+
+
+def _trainee_row(
+    trainee: Any, recent: list[Any], corrected: Mapping[int, float], shift: float
+) -> TraineeRow:
+    """`recent` holds the trainee's newest scored attempts, oldest first; `shift` is what
+    corrections add to the sum of all their counted overalls."""
+    trend = tuple(corrected.get(row.score_id, float(row.overall)) for row in recent)
     last5 = trend[-RECENT_LENGTH:]
+    total = recent[0].total if recent else 0
     return TraineeRow(
         id=trainee.id,
         username=trainee.username,
@@ -352,7 +394,7 @@ def _trainee_row(trainee: Any, recent: list[Any]) -> TraineeRow:
         team_id=trainee.team_id,
         attempts=recent[0].total if recent else 0,
         real_calls=int(recent[0].real_calls or 0) if recent else 0,
-        average=_mean(recent[0].average) if recent else None,
+        average=_mean(float(recent[0].average) + shift / total) if recent else None,
         last5_average=_mean(sum(last5) / len(last5)) if last5 else None,
         trend=trend,
         last_activity=_as_utc(trainee.last),

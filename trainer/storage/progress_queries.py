@@ -244,6 +244,19 @@ def corrected_criteria(*, session: Session, score_ids: Iterable[int]) -> dict[in
     return criteria(session=session, score_ids=touched, corrected=fixes) if touched else {}
 
 
+def scenarios_of_scores(*, session: Session, score_ids: Iterable[int]) -> dict[int, int | None]:
+    """Score id → the scenario version its call played (None for an uploaded real call)."""
+    found: dict[int, int | None] = {}
+    for chunk in in_chunks(sorted(set(score_ids))):
+        query = (
+            select(col(Score.id), col(Attempt.scenario_id))
+            .join(Attempt, col(Attempt.id) == col(Score.attempt_id))
+            .where(col(Score.id).in_(chunk))
+        )
+        found |= {int(row[0]): row[1] for row in _plain_rows(session, query)}
+    return found
+
+
 def scenario_weights(
     *, session: Session, scenario_ids: Iterable[int]
 ) -> dict[int, dict[str, float]]:
