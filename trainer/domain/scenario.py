@@ -18,7 +18,6 @@ from pydantic import ValidationError
 
 from scoring.validation import (
     Found,
-    KeyPath,
     Problem,
     listed,
     parse_yaml,
@@ -183,10 +182,6 @@ def _problems_of_the_rest(data: Any, wrong: list[Found], file: Path | None) -> l
 @functools.cache
 def _template_data(language: str) -> dict[str, Any]:
     path = TEMPLATE_DIR / f"{language if language in LANGUAGES else 'en'}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_yaml(read_text_file(path), source=str(path)).data  # the one bounded reader
     assert isinstance(data, dict)
     return data
-
-
-def _under_any(key: KeyPath, prefixes: list[KeyPath]) -> bool:
-    return any(key[: len(prefix)] == prefix for prefix in prefixes)
