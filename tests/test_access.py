@@ -436,7 +436,12 @@ def test_the_same_file_for_another_trainee_is_another_call(town: Town) -> None:
     )
     claimed = calls.claim_call_job(settings=settings, worker="w1")
     assert claimed is not None
-    calls.fail_call_job(settings=settings, claimed=claimed, error="bad audio", retry=False)
+    calls.fail_call_job(
+        settings=settings,
+        claimed=claimed,
+        error=CallcoachError(Err.JOB_TOO_LONG, limit_s=1),
+        retry=False,
+    )
     [second] = calls.upload_calls(
         settings=settings,
         actor=town.people["boris"],

@@ -13,13 +13,14 @@ import pytest
 from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
+from scoring.errors import ScoreErr, ScoringError
 from tests.audio_samples import encode, noise, two_sided_call
 from tests.conftest import MODELS_DIR, make_settings
 from tests.test_app import app_env, sign_in  # noqa: F401 - app_env is a fixture
 from tests.test_transcription import recorded_prompts
-from trainer import services
+from trainer import errors, services
 from trainer.config import Settings
-from trainer.errors import CallcoachError
+from trainer.errors import CallcoachError, Err
 from trainer.services import calls
 from trainer.speech import transcription
 from trainer.speech.analysis import STEREO_METHOD, CallAnalysis, score_call
@@ -38,6 +39,8 @@ CUSTOMER_LINES = [
     "Yes, it is four four seven one.",
     "That is great, thank you.",
 ]
+BOOM = CallcoachError(Err.UNEXPECTED, kind="RuntimeError", reference="0f0f0f0f", log="a log")
+BAD_AUDIO = ScoringError(ScoreErr.TRANSCRIPT_EMPTY, source="bad.wav")
 
 
 def tone(seconds: float, rate: int = 8000, channels: int = 1) -> np.ndarray:
@@ -290,16 +293,17 @@ def test_a_failed_job_is_retried_and_a_failed_upload_queued_again(
     for _ in range(3):
         claimed = calls.claim_call_job(settings=settings, worker="w1")
         assert claimed is not None
-        calls.fail_call_job(settings=settings, claimed=claimed, error="boom", retry=True)
+        calls.fail_call_job(settings=settings, claimed=claimed, error=BOOM, retry=True)
     failed = calls.list_call_jobs(settings=settings, actor=people["anna"])[0]
     retried = calls.retry_job(settings=settings, actor=people["anna"], job_id=result.job_id)
     claimed = calls.claim_call_job(settings=settings, worker="w1")
     assert claimed is not None
-    calls.fail_call_job(settings=settings, claimed=claimed, error="bad audio", retry=False)
+    calls.fail_call_job(settings=settings, claimed=claimed, error=BAD_AUDIO, retry=False)
     [again] = calls.upload_calls(
         settings=settings, actor=people["anna"], trainee_username="anna", files=[("a.wav", data)]
     )
-    assert [("failed", 3, "boom"), ("pending", 0, "boom"), "queued-again"] == [
+    boom = errors.stored(BOOM)
+    assert [("failed", 3, boom), ("pending", 0, boom), "queued-again"] == [
         (failed.status, failed.attempts, failed.last_error),
         (retried.status, retried.attempts, retried.last_error),
         again.outcome,
@@ -492,12 +496,17 @@ def test_page_lists_jobs_retries_and_opens_a_scored_call(
     )
     claimed = calls.claim_call_job(settings=app_env, worker="w")
     assert claimed is not None
-    calls.fail_call_job(settings=app_env, claimed=claimed, error="error[E403]: x", retry=False)
+    calls.fail_call_job(settings=app_env, claimed=claimed, error=BAD_AUDIO, retry=False)
     mono = "mono call: 2 voices told apart by pitch and timbre; agent = the voice that greets"
     done = scored_call(app_env, lead, method=mono, confidence=0.3)
     app = open_calls_page("lead")
     warnings = [w.value for w in app.warning]
     assert any("Check the speakers" in text for text in warnings), warnings
+    said = " ".join(caption.value for caption in app.caption)
+    assert f"{escape('bad.wav')} contains no speech" in said and "error[" not in said  # by code
+    app.selectbox(key="language").select("ru").run()
+    assert f"В {escape('bad.wav')} нет речи" in " ".join(caption.value for caption in app.caption)
+    app.selectbox(key="language").select("en").run()
     app.button(key=f"retry_{failing.job_id}").click().run()
     assert [] == list(app.exception)
     assert "pending" == calls.list_call_jobs(settings=app_env, actor=lead)[-1].status

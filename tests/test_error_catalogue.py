@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import string
 from enum import Enum
+from pathlib import Path
 
 import pytest
 
 from scoring.errors import ScoreErr, ScoringError
-from trainer.errors import CallcoachError, Err
+from trainer.errors import CallcoachError, Err, restored, stored
 
 CATALOGUES: list[tuple[type[Enum], type[CallcoachError] | type[ScoringError]]] = [
     (Err, CallcoachError),
@@ -80,3 +81,28 @@ def test_the_cli_line_stays_english() -> None:
         "to reset the password if needed"
     )
     assert expected == str(CallcoachError(Err.LOGIN_FAILED))
+
+
+def test_a_stored_error_reads_again_in_either_language() -> None:
+    """A turn's or a job's error is kept by code and values: read back, it speaks Russian too,
+    its number formats still apply, and a path becomes its text."""
+    kept = stored(CallcoachError(Err.JOB_TOO_LONG, limit_s=3600.0))
+    again = restored(kept)
+    assert again is not None and "error[" not in kept
+    assert (again.code, again.message("en")) == (
+        "E008",
+        CallcoachError(Err.JOB_TOO_LONG, limit_s=3600.0).message("en"),
+    )
+    assert again.message("ru").startswith("Обработка заняла больше 3600 с")
+    path = restored(stored(ScoringError(ScoreErr.TRANSCRIPT_EMPTY, source=Path("/x/call.wav"))))
+    assert path is not None and "/x/call.wav contains no speech" in path.message("en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, "", "error[E403]: an error kept as text before", '{"code": "E999", "details": {}}',
+     '{"code": "E008", "details": {}}', '["E008"]'],
+)  # fmt: skip
+def test_an_error_kept_another_way_is_not_restored(text: str | None) -> None:
+    """Old rows (English text), unknown codes and values that no longer fit give None."""
+    assert restored(text) is None

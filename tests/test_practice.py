@@ -17,7 +17,7 @@ from trainer import services
 from trainer.config import Settings
 from trainer.domain import simulator
 from trainer.domain.scenario import get_scenario
-from trainer.errors import CallcoachError
+from trainer.errors import CallcoachError, restored
 from trainer.services import practice
 from trainer.services.practice import step
 from trainer.storage import db, recording_store
@@ -117,6 +117,8 @@ def test_failed_transcription_keeps_the_audio_and_can_be_retried(
     assert "E114" == raised.value.code
     again = practice.retry_transcription(settings=settings, actor=anna, attempt_id=view.attempt_id)
     assert "failed" == again.turns[-1].status
+    why = restored(again.turns[-1].error)  # kept by code: each reader sees their language
+    assert why is not None and "E301" == why.code and why.message("ru") != why.message()
 
 
 @pytest.mark.parametrize(("data", "code"), [(b"", "E110"), (b"x" * (2 * 1024 * 1024), "E111")])

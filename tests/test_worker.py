@@ -19,6 +19,7 @@ from tests.cli_runner import CALLCOACH, run_cli, settings_env
 from tests.test_scoring_audio import TURNS, call_channels
 from trainer import services
 from trainer.config import Settings
+from trainer.errors import restored
 from trainer.services import calls, review
 from trainer.speech.analysis import CHECK_SPEAKERS, analyse_call
 from trainer.storage import db, jobs
@@ -135,7 +136,8 @@ def test_a_job_that_kills_every_worker_ends_failed(backend: Settings) -> None:
     claims = [claim(backend, f"w{n}", T0 + timedelta(seconds=20 * n), lease_s=5) for n in range(3)]
     status, attempts, locked_by, error = state(backend, job_id)
     assert ([job_id, job_id, None], ("failed", 2, None)) == (claims, (status, attempts, locked_by))
-    assert error == jobs.LEASE_RAN_OUT.format(attempts=2)
+    kept = restored(error)
+    assert kept is not None and (kept.code, kept.details) == ("E010", {"attempts": 2})
 
 
 def test_racing_workers_never_share_a_job(backend: Settings) -> None:

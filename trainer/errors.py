@@ -10,11 +10,12 @@ adding codes in its own range.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from enum import Enum
 
-from scoring.errors import CodedError
+from scoring.errors import CodedError, ScoreErr, ScoringError
 
 
 class Err(Enum):
@@ -67,6 +68,11 @@ class Err(Enum):
         "E009",
         "'{language}' is not a language callcoach speaks",
         "use one of: {choices}",
+    )
+    WORKER_LOST = (
+        "E010",
+        "A worker stopped while working on it (killed or crashed) {attempts} time(s)",
+        "check the worker's log and that the recording is an ordinary call, then retry the job",
     )
     # E1xx: input from users
     USER_EXISTS = (
@@ -619,6 +625,11 @@ RUSSIAN: dict[str, tuple[str, str]] = {
         "предел задаёт CALLCOACH_WORKER_MAX_RUN_S",
     ),
     "E009": ("Язык «{language}» callcoach не поддерживает", "выберите один из: {choices}"),
+    "E010": (
+        "Обработчик остановился во время работы (убит или упал) {attempts} раз(а)",
+        "посмотрите журнал обработчика и проверьте, что запись — обычный звонок, затем "
+        "повторите задание",
+    ),
     "E101": (
         "Пользователь «{username}» уже есть",
         "выберите другое имя или посмотрите список: `callcoach users list`",
@@ -1002,6 +1013,7 @@ RUSSIAN_VALUES: dict[str, str] = {
     "hung_up": "клиент положил трубку",
     "max_turns": "время вышло",
     "the server log": "журнале сервера",
+    "the worker's log": "журнале обработчика",
 }
 
 
@@ -1021,3 +1033,26 @@ def unexpected(error: BaseException, *, log: str) -> CallcoachError:
     reference = secrets.token_hex(4)
     LOG.error("unexpected error, reference %s", reference, exc_info=error)
     return CallcoachError(Err.UNEXPECTED, kind=type(error).__name__, reference=reference, log=log)
+
+
+def stored(error: CodedError) -> str:
+    """A coded error as a row keeps it (a turn's or a job's): its code and values as JSON, so
+    each reader later sees it in their own language (:func:`restored`)."""
+    return json.dumps({"code": error.code, "details": error.details}, default=str)
+
+
+def restored(text: str | None) -> CodedError | None:
+    """The error :func:`stored` kept, again; None for none, or for text kept before errors
+    were stored this way (which the reader is shown as it is)."""
+    try:
+        kept = json.loads(text or "")
+        err, kind = _BY_CODE[kept["code"]]
+        return kind(err, **kept["details"])
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+_BY_CODE: dict[str, tuple[Enum, type[CodedError]]] = {
+    **{member.value[0]: (member, ScoringError) for member in ScoreErr},
+    **{member.value[0]: (member, CallcoachError) for member in Err},
+}

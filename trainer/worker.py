@@ -30,12 +30,13 @@ from types import FrameType
 
 from scoring.errors import CodedError
 from trainer.config import Settings
-from trainer.errors import CallcoachError, Err
+from trainer.errors import CallcoachError, Err, unexpected
 from trainer.services import JobStatus, calls
 from trainer.speech import transcription
 from trainer.speech.analysis import CallAnalysis
 
 Say = Callable[[str], None]
+WORKER_LOG = "the worker's log"
 TAKEN_OVER = "taken over by another worker (its lease ran out), nothing stored"
 
 
@@ -95,9 +96,9 @@ class Worker:
             with self._lease_kept(claimed):
                 analysis = calls.analyse_claimed(settings=self.settings, claimed=claimed)
         except CodedError as error:
-            self._failed(claimed, str(error), retry=False)
+            self._failed(claimed, error, retry=False)
         except Exception as error:  # one job's crash must not stop the worker
-            self._failed(claimed, f"{type(error).__name__}: {error}", retry=True)
+            self._failed(claimed, unexpected(error, log=WORKER_LOG), retry=True)
         else:
             self._completed(claimed, analysis, time.monotonic() - started)
         return True
@@ -117,7 +118,7 @@ class Worker:
             f"({analysis.duration_s:.0f} s of audio) — {verdict}; {analysis.speaker_method}"
         )
 
-    def _failed(self, claimed: calls.ClaimedJob, error: str, *, retry: bool) -> None:
+    def _failed(self, claimed: calls.ClaimedJob, error: CodedError, *, retry: bool) -> None:
         status = calls.fail_call_job(
             settings=self.settings, claimed=claimed, error=error, retry=retry
         )
@@ -140,7 +141,7 @@ class Worker:
                 if time.monotonic() >= deadline:
                     error = CallcoachError(Err.JOB_TOO_LONG, limit_s=limit_s)
                     with contextlib.suppress(Exception):  # else the lease runs out: retried
-                        self._failed(claimed, str(error), retry=False)
+                        self._failed(claimed, error, retry=False)
                     return
                 with contextlib.suppress(Exception):  # a missed beat only shortens the lease
                     if not calls.extend_lease(settings=self.settings, claimed=claimed):

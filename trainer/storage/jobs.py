@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from trainer.domain.scope import Scope
+from trainer.errors import CallcoachError, Err, stored
 from trainer.storage.models import Attempt, Job, JobStatus, User, utcnow
 from trainer.storage.repositories import in_scope
 
 CANDIDATES = 8  # jobs looked at per claim: others may win the first few
-LEASE_RAN_OUT = "a worker stopped while working on it (killed or crashed) {attempts} time(s)"
 
 
 def enqueue(
@@ -110,7 +110,7 @@ def give_up_abandoned(*, session: Session, now: datetime | None = None) -> int:
     ).all()
     for job in abandoned:
         _settle(job, JobStatus.FAILED, now)
-        job.last_error = LEASE_RAN_OUT.format(attempts=job.attempts)
+        job.last_error = stored(CallcoachError(Err.WORKER_LOST, attempts=job.attempts))
         session.add(job)
     session.flush()
     return len(abandoned)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from scoring.errors import CodedError
-from trainer.errors import unexpected
+from trainer.errors import restored, unexpected
 from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape
 
@@ -38,6 +38,13 @@ def error_text(error: CodedError) -> str:
     language = str(st.session_state.get("language") or "en")
     code = t("card.support_code", code=error.code)
     return f"{escape(error.message(language))}  \n:small[:gray[{code}]]"
+
+
+def stored_error_text(text: str | None) -> str:
+    """An error a turn or a job kept, in the reader's language (text kept before errors were
+    stored by code is shown as it is)."""
+    error = restored(text)
+    return error_text(error) if error is not None else escape(text or "")
 
 
 def show_error(error: CodedError) -> None:

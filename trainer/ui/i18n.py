@@ -74,6 +74,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Всё, что проверяет `callcoach doctor`, в порядке.",
     },
     "home.jobs": {"en": "Background jobs", "ru": "Фоновые задания"},
+    "job.analyse-call": {"en": "Scoring an uploaded call", "ru": "Оценка загруженного звонка"},
     "home.jobs_none": {"en": "No jobs yet.", "ru": "Заданий пока нет."},
     "home.job_status": {
         "en": "{pending} waiting, {running} running, {done} done, {failed} failed",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scoring.errors import CodedError
+from trainer import errors
 from trainer.config import Settings
 from trainer.errors import CallcoachError, Err
 from trainer.services import scoring_files
@@ -135,15 +137,16 @@ def complete_call_job(*, settings: Settings, claimed: ClaimedJob, analysis: Call
 
 
 def fail_call_job(
-    *, settings: Settings, claimed: ClaimedJob, error: str, retry: bool
+    *, settings: Settings, claimed: ClaimedJob, error: CodedError, retry: bool
 ) -> str | None:
-    """Record a failed try: pending again (`retry` and starts left) or failed for good."""
+    """Record a failed try: pending again (`retry` and starts left) or failed for good. The
+    error is kept as its code and values, so each reader sees it in their language."""
     with db.session_scope(settings.database_url) as session:
         status = jobs.fail(
             session=session,
             job_id=claimed.job_id,
             worker=claimed.worker,
-            error=error,
+            error=errors.stored(error),
             retry=retry,
         )
         if status == JobStatus.FAILED:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from scoring.errors import CodedError
 from scoring.vocabulary import AGENT, CUSTOMER
 from trainer.config import Settings
-from trainer.errors import CallcoachError, Err
+from trainer.errors import CallcoachError, Err, stored
 from trainer.services import access
 from trainer.services.accounts import CurrentUser
 from trainer.services.practice.call import (
@@ -194,7 +194,7 @@ def _transcribe_and_continue(
         )
     except CodedError as error:
         with db.session_scope(settings.database_url) as session:
-            failed = attempts.mark_failed(session=session, turn=pending, error=str(error))
+            failed = attempts.mark_failed(session=session, turn=pending, error=stored(error))
         return replace(call, turns=[*turns[:-1], failed])
     return react_once(settings, actor, call, _transcribed(pending, result))
 

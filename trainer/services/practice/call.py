@@ -52,7 +52,7 @@ class CallView:
     turns: list[TurnView]
     scorecard: dict[str, Any] | None = None
     score_id: int | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: list[CodedError] = field(default_factory=list)  # e.g. a voice that cannot speak
 
     @property
     def ended(self) -> bool:
@@ -130,7 +130,7 @@ def own_open_attempt(session: Session, actor: CurrentUser, attempt_id: int) -> A
 
 
 def view_of(settings: Settings, call: StoredCall) -> CallView:
-    notices: list[str] = []
+    notices: list[CodedError] = []
     views = [
         _turn_view(settings, call.scenario, turn, call.recordings, notices) for turn in call.turns
     ]
@@ -167,7 +167,7 @@ def _turn_view(
     scenario: Scenario,
     turn: Turn,
     recordings: dict[int, Recording],
-    notices: list[str],
+    notices: list[CodedError],
 ) -> TurnView:
     if turn.speaker == AGENT:
         recording = recordings.get(turn.recording_id) if turn.recording_id else None
@@ -180,7 +180,7 @@ def _turn_view(
 
 
 def _customer_audio(
-    settings: Settings, scenario: Scenario, turn: Turn, notices: list[str]
+    settings: Settings, scenario: Scenario, turn: Turn, notices: list[CodedError]
 ) -> Path | None:
     """The customer's voice for a line; a missing voice leaves the subtitles, with a notice."""
     try:
@@ -194,7 +194,7 @@ def _customer_audio(
             pace=scenario.customer.pace,
         )
     except CodedError as error:
-        if str(error) not in notices:
-            notices.append(str(error))
+        if all(str(error) != str(notice) for notice in notices):
+            notices.append(error)
         return None
     return clip.path

@@ -9,7 +9,7 @@ import streamlit as st
 from trainer import services
 from trainer.config import get_settings
 from trainer.services import calls
-from trainer.ui.errors import shown_errors
+from trainer.ui.errors import shown_errors, stored_error_text
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.real_call import speaker_notes
 from trainer.ui.scorecard import escape
@@ -113,7 +113,7 @@ def job_row(view: calls.CallJobView) -> None:
             st.markdown(" · ".join(job_facts(view)))
             speaker_notes(view, "calls.check_speakers")
             if view.last_error and view.status != "done":
-                st.caption(f":material/error: {escape(view.last_error)}")
+                st.caption(f":material/error: {stored_error_text(view.last_error)}")
         if view.status == "failed" and action.button(
             t("calls.retry"), icon=":material/replay:", key=f"retry_{view.job_id}"
         ):

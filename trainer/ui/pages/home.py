@@ -8,6 +8,7 @@ from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import library, practice, review, system
+from trainer.ui.errors import show_error, stored_error_text
 from trainer.ui.i18n import t
 from trainer.ui.progress_view import score_chart, show_readiness
 from trainer.ui.scorecard import escape
@@ -63,7 +64,8 @@ def admin_home() -> None:
         t("home.job_status", **view.jobs) if any(view.jobs.values()) else t("home.jobs_none")
     )
     for job in view.failed_jobs:
-        st.caption(f"{job.at:%Y-%m-%d %H:%M} · {escape(job.kind)} · {escape(job.error)}")
+        what = t(f"job.{job.kind}")
+        st.caption(f"{job.at:%Y-%m-%d %H:%M} · {what} · {stored_error_text(job.error)}")
 
 
 user = require_user()
@@ -76,7 +78,7 @@ def start_recommended(scenario_id: str, title: str) -> None:
         try:
             view = practice.start_practice(settings=settings, actor=user, scenario_id=scenario_id)
         except CallcoachError as error:
-            st.error(str(error))
+            show_error(error)
             return
         st.session_state["call_id"] = view.attempt_id
         st.switch_page("trainer/ui/pages/practice.py")

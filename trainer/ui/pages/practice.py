@@ -7,7 +7,7 @@ import streamlit as st
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import drills, practice, review
-from trainer.ui.errors import show_error
+from trainer.ui.errors import error_text, show_error, stored_error_text
 from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.scorecard import escape, show_scorecard, speaker_message
 from trainer.ui.state import require_user, show_call_in_url
@@ -128,7 +128,7 @@ def call_screen(view: practice.CallView) -> None:
     if drill is not None and not view.ended:
         st.info(t("practice.drill_intro", change=signed(drill.patience_change_then)))
     for notice in view.notices:
-        st.warning(notice)
+        st.warning(error_text(notice))
     if view.scenario.show_patience and not view.ended:
         st.progress(max(0, min(view.patience, 100)) / 100, text=t("practice.patience"))
     subtitles = view.ended or view.scenario.subtitles
@@ -189,7 +189,7 @@ def answer(view: practice.CallView) -> None:
 
 
 def retry(view: practice.CallView) -> None:
-    st.error(f"{t('practice.retry_hint')} {view.turns[-1].error or ''}")
+    st.error(f"{t('practice.retry_hint')}  \n{stored_error_text(view.turns[-1].error)}")
     if st.button(t("practice.retry"), type="primary", key="retry"):
         run_safely(
             t("practice.transcribing"),

@@ -7,6 +7,7 @@ import streamlit as st
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import review, review_queue
+from trainer.ui.errors import show_error
 from trainer.ui.i18n import t
 from trainer.ui.scorecard import escape
 from trainer.ui.state import forget_queue_count, require_user
@@ -79,7 +80,7 @@ def ready() -> None:
                     level=trainee.level_name,
                 )
             except CallcoachError as error:
-                st.error(str(error))
+                show_error(error)
             else:
                 st.toast(t("queue.signed", name=trainee.name, level=trainee.level))
                 forget_queue_count()
