@@ -59,4 +59,4 @@ def score_chart(rows: list[AttemptRow], pass_mark: float) -> None:
         )
     )
     st.markdown(f"#### {t('progress.scores')}")
-    st.altair_chart(line + pass_line(pass_mark), use_container_width=True)
+    st.altair_chart(line + pass_line(pass_mark), width="stretch")

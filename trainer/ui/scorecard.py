@@ -112,7 +112,7 @@ def _criteria_chart(criteria: dict[str, Any]) -> None:
             ],
         )
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def _criteria_details(criteria: dict[str, Any], score: CallScore | None) -> None:

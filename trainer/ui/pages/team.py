@@ -47,11 +47,9 @@ def team_table() -> None:
                 t("team.col_average"): _number(row.average),
                 t("team.col_last5"): _number(row.last5_average),
                 t("team.col_trend"): list(row.trend),
+                t("team.col_activity"): row.last_activity,
                 t("team.col_readiness"): dashboard.readiness_summary(
                     view.readiness.get(row.username)
-                ),
-                t("team.col_activity"): (
-                    f"{row.last_activity:%Y-%m-%d %H:%M}" if row.last_activity else "—"
                 ),
             }
             for row in view.trainees
@@ -60,10 +58,18 @@ def team_table() -> None:
     st.dataframe(
         frame,
         hide_index=True,
-        use_container_width=True,  # the readiness column is the widest; it must not be cut
+        width="stretch",  # at 1280 px every column shows; readiness, the widest, last
         column_config={
+            t("team.col_name"): st.column_config.TextColumn(pinned=True),
+            t("team.calls_practice"): st.column_config.NumberColumn(width="small"),
+            t("team.calls_real"): st.column_config.NumberColumn(width="small"),
+            t("team.col_average"): st.column_config.TextColumn(width="small"),
+            t("team.col_last5"): st.column_config.TextColumn(width="small"),
             t("team.col_trend"): st.column_config.LineChartColumn(
                 y_min=0, y_max=100, width="small"
+            ),
+            t("team.col_activity"): st.column_config.DatetimeColumn(
+                format="YYYY-MM-DD", width="small"
             ),
             t("team.col_readiness"): st.column_config.TextColumn(width="medium"),
         },
@@ -120,7 +126,7 @@ def heatmap() -> None:
             ],
         )
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def customer_types() -> None:
@@ -143,7 +149,7 @@ def customer_types() -> None:
             ],
         )
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def trainee_detail() -> None:
@@ -165,9 +171,7 @@ def trainee_detail() -> None:
                 y=alt.Y("mean_overall:Q", scale=alt.Scale(domain=[0, 100]), title=None),
             )
         )
-        st.altair_chart(
-            line + pass_line(review.pass_mark(settings=settings)), use_container_width=True
-        )
+        st.altair_chart(line + pass_line(review.pass_mark(settings=settings)), width="stretch")
     readiness = view.readiness.get(username) or services.readiness_for(
         settings=settings, actor=user, username=username
     )
