@@ -3,8 +3,11 @@ correction forms only where the policy allows them."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -22,8 +25,19 @@ from trainer.domain.ladder import Ladder
 from trainer.domain.scenario import get_scenario
 from trainer.domain.verdict import Verdict, verdict
 from trainer.errors import CallcoachError
-from trainer.services import calls, dashboard, disputes, practice, review, review_queue, system
+from trainer.services import (
+    calls,
+    dashboard,
+    disputes,
+    health,
+    practice,
+    review,
+    review_queue,
+    system,
+)
 from trainer.storage import dashboard_queries
+from trainer.storage.recording_store import relative_path
+from trainer.ui.i18n import STRINGS
 
 RUDE = [AGENT_LINES[0], "Shut up, you idiot.", *AGENT_LINES[2:]]
 
@@ -391,6 +405,33 @@ def test_the_admin_home_shows_accounts_teams_health_and_jobs() -> None:
         "#### System health" in text,
         next(m for m in text if m.startswith("No jobs") or "waiting" in m),
     )
+
+
+def test_the_admin_home_says_a_failed_check_in_the_readers_language(
+    app_env: Settings,  # noqa: F811 - the imported fixture
+) -> None:
+    """A recordings folder out of step with the database is a problem on the admin's home,
+    in English and in Russian, with the command that repairs it."""
+    orphan = app_env.recordings_dir / relative_path(hashlib.sha256(b"x").hexdigest(), "wav")
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"x")
+    app = sign_in("admin")
+    english = [e.value for e in app.error if "doctor --repair" in e.value]
+    app.selectbox(key="language").select("ru").run()
+    russian = [e.value for e in app.error if "doctor --repair" in e.value]
+    assert [] == list(app.exception)
+    assert (1, 1) == (len(english), len(russian)), (english, russian)
+    assert "1 file(s) not registered" in english[0]
+    assert "незарегистрированных файлов — 1" in russian[0]
+
+
+def test_every_failed_check_has_its_sentence_in_both_languages() -> None:
+    """Each `say=` key of the health checks is a page string with English and Russian."""
+    source = Path(health.__file__).read_text(encoding="utf-8")
+    keys = set(re.findall(r'say="(\w+)"|"(\w+_missing)"', source))
+    says = {key for pair in keys for key in pair if key and key != "database"}
+    assert {"package_missing", "store_repair", "encoder_missing"} <= says
+    assert [] == [k for k in says if set(STRINGS.get(f"health.{k}", {})) != {"en", "ru"}]
 
 
 @pytest.mark.parametrize(

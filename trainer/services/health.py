@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from trainer.config import Settings
 from trainer.errors import CallcoachError
@@ -36,6 +37,10 @@ class Check:
     detail: str
     fix: str = ""
     required: bool = True
+    # a failure as the web page says it, in the reader's language: a key of the page's
+    # strings ("health.<key>") and its values; the CLI prints name, detail and fix
+    say: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 def _python_packages(_settings: Settings, _repair: bool) -> list[Check]:
@@ -55,6 +60,8 @@ def _python_packages(_settings: Settings, _repair: bool) -> list[Check]:
             ok=importlib.util.find_spec(module) is not None,
             detail="installed" if importlib.util.find_spec(module) else "not installed",
             fix="make setup",
+            say="package_missing",
+            values={"package": package},
         )
         for module, package in modules.items()
     ]
@@ -76,6 +83,8 @@ def _system_tools(_settings: Settings, _repair: bool) -> list[Check]:
             detail=purpose if shutil.which(tool) else f"not found ({purpose})",
             fix=f"sudo apt-get install -y {package}",
             required=tool != "ffmpeg",
+            say="program_missing",
+            values={"tool": tool, "fix": f"sudo apt-get install -y {package}"},
         )
         for tool, (package, purpose) in tools.items()
     ]
@@ -86,7 +95,8 @@ def _database(settings: Settings, _repair: bool) -> list[Check]:
     try:
         db.require_migrated(settings.database_url)
     except CallcoachError as error:
-        return [Check(name="database", ok=False, detail=error.what, fix=error.todo)]
+        values = {"error": error}  # the page says the coded error in the reader's language
+        return [Check("database", False, error.what, error.todo, say="database", values=values)]
     return [Check(name="database", ok=True, detail=f"{url} at migration {db.head_revision()}")]
 
 
@@ -104,12 +114,20 @@ def _recording_store(settings: Settings, repair: bool) -> list[Check]:
     if repair and not report.missing_files:
         return [Check(name="recording store", ok=True, detail=f"repaired: {found}")]
     missing = ", ".join(r.path for r in report.missing_files[:5])
+    fix = "callcoach doctor --repair" if not repair else "restore missing files from backup"
+    counts = {
+        "orphans": len(report.orphan_files),
+        "missing": len(report.missing_files),
+        "partial": len(report.temp_files),
+    }
     return [
         Check(
             name="recording store",
             ok=False,
             detail=found + (f"; missing: {missing}" if missing else ""),
-            fix="callcoach doctor --repair" if not repair else "restore missing files from backup",
+            fix=fix,
+            say="store_repair" if not repair else "store_restore",
+            values=counts,
         )
     ]
 
@@ -128,6 +146,8 @@ def _whisper_model(settings: Settings, _repair: bool) -> list[Check]:
             ok=not missing,
             detail=detail,
             fix=f"callcoach models install --model {model}",
+            say="model_missing",
+            values={"model": model, "folder": str(folder / model)},
         )
     ]
 
@@ -150,7 +170,8 @@ def _customer_voices(_settings: Settings, _repair: bool) -> list[Check]:
             fix = voice.install_hint(wanted)
             # another gender's voice still speaks: only a language with no voice is an error
             detail = f"none installed; the other voice speaks (installed: {listed})"
-            checks.append(Check(name, False, detail, fix, required=not installed))
+            values = {"language": language, "gender": gender, "fix": fix}
+            checks.append(Check(name, False, detail, fix, not installed, "voice_missing", values))
     return checks
 
 
@@ -160,7 +181,7 @@ def _speaker_encoder(_settings: Settings, _repair: bool) -> list[Check]:
         return [Check(name="speaker encoder", ok=True, detail="voice prints for mono calls")]
     detail = "not installed; mono calls are split by pitch and timbre only"
     fix = ".venv/bin/pip install --no-deps resemblyzer==0.1.4 (or make setup)"
-    return [Check("speaker encoder", False, detail, fix, required=False)]
+    return [Check("speaker encoder", False, detail, fix, False, "encoder_missing", {"fix": fix})]
 
 
 # Each entry adds lines to `callcoach doctor`; a new check is a new function here.

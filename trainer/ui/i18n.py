@@ -74,6 +74,50 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Всё, что проверяет `callcoach doctor`, в порядке.",
     },
     "home.jobs": {"en": "Background jobs", "ru": "Фоновые задания"},
+    "health.package_missing": {
+        "en": "The Python package {package} is not installed — run `make setup`.",
+        "ru": "Пакет Python {package} не установлен — выполните `make setup`.",
+    },
+    "health.program_missing": {
+        "en": "The program {tool} is not found — install it: `{fix}`.",
+        "ru": "Программа {tool} не найдена — установите её: `{fix}`.",
+    },
+    "health.store_repair": {
+        "en": "The recordings folder and the database disagree: {orphans} file(s) not "
+        "registered, {missing} missing, {partial} partly written — run "
+        "`callcoach doctor --repair`.",
+        "ru": "Папка записей и база данных расходятся: незарегистрированных файлов — "
+        "{orphans}, пропавших — {missing}, недописанных — {partial}; выполните "
+        "`callcoach doctor --repair`.",
+    },
+    "health.store_restore": {
+        "en": "{missing} recording(s) are missing from the recordings folder "
+        "({orphans} unregistered file(s) and {partial} partly written ones were tidied) — "
+        "restore the missing files from a backup.",
+        "ru": "В папке записей нет {missing} записей (незарегистрированные файлы — {orphans} "
+        "— и недописанные — {partial} — убраны); восстановите пропавшие файлы из "
+        "резервной копии.",
+    },
+    "health.model_missing": {
+        "en": "The speech recognition model {model} is not installed (in {folder}) — run "
+        "`callcoach models install --model {model}`.",
+        "ru": "Модель распознавания речи {model} не установлена (в {folder}) — выполните "
+        "`callcoach models install --model {model}`.",
+    },
+    "health.voice_missing": {
+        "en": "No {gender} customer voice is installed for {language}; the other voice "
+        "speaks instead — install it: `{fix}`.",
+        "ru": "Для языка «{language}» не установлен {gender} голос клиента; вместо него "
+        "говорит другой — установите: `{fix}`.",
+    },
+    "health.gender.female": {"en": "female", "ru": "женский"},
+    "health.gender.male": {"en": "male", "ru": "мужской"},
+    "health.encoder_missing": {
+        "en": "The speaker encoder is not installed: mono calls are split by pitch and "
+        "timbre only — `{fix}`.",
+        "ru": "Кодировщик голосов не установлен: моно-звонки делятся на говорящих только по "
+        "высоте и тембру — `{fix}`.",
+    },
     "job.analyse-call": {"en": "Scoring an uploaded call", "ru": "Оценка загруженного звонка"},
     "home.jobs_none": {"en": "No jobs yet.", "ru": "Заданий пока нет."},
     "home.job_status": {

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scoring.errors import CodedError
 from trainer import services
 from trainer.config import get_settings
 from trainer.errors import CallcoachError
 from trainer.services import library, practice, review, system
-from trainer.ui.errors import show_error, stored_error_text
-from trainer.ui.i18n import t
+from trainer.services.health import Check
+from trainer.ui.errors import error_text, show_error, stored_error_text
+from trainer.ui.i18n import LANGUAGES, t
 from trainer.ui.progress_view import score_chart, show_readiness
 from trainer.ui.scorecard import escape
 from trainer.ui.state import require_user
@@ -58,7 +60,7 @@ def admin_home() -> None:
     if not view.problems:
         st.success(t("home.health_ok"))
     for check in view.problems:
-        st.error(f"**{escape(check.name)}**: {escape(check.detail)} — `{check.fix}`")
+        st.error(health_line(check))
     st.markdown(f"#### {t('home.jobs')}")
     st.markdown(
         t("home.job_status", **view.jobs) if any(view.jobs.values()) else t("home.jobs_none")
@@ -66,6 +68,22 @@ def admin_home() -> None:
     for job in view.failed_jobs:
         what = t(f"job.{job.kind}")
         st.caption(f"{job.at:%Y-%m-%d %H:%M} · {what} · {stored_error_text(job.error)}")
+
+
+def health_line(check: Check) -> str:
+    """A failed check in the reader's language (the CLI's English line if it has none)."""
+    if isinstance(check.values.get("error"), CodedError):
+        return error_text(check.values["error"])
+    if not check.say:
+        return f"**{escape(check.name)}**: {escape(check.detail)} — `{check.fix}`"
+    values = {
+        name: value if name == "fix" else escape(str(value)) for name, value in check.values.items()
+    }
+    if "gender" in values:
+        values["gender"] = t(f"health.gender.{check.values['gender']}")
+    if "language" in values:
+        values["language"] = LANGUAGES.get(check.values["language"], values["language"])
+    return t(f"health.{check.say}", **values)
 
 
 user = require_user()
