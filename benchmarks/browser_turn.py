@@ -190,7 +190,9 @@ def sign_in_as(page: Page, url: str, language: str) -> None:
 def measure(language: str, calls: int, spoken: int, folder: Path, progress: Progress) -> Timings:
     """A server of its own for the language; every figure of `calls` calls."""
     # as shipped: customer lines are pre-rendered when a call starts (the tests switch it off)
-    settings = make_settings(folder / language).model_copy(update={"prerender_voices": True})
+    settings = make_settings(folder / language).model_copy(
+        update={"prerender_voices": True, "voices_dir": None}
+    )
     db.upgrade(settings.database_url)
     services.seed_demo(settings=settings)
     mic, seconds = microphone_file(language, folder)

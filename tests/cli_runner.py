@@ -23,6 +23,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         CALLCOACH_PRERENDER_VOICES=str(settings.prerender_voices).lower(),
         COLUMNS="200",  # rich wraps tables at the terminal width; keep lines whole
     )
+    if settings.voices_dir is not None:
+        env["CALLCOACH_VOICES_DIR"] = str(settings.voices_dir)
     return env
 
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from trainer.config import Settings
+from trainer.services import auth
 from trainer.storage import db
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS_DIR = Path(os.environ.get("CALLCOACH_MODELS_DIR", REPO / "models"))
+# One voice cache for the whole run: a line is rendered once, not once per test (its files
+# are named by voice, pace and text). New each run, so a run never hears an older build.
+VOICES_DIR = Path(tempfile.mkdtemp(prefix="callcoach-test-voices-"))
 
 
 def make_settings(tmp_path: Path, database_url: str | None = None) -> Settings:
@@ -24,10 +30,24 @@ def make_settings(tmp_path: Path, database_url: str | None = None) -> Settings:
         recordings_dir=tmp_path / "recordings",
         models_dir=MODELS_DIR,
         session_secret="test-secret",
+        voices_dir=VOICES_DIR,  # rendered lines are shared by the tests (named by content)
         # a started call's background rendering would load the CPU during later tests;
         # the tests of pre-rendering switch it on
         prerender_voices=False,
     )
+
+
+# Real argon2id, at its lightest cost: tests create hundreds of accounts and sign in
+# thousands of times (0.11 s a hash at the shipped cost). The app, the CLI and the servers
+# the tests start keep the shipped cost; test_services checks what that is.
+SHIPPED_HASHER = auth._hasher
+
+
+@pytest.fixture(autouse=True, scope="session")
+def light_password_hashing() -> Iterator[None]:
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    auth._hasher = SHIPPED_HASHER
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

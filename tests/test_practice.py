@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -293,26 +294,28 @@ def test_only_the_trainee_may_answer(settings: Settings, anna: services.CurrentU
     assert "E112" == raised.value.code
 
 
-def test_customer_lines_are_rendered_ahead(settings: Settings) -> None:
+def test_customer_lines_are_rendered_ahead(settings: Settings, tmp_path: Path) -> None:
     """Every line of a scenario lands in the voice cache before it is needed."""
     scenario = get_scenario(SCENARIO)
-    practice.prerender_voices(settings, scenario).join(timeout=120)
-    cached = list((settings.data_dir / "voices").glob("*.wav"))
+    own = settings.model_copy(update={"voices_dir": tmp_path / "voices"})  # an empty cache
+    practice.prerender_voices(own, scenario).join(timeout=120)
+    cached = list((tmp_path / "voices").glob("*.wav"))
     assert len(scenario.nodes) + 1 == len(cached)
 
 
 @pytest.mark.parametrize("prerender", [True, False])
 def test_starting_a_call_pre_renders_only_when_set(
-    settings: Settings, anna: services.CurrentUser, prerender: bool
+    settings: Settings, anna: services.CurrentUser, prerender: bool, tmp_path: Path
 ) -> None:
     """CALLCOACH_PRERENDER_VOICES decides whether a started call renders every line ahead;
     off, only the opening line shown is rendered."""
-    switched = settings.model_copy(update={"prerender_voices": prerender})
+    update = {"prerender_voices": prerender, "voices_dir": tmp_path / "voices"}
+    switched = settings.model_copy(update=update)
     practice.start_practice(settings=switched, actor=anna, scenario_id=SCENARIO)
     renderers = [t for t in threading.enumerate() if t.name == f"voices-{SCENARIO}"]
     for renderer in renderers:
         renderer.join(timeout=120)
-    cached = list((settings.data_dir / "voices").glob("*.wav"))
+    cached = list((tmp_path / "voices").glob("*.wav"))
     expected = (1, len(get_scenario(SCENARIO).nodes) + 1) if prerender else (0, 1)
     assert expected == (len(renderers), len(cached))
 

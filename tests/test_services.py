@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import SHIPPED_HASHER
 from trainer import services
 from trainer.config import Settings
 from trainer.domain.roles import Role
@@ -16,6 +17,8 @@ def test_passwords_are_stored_as_argon2() -> None:
     """A password hash is argon2id and verifies only the right password."""
     hashed = auth.hash_password("correct horse")
     assert hashed.startswith("$argon2id$")
+    shipped = SHIPPED_HASHER  # the tests hash at the lightest cost; the app does not
+    assert (3, 65536, 4) == (shipped.time_cost, shipped.memory_cost, shipped.parallelism)
     assert (True, False) == (
         auth.verify_password(hashed, "correct horse"),
         auth.verify_password(hashed, "wrong horse"),

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="Folder for the SQLite file and secrets")
     recordings_dir: Path = Field(Path("recordings"), description="Content-addressed audio store")
     models_dir: Path = Field(Path("models"), description="Offline Whisper models")
+    voices_dir: Path | None = Field(
+        None,
+        description="Cache of the customer's spoken lines, named by what made them (unset: "
+        "DATA_DIR/voices); several servers may share one",
+    )
     asr_engine: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
     asr_model: Literal["base", "small", "tiny.en"] = "base"
     asr_device: Literal["auto", "cpu", "cuda"] = "auto"
@@ -97,6 +102,10 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite:///", "postgresql")):
             raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
         return url
+
+    def voice_cache(self) -> Path:
+        """Where the customer's rendered lines are kept."""
+        return self.voices_dir or self.data_dir / "voices"
 
     def call_vocabulary_terms(self) -> list[str]:
         """The call vocabulary as a list of terms, each once, in order."""

@@ -292,7 +292,7 @@ def _line(
         clip = voice.customer_voice(
             text,
             language=scenario.language,
-            cache_dir=settings.data_dir / "voices",
+            cache_dir=settings.voice_cache(),
             recorded=scenario.audio_path(audio),
             gender=scenario.customer.gender,
             pace=scenario.customer.pace,

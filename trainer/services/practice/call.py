@@ -188,7 +188,7 @@ def _customer_audio(
         clip = voice.customer_voice(
             turn.text,
             language=scenario.language,
-            cache_dir=settings.data_dir / "voices",
+            cache_dir=settings.voice_cache(),
             recorded=Path(recorded) if recorded else None,
             gender=scenario.customer.gender,
             pace=scenario.customer.pace,

@@ -86,7 +86,7 @@ def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread
                 voice.customer_voice(
                     text,
                     language=scenario.language,
-                    cache_dir=settings.data_dir / "voices",
+                    cache_dir=settings.voice_cache(),
                     recorded=recorded,
                     gender=scenario.customer.gender,
                     pace=scenario.customer.pace,
