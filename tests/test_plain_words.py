@@ -261,8 +261,23 @@ def test_every_page_speaks_plain_words(app_env: Seeded, role: str) -> None:
     if role == "trainee":
         app.session_state["call_id"] = seeded.calls[0]
         texts += _page(app, "practice")
-    import os
-
-    if os.environ.get("WORDS_DUMP"):
-        Path(os.environ["WORDS_DUMP"]).write_text("\n---\n".join(texts))
     assert [] == sorted(set(problems(texts, seeded)))
+
+
+@pytest.mark.slow
+def test_an_auto_failed_call_says_failed_not_not_yet(app_env: Seeded) -> None:
+    """The scorecard's result of a call with an automatic fail is "failed", whatever its
+    points; the good call's is "passed"."""
+    seeded = app_env
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    app.text_input(key="login_username").input(seeded.trainee)
+    app.text_input(key="login_password").input(services.DEMO_PASSWORD)
+    app.button[0].click().run()
+    app.selectbox(key="language").select(seeded.language).run()
+    results = []
+    for attempt_id in seeded.calls:
+        app.switch_page(f"{PAGES}/review.py").run()
+        app.button(key=f"open_{attempt_id}").click().run()
+        results.append(next(m.value for m in app.metric if m.label in ("Result", "Результат")))
+        app.button(key="back").click().run()
+    assert {"en": ["Passed", "Failed"], "ru": ["Зачтено", "Незачёт"]}[seeded.language] == results

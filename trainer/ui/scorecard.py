@@ -82,9 +82,10 @@ def _summary(score: CallScore) -> None:
     overall.metric(t("card.overall"), f"{result.automatic or 0:.0f} / 100")
     if result.corrected is not None:
         corrected.metric(t("card.corrected"), f"{result.corrected:.0f} / 100")
+    said = "card.passed" if result.passed else "card.failed"
     passed.metric(
         t("card.result"),
-        t("card.passed") if result.passed else t("card.failed"),
+        t("card.auto_failed") if result.failures else t(said),  # an auto-fail is no "not yet"
         help=t("card.pass_mark", mark=score.pass_mark),
     )
     for reason in result.failures:
