@@ -29,9 +29,7 @@ def scenarios_tab(user: CurrentUser) -> None:
                 "customer": t(f"customer_type.{entry.customer_type}")
                 if entry.customer_type
                 else "",
-                "version": entry.version,
                 "enabled": entry.enabled,
-                "edited_by": entry.edited_by or "",
                 "attempts": entry.attempts,
             }
             for entry in entries
@@ -74,13 +72,11 @@ def new_scenario(key: str, user: CurrentUser) -> None:
 def library_columns() -> dict[str, Any]:
     text, number = st.column_config.TextColumn, st.column_config.NumberColumn
     return {
-        "title": text(t("library.col_title"), width="large"),
+        "title": text(t("library.col_title"), width=340),  # the widths fill 1280 px
         "language": text(t("library.col_language"), width="small"),
         "difficulty": number(t("library.col_difficulty"), width="small"),
-        "customer": text(t("library.col_customer"), width="small"),
-        "version": number(t("library.col_version"), width="small"),
+        "customer": text(t("library.col_customer"), width=160),
         "enabled": st.column_config.CheckboxColumn(t("library.col_enabled"), width="small"),
-        "edited_by": text(t("library.col_edited"), width="small"),
         "attempts": number(t("library.col_attempts"), width="small"),
     }
 
