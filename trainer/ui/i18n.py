@@ -218,6 +218,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "card.passed": {"en": "Passed", "ru": "Зачтено"},
     "card.failed": {"en": "Not passed yet", "ru": "Пока не зачтено"},
     "card.auto_failed": {"en": "Failed", "ru": "Незачёт"},
+    "progress.chart_call": {"en": "Call", "ru": "Звонок"},
+    "progress.chart_when": {"en": "When", "ru": "Когда"},
     "card.unscorable": {"en": "This call could not be scored", "ru": "Этот звонок нельзя оценить"},
     "card.auto_fail": {"en": "Automatic fail", "ru": "Автоматический незачёт"},
     "card.corrected": {"en": "Corrected by the team lead", "ru": "После исправления руководителем"},

@@ -49,13 +49,24 @@ def score_chart(rows: list[AttemptRow], pass_mark: float) -> None:
     ]
     if not scored:
         return
-    frame = pd.DataFrame(scored, columns=["when", "overall"])
+    # by call, oldest first: calls minutes apart made a time axis of bare milliseconds
+    ordered = sorted(scored, key=lambda point: point[0])
+    frame = pd.DataFrame(
+        [(n, f"{when:%Y-%m-%d %H:%M}", score) for n, (when, score) in enumerate(ordered, 1)],
+        columns=["call", "when", "overall"],
+    )
+    call, when, score = t("progress.chart_call"), t("progress.chart_when"), t("card.overall")
     line = (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("when:T", title=None),
+            x=alt.X("call:Q", title=call, axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]), title=None),
+            tooltip=[
+                alt.Tooltip("call:Q", title=call),
+                alt.Tooltip("when:N", title=when),
+                alt.Tooltip("overall:Q", title=score, format=".0f"),
+            ],
         )
     )
     st.markdown(f"#### {t('progress.scores')}")
