@@ -288,6 +288,23 @@ def test_admin_is_warned_of_demo_passwords_and_manages_accounts() -> None:
     assert [] == [w.value for w in trainee.warning]
 
 
+@pytest.mark.usefixtures("app_env")
+def test_an_admin_is_not_offered_to_deactivate_or_delete_themself() -> None:
+    """On their own account the admin's Deactivate and Delete are disabled, with the reason;
+    on another's they are offered."""
+    app = sign_in("admin")
+    app.switch_page("trainer/ui/pages/accounts.py").run()
+    app.selectbox(key="account_pick").select("admin").run()
+    own = (app.button(key="toggle_active").disabled, app.checkbox(key="delete_sure_admin").disabled)
+    reason = [c.value for c in app.caption if "your own account" in c.value]
+    app.selectbox(key="account_pick").select("anna").run()
+    other = (
+        app.button(key="toggle_active").disabled,
+        app.checkbox(key="delete_sure_anna").disabled,
+    )
+    assert ((True, True), 1, (False, False)) == (own, len(reason), other)
+
+
 def press(app: AppTest, label: str) -> AppTest:
     return next(button for button in app.button if button.label == label).click().run()
 

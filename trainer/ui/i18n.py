@@ -806,6 +806,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "New password set for {username}; their open sessions have ended.",
         "ru": "Для {username} задан новый пароль; открытые сеансы завершены.",
     },
+    "accounts.yourself": {
+        "en": "This is your own account: another admin can deactivate or delete it.",
+        "ru": "Это ваша учётная запись: отключить или удалить её может другой администратор.",
+    },
     "accounts.deactivate": {"en": "Deactivate", "ru": "Отключить"},
     "accounts.reactivate": {"en": "Reactivate", "ru": "Включить снова"},
     "accounts.state_done": {

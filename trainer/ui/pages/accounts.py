@@ -122,16 +122,21 @@ if picked is not None:
                 ),
                 t("accounts.reset_done", username=picked),
             )
+    yourself = picked == user.username  # the services refuse it too (E144)
+    if yourself:
+        st.caption(t("accounts.yourself"))
     active_label = t("accounts.deactivate") if account.active else t("accounts.reactivate")
-    if st.button(active_label, key="toggle_active"):
+    if st.button(active_label, key="toggle_active", disabled=yourself):
         act(
             lambda: services.set_active(
                 settings=settings, actor=user, username=picked, active=not account.active
             ),
             t("accounts.state_done", username=picked),
         )
-    sure = st.checkbox(t("accounts.delete_sure", username=picked), key=f"delete_sure_{picked}")
-    if st.button(t("accounts.delete"), key="delete", disabled=not sure, type="primary"):
+    sure = st.checkbox(
+        t("accounts.delete_sure", username=picked), key=f"delete_sure_{picked}", disabled=yourself
+    )
+    if st.button(t("accounts.delete"), key="delete", disabled=yourself or not sure, type="primary"):
         act(
             lambda: services.delete_user(settings=settings, actor=user, username=picked),
             t("accounts.deleted", username=picked),
