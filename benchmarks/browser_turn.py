@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -121,11 +122,18 @@ def wait_for_new_play(page: Page) -> None:
 def spoken_turn(page: Page, seconds: float, timings: Timings) -> None:
     """Record one answer; time from "Stop recording" to the reply playing."""
     widget = page.locator("[data-testid='stAudioInput']")
-    widget.get_by_role("button", name="Record", exact=True).click()
+    stop = widget.get_by_role("button", name="Stop recording", exact=True)
+    for _ in range(3):  # a click while the page redraws the widget can be lost: click again
+        widget.get_by_role("button", name="Record", exact=True).click()
+        try:
+            stop.wait_for(timeout=5_000)
+            break
+        except PlaywrightError:
+            wait_until_idle(page)
     page.wait_for_timeout(int(seconds * 1000))
     page.evaluate(MARK_SEEN)
     with stopwatch(timings, "spoken turn"):
-        widget.get_by_role("button", name="Stop recording", exact=True).click()
+        stop.click()
         wait_for_new_play(page)
     wait_until_idle(page)
 
@@ -214,8 +222,14 @@ def measure(language: str, calls: int, spoken: int, folder: Path, progress: Prog
         context.add_init_script(PLAY_LISTENER)
         page = context.new_page()
         sign_in_as(page, url, language)
-        for _ in range(calls):
-            one_call(page, scenario, seconds, spoken, timings)
+        for number in range(calls):
+            try:
+                one_call(page, scenario, seconds, spoken, timings)
+            except PlaywrightError as error:  # keep what was measured; show where it stopped
+                shot = folder / f"stopped-{language}-{number}.png"
+                page.screenshot(path=shot, full_page=True)
+                progress.console.print(f"{language}: call {number + 1} stopped ({error}); {shot}")
+                break
             progress.advance(task)
     return timings
 
@@ -245,7 +259,8 @@ def main() -> None:
     parser.add_argument("--languages", nargs="+", default=list(LANGUAGES), choices=LANGUAGES)
     args = parser.parse_args()
     console = Console(width=max(Console().width, 100))
-    with tempfile.TemporaryDirectory(prefix="callcoach-browser-") as folder, Progress() as bar:
+    folder = tempfile.mkdtemp(prefix="callcoach-browser-")  # kept: screenshots of a stop
+    with Progress() as bar:
         results = {
             language: measure(language, args.calls, args.spoken, Path(folder), bar)
             for language in args.languages

@@ -16,6 +16,7 @@ from tests.cli_runner import settings_env
 from tests.conftest import make_settings
 from trainer import services
 from trainer.config import Settings, get_settings
+from trainer.domain.scenario import load_library
 from trainer.services import hand_scores, practice
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -209,15 +210,22 @@ print(engines.get_engine.cache_info().currsize, nlp.pipeline.cache_info().currsi
 
 
 @pytest.mark.slow
-def test_the_app_warms_whisper_and_scoring_at_start(app_env: Settings) -> None:
+def test_the_app_warms_whisper_and_scoring_at_start(app_env: Settings, tmp_path: Path) -> None:
     """A fresh app process loads Whisper and both languages' scoring pipelines in the
     background from its first page (a sign-in page needs neither), into the caches answers
-    use: the first answer does not wait for them."""
-    env = {**settings_env(app_env), "PYTHONPATH": str(Path(APP).parent)}
+    use: the first answer does not wait for them; and it speaks every scenario's opening
+    line into an empty voice cache, so a started call has its first line ready."""
+    voices = tmp_path / "voices"
+    env = {
+        **settings_env(app_env),
+        "PYTHONPATH": str(Path(APP).parent),
+        "CALLCOACH_VOICES_DIR": str(voices),
+    }
     done = subprocess.run(
         [sys.executable, "-c", WARM_UP_CHECK], env=env, capture_output=True, text=True, timeout=300
     )
     assert "1 2" == done.stdout.strip().splitlines()[-1], done.stderr[-2000:]
+    assert len(load_library()) == len(list(voices.glob("*.wav")))
 
 
 @pytest.mark.usefixtures("app_env")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from scoring.errors import CodedError
 from scoring.scorecard import score_transcript
@@ -79,22 +80,29 @@ def prerender_voices(settings: Settings, scenario: Scenario) -> threading.Thread
     """
     lines = [(node.say, scenario.audio_path(node.audio)) for node in scenario.nodes.values()]
     lines.append((scenario.hangup_line, scenario.audio_path(scenario.hangup_audio)))
-
-    def render_all() -> None:
-        for text, recorded in lines:
-            with contextlib.suppress(CodedError):
-                voice.customer_voice(
-                    text,
-                    language=scenario.language,
-                    cache_dir=settings.voice_cache(),
-                    recorded=recorded,
-                    gender=scenario.customer.gender,
-                    pace=scenario.customer.pace,
-                )
-
-    worker = threading.Thread(target=render_all, name=f"voices-{scenario.id}", daemon=True)
+    worker = threading.Thread(
+        target=_speak_ahead, args=(settings, scenario, lines), name=f"voices-{scenario.id}"
+    )
+    worker.daemon = True
     worker.start()
     return worker
+
+
+def _speak_ahead(
+    settings: Settings, scenario: Scenario, lines: list[tuple[str, Path | None]]
+) -> None:
+    """The lines into the voice cache, as the call will ask for them (one that fails is
+    rendered, or reported, when it is needed)."""
+    for text, recorded in lines:
+        with contextlib.suppress(CodedError):
+            voice.customer_voice(
+                text,
+                language=scenario.language,
+                cache_dir=settings.voice_cache(),
+                recorded=recorded,
+                gender=scenario.customer.gender,
+                pace=scenario.customer.pace,
+            )
 
 
 # a line per language, so scoring loads its pipelines, lexicon, rubric and stage model
@@ -105,10 +113,12 @@ WARM_UP_CALLS = {
 
 
 def warm_up(settings: Settings) -> threading.Thread:
-    """Load Whisper and the scoring pipelines in the background when the app starts.
+    """Load Whisper and the scoring pipelines in the background when the app starts, then
+    speak every scenario's opening line into the voice cache.
 
     They load through the same cached loaders an answer uses (~5 s together), so the first
-    answer does not wait for them. One that fails here is reported when an answer needs it.
+    answer does not wait for them, and a started call finds its first line ready (~0.5 s
+    each otherwise). One that fails here is reported when an answer or a call needs it.
     """
 
     def load_all() -> None:
@@ -117,6 +127,10 @@ def warm_up(settings: Settings) -> threading.Thread:
         for language, call in WARM_UP_CALLS.items():
             with contextlib.suppress(CodedError):
                 score_transcript(call, language=language, source="warm-up")
+        with contextlib.suppress(CodedError):
+            for scenario in library.practice_library(settings=settings):
+                _, first = simulator.start_call(scenario)
+                _speak_ahead(settings, scenario, [(first.text, first.audio)])
 
     worker = threading.Thread(target=load_all, name="callcoach-warm-up", daemon=True)
     worker.start()
