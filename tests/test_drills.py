@@ -1,4 +1,4 @@
-"""Drills: the costliest moment of a finished call replayed, answered once, scored apart."""
+"""Drills: the costliest moment of a finished call replayed, answered once, compared."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import pytest
 
 from trainer import services
 from trainer.config import Settings
+from trainer.domain import simulator
 from trainer.domain.scenario import get_scenario
 from trainer.errors import CallcoachError
 from trainer.services import drills, practice, review
+from trainer.services.drill_result import CriterionChange, Evidence
+from trainer.services.practice import call, step
 from trainer.storage import db, progress_queries
 
 SCENARIO = "late-delivery"
@@ -79,6 +82,68 @@ def test_drill_ends_after_one_answer_scored_and_out_of_readiness(
     assert ["drill", "practice"] == [row.kind for row in history]
     assert [call_id] == [row.attempt_id for row in counted[anna.id].calls]
     assert 1 == next(c.attempts for c in cards if c.scenario.id == SCENARIO)
+
+
+def better_drill(settings: Settings, actor: services.CurrentUser) -> tuple[int, int]:
+    """The rude call and its drill, ended with the scenario's good answer instead."""
+    call_id = rude_call(settings, actor)
+    view = drills.start_drill(settings=settings, actor=actor, attempt_id=call_id)
+    good = get_scenario(SCENARIO).example_good_answers
+    practice.answer_with_text(
+        settings=settings, actor=actor, attempt_id=view.attempt_id, text=good[1]
+    )
+    drills.finish_drill(settings=settings, actor=actor, attempt_id=view.attempt_id)
+    return call_id, view.attempt_id
+
+
+def test_a_better_answer_gains_on_the_criteria_it_concerns(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """The good answer in place of the rude one: solution offer, the customer's name and
+    professionalism gain; the stages before it are the same then and now."""
+    _, drill_id = better_drill(settings, anna)
+    drill = drills.drill_of(settings=settings, actor=anna, attempt_id=drill_id)
+    assert drill is not None and drill.comparison is not None
+    changed = {c.criterion: (c.then, c.now, c.change) for c in drill.comparison.changed}
+    assert {
+        "solution_offer": (0, 8, 8),
+        "personalization": (0, 6, 6),
+        "professionalism": (4, 10, 6),
+    } == changed
+    assert ([], ["solution_offer"]) == (drill.comparison.stages_then, drill.comparison.stages_now)
+    assert Evidence("personalization", "personal.name", "Priya") in drill.comparison.evidence_now
+
+
+def test_the_original_figures_are_a_rescore_of_the_original_call_so_far(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """'Then' is what the original call up to the rude answer's reaction scores, per criterion."""
+    call_id, drill_id = better_drill(settings, anna)
+    original = call.stored_call(settings, anna, call_id)
+    so_far = [t for t in original.turns if t.position <= 4]
+    state, _ = simulator.replay(original.scenario, [t.text for t in so_far if t.speaker == "agent"])
+    card = step.score_call(settings, original, so_far, state.outcome, anna)
+    drill = drills.drill_of(settings=settings, actor=anna, attempt_id=drill_id)
+    assert drill is not None and drill.comparison is not None
+    assert [
+        CriterionChange(name, score.score, c.now, score.max)
+        for (name, score), c in zip(card.criteria.items(), drill.comparison.criteria, strict=True)
+    ] == drill.comparison.criteria
+
+
+def test_another_trainee_cannot_read_or_end_a_drill(
+    settings: Settings, anna: services.CurrentUser
+) -> None:
+    """Boris can neither read the result of Anna's drill nor end it: E112, as for her calls."""
+    call_id = rude_call(settings, anna)
+    view = drills.start_drill(settings=settings, actor=anna, attempt_id=call_id)
+    boris = _sign_in(settings, "boris")
+    codes = []
+    for action in (drills.drill_of, drills.finish_drill):
+        with pytest.raises(CallcoachError) as raised:
+            action(settings=settings, actor=boris, attempt_id=view.attempt_id)
+        codes.append(raised.value.code)
+    assert ["E112", "E112"] == codes
 
 
 @pytest.mark.parametrize(("username", "code"), [("boris", "E112"), ("admin", "E112")])

@@ -3,8 +3,10 @@
 A drill is an attempt of its own (kind 'drill') on the same scenario version as the call it
 replays. The simulator is deterministic, so the call is rebuilt from the earlier answers up
 to the customer line before the costliest answer; the trainee answers that line once, the
-customer reacts, and the drill ends and is scored. Drills are in the trainee's history
-(marked as drills) but never in readiness or the team's dashboards.
+customer reacts, and the drill ends. Its result is about that one answer: the call so far is
+scored with the original answer and with the new one, and the two are compared per
+criterion (see `drill_result`). Drills are in the trainee's history (marked as drills) but
+never in readiness or the team's dashboards.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from scoring.scorecard import Scorecard
 from scoring.vocabulary import AGENT, CUSTOMER
 from trainer.config import Settings
 from trainer.domain import simulator
@@ -21,8 +24,9 @@ from trainer.errors import CallcoachError, Err
 from trainer.services import access, practice
 from trainer.services.access import Action
 from trainer.services.accounts import CurrentUser
+from trainer.services.drill_result import Comparison, compare
 from trainer.services.practice import step
-from trainer.services.practice.call import open_call, own_open_attempt
+from trainer.services.practice.call import StoredCall, open_call, own_open_attempt, stored_call
 from trainer.storage import attempts, db, repositories
 from trainer.storage.attempts import Line
 from trainer.storage.models import Attempt, AttemptKind, AttemptStatus, Turn
@@ -48,6 +52,7 @@ class Drill:
     start: int
     patience_change_then: int
     patience_change_now: int | None  # None until the drilled answer has its reaction
+    comparison: Comparison | None = None  # once the drill ended: the answer then and now
 
 
 def costliest_moment(turns: Sequence[practice.TurnView]) -> Moment | None:
@@ -128,7 +133,10 @@ def drill_of(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> Dril
         start, source = attempt.drill_from, attempt.drill_of_id
         then = _change_after(session, source, start)
         now = _change_after(session, attempt_id, start)
-    return Drill(source, start, then if then is not None else 0, now)
+        score = repositories.latest_score(session=session, attempt_id=attempt_id)
+        stored = score.card.get("drill") if score is not None else None
+    comparison = Comparison.from_json(stored) if stored else None
+    return Drill(source, start, then if then is not None else 0, now, comparison)
 
 
 def _change_after(session: Session, attempt_id: int, start: int) -> int | None:
@@ -162,15 +170,33 @@ def finish_drill(*, settings: Settings, actor: CurrentUser, attempt_id: int) -> 
 
 
 def _score_drill(settings: Settings, actor: CurrentUser, attempt_id: int) -> None:
+    """Score the call so far, and compare it with the original call at the same point."""
     call = open_call(settings, actor, attempt_id)
-    answers = [t.text for t in call.turns if t.speaker == AGENT]
-    state, _ = simulator.replay(call.scenario, answers)
-    card = step.score_call(settings, call, call.turns, state.outcome, actor)
+    assert call.attempt.drill_of_id is not None and call.attempt.drill_from is not None
+    answered = call.attempt.drill_from + 1  # the position of the drilled answer
+    original = stored_call(settings, actor, call.attempt.drill_of_id)
+    then_turns = [t for t in original.turns if t.position <= answered + 1]
+    card, outcome = _card_so_far(settings, actor, call, call.turns)
+    then_card, _ = _card_so_far(settings, actor, original, then_turns)
+    comparison = compare((then_card, then_turns), (card, call.turns), answered)
     with db.session_scope(settings.database_url) as session:
         attempt = own_open_attempt(session, actor, attempt_id)
         attempt = attempts.end_attempt(
-            session=session, attempt=attempt, status=AttemptStatus.COMPLETED, outcome=state.outcome
+            session=session, attempt=attempt, status=AttemptStatus.COMPLETED, outcome=outcome
         )
         attempts.add_scorecard(
-            session=session, attempt=attempt, card=card, engine=step.engine_of(call.turns)
+            session=session,
+            attempt=attempt,
+            card=card,
+            engine=step.engine_of(call.turns),
+            drill=comparison.to_json(),
         )
+
+
+def _card_so_far(
+    settings: Settings, actor: CurrentUser, call: StoredCall, said: Sequence[Turn]
+) -> tuple[Scorecard, str | None]:
+    """The scorecard of these turns of the call, and where the simulator says it stands."""
+    answers = [t.text for t in said if t.speaker == AGENT]
+    state, _ = simulator.replay(call.scenario, answers)
+    return step.score_call(settings, call, said, state.outcome, actor), state.outcome

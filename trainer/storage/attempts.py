@@ -126,9 +126,13 @@ def add_scorecard(
     attempt: Attempt,
     card: Scorecard,
     engine: tuple[str | None, str | None],
+    drill: dict[str, Any] | None = None,
 ) -> Score:
-    """The scorecard of the call and a row per criterion; `engine` is (engine, model)."""
+    """The scorecard of the call and a row per criterion; `engine` is (engine, model);
+    `drill` is a drill's comparison of its answer with the original, kept with the card."""
     contract = card.to_json()
+    if drill is not None:
+        contract["drill"] = drill
     unscorable = contract.get("unscorable")
     assert attempt.id is not None
     score = Score(
