@@ -171,7 +171,12 @@ def _customer_voices(_settings: Settings, _repair: bool) -> list[Check]:
             # another gender's voice still speaks: only a language with no voice is an error
             detail = f"none installed; the other voice speaks (installed: {listed})"
             values = {"language": language, "gender": gender, "fix": fix}
-            checks.append(Check(name, False, detail, fix, not installed, "voice_missing", values))
+            checks.append(
+                Check(
+                    name, False, detail, fix,
+                    required=not installed, say="voice_missing", values=values,
+                )
+            )  # fmt: skip
     return checks
 
 
@@ -181,7 +186,13 @@ def _speaker_encoder(_settings: Settings, _repair: bool) -> list[Check]:
         return [Check(name="speaker encoder", ok=True, detail="voice prints for mono calls")]
     detail = "not installed; mono calls are split by pitch and timbre only"
     fix = ".venv/bin/pip install --no-deps resemblyzer==0.1.4 (or make setup)"
-    return [Check("speaker encoder", False, detail, fix, False, "encoder_missing", {"fix": fix})]
+    values = {"fix": fix}
+    return [
+        Check(
+            "speaker encoder", False, detail, fix,
+            required=False, say="encoder_missing", values=values,
+        )
+    ]  # fmt: skip
 
 
 # Each entry adds lines to `callcoach doctor`; a new check is a new function here.
